@@ -1,0 +1,109 @@
+//! The crate root: documentation, modules, API constants and deployments.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Options;
+use super::docs::{doc, inner_doc, paragraph};
+use crate::ir::Api;
+use crate::naming::ident;
+
+pub fn emit(api: &Api, options: &Options) -> TokenStream {
+    let mut text = format!("# {}\n\n", api.title);
+    let description = paragraph(api.description.as_deref());
+    if !description.is_empty() {
+        text.push_str(&format!("{description}\n\n"));
+    }
+    text.push_str(&format!(
+        "Generated from `{}` by `{}`; do not edit by hand.\n\n\
+         - [`models`]: the data types, with serde (always built).\n\
+         - [`permissions`]: each operation's permission table, as data.\n\
+         - [`runtime`]: the date, enum and flags types the models use.\n\n\
+         Deployments (national clouds): see [`Deployment`].",
+        options.spec_path, options.command
+    ));
+    let crate_doc = inner_doc(&text);
+
+    let namespace = &api.namespace;
+    let version = &api.version;
+    let deployment_variants = api.deployments.iter().map(|d| {
+        let v = ident(&d.rust_name);
+        let d = doc(&format!("{}: `{}`.", d.title, d.host));
+        quote! { #d #v, }
+    });
+    let all = api.deployments.iter().map(|d| {
+        let v = ident(&d.rust_name);
+        quote! { Self::#v }
+    });
+    let count = api.deployments.len();
+    let arms = |f: &dyn Fn(&crate::ir::Deployment) -> String| -> Vec<TokenStream> {
+        api.deployments
+            .iter()
+            .map(|d| {
+                let v = ident(&d.rust_name);
+                let value = f(d);
+                quote! { Self::#v => #value, }
+            })
+            .collect()
+    };
+    let hosts = arms(&|d| d.host.clone());
+    let titles = arms(&|d| d.title.clone());
+    let base_urls = arms(&|d| format!("{}/{}", d.host, api.version));
+    let names = arms(&|d| d.name.clone());
+
+    quote! {
+        #crate_doc
+        #![forbid(unsafe_code)]
+
+        pub mod models;
+        pub mod permissions;
+        pub mod runtime;
+
+        pub use runtime::{Date, DateTimeOffset, Flags, Guid};
+
+        /// The OData namespace of the API's types.
+        pub const NAMESPACE: &str = #namespace;
+
+        /// The version segment every path starts with.
+        pub const VERSION: &str = #version;
+
+        /// Where the API is deployed.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Deployment {
+            #(#deployment_variants)*
+        }
+
+        impl Deployment {
+            /// Every deployment, in the spec's order.
+            pub const ALL: [Self; #count] = [#(#all),*];
+
+            /// The deployment's name in the spec.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    #(#names)*
+                }
+            }
+
+            /// What the deployment is called.
+            pub const fn title(self) -> &'static str {
+                match self {
+                    #(#titles)*
+                }
+            }
+
+            /// Scheme and host, e.g. `https://graph.microsoft.com`.
+            pub const fn host(self) -> &'static str {
+                match self {
+                    #(#hosts)*
+                }
+            }
+
+            /// The base URL requests go to: the host and the version segment.
+            pub const fn base_url(self) -> &'static str {
+                match self {
+                    #(#base_urls)*
+                }
+            }
+        }
+    }
+}

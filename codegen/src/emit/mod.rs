@@ -1,0 +1,56 @@
+//! Emit: IR -> files. Each emitter is a pure function from the IR to tokens
+//! (or, for `Cargo.toml`, text); nothing here touches the disk.
+
+mod cargo_toml;
+mod docs;
+mod lib_rs;
+mod models;
+mod permissions;
+mod support;
+mod types;
+
+use proc_macro2::TokenStream;
+
+use crate::format;
+use crate::ir::Api;
+
+/// Where the output came from, for the line every file starts with.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The command that regenerates the output, e.g. `cargo xtask codegen`.
+    pub command: String,
+    /// The spec file, as the user would name it.
+    pub spec_path: String,
+}
+
+/// One file of the generated crate, with its path relative to the crate root.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Every file of the generated crate, sorted by path.
+pub fn generate(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, format::FormatError> {
+    let mut rust: Vec<(String, TokenStream)> = vec![
+        ("src/lib.rs".into(), lib_rs::emit(api, options)),
+        ("src/models.rs".into(), models::emit(api)),
+        ("src/permissions.rs".into(), permissions::emit(api)),
+    ];
+    rust.extend(support::files()?);
+    let mut files = vec![GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: format::with_header(&cargo_toml::emit(api), "#", options),
+    }];
+    for (path, tokens) in rust {
+        let contents = format::rust(&path, tokens, options)?;
+        files.push(GeneratedFile { path, contents });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The models module alone, for tests that look at one emitter.
+pub fn models_tokens(api: &Api) -> TokenStream {
+    models::emit(api)
+}

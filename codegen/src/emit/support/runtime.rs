@@ -1,0 +1,28 @@
+//! Support code the generated modules share: Graph's date types, forward
+//! compatible enums and flags, the serde plumbing of the models, and the
+//! permission-table types.
+//!
+//! It is the same for every spec; the generator copies it into each crate it
+//! writes, so the crate depends on no support crate of ours.
+
+mod dates;
+mod enums;
+mod json;
+mod object;
+mod permissions;
+
+pub use dates::{Date, DateTimeOffset, ParseDateTimeOffsetError};
+pub use enums::{Flags, WireEnum};
+pub use json::{DecodeError, from_slice, from_str};
+pub use object::{AdditionalData, Object};
+pub use permissions::{Grant, PermissionSet, PermissionType};
+
+/// Graph's `Edm.Guid`.
+pub type Guid = uuid::Uuid;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Used by the generated models; not part of the API.
+    pub use super::enums::deserialize as deserialize_enum;
+    pub use super::object::{deserialize, entry, serialize};
+}
