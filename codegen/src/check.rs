@@ -89,18 +89,17 @@ impl<'a> Checker<'a> {
     fn header(&mut self, api: &ast::ApiDef) -> (String, String, String, String, Vec<ir::Deployment>) {
         let text = |value: &Option<Name>| value.as_ref().map_or_else(String::new, |v| v.value.clone());
         let (name, namespace, version) = (text(&api.name), text(&api.namespace), text(&api.version));
-        if let Some(v) = &api.version {
-            if v.value.is_empty() || !v.value.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-                self.error(v.location, format!("`version` must be one path segment, found `{}`", v.value)).help =
-                    Some("use letters, digits, `.`, `_` or `-`, e.g. `beta` or `v1.0`".into());
-            }
+        if let Some(v) = &api.version
+            && (v.value.is_empty() || !v.value.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)))
+        {
+            self.error(v.location, format!("`version` must be one path segment, found `{}`", v.value)).help =
+                Some("use letters, digits, `.`, `_` or `-`, e.g. `beta` or `v1.0`".into());
         }
-        if let Some(e) = &api.errors {
-            if e.value != "odata" {
-                self.error(e.location, format!("unknown error format `{}`", e.value)).help = Some(
-                    "the only error format is `odata` (Graph's `{\"error\": {\"code\", \"message\", ...}}`)".into(),
-                );
-            }
+        if let Some(e) = &api.errors
+            && e.value != "odata"
+        {
+            self.error(e.location, format!("unknown error format `{}`", e.value)).help =
+                Some("the only error format is `odata` (Graph's `{\"error\": {\"code\", \"message\", ...}}`)".into());
         }
         let crate_name = match &api.crate_name {
             Some(c) => {
@@ -173,7 +172,13 @@ impl<'a> Checker<'a> {
                     Some(format!("write `{text})`"));
                 return None;
             };
-            let inner = Located::new(inner.trim().to_owned(), written.location);
+            // Point at the element type itself: `Collection(Strng)` -> `Strng`.
+            let start = written.value.len() - written.value.trim_start().len()
+                + "Collection(".len()
+                + (inner.len() - inner.trim_start().len());
+            let (offset, inner) = (written.value[..start].chars().count(), inner.trim());
+            let location = self.part_location(written, offset, inner.chars().count());
+            let inner = Located::new(inner.to_owned(), location);
             return self.type_ref(&inner).map(|t| TypeRef::Collection(Box::new(t)));
         }
         if let Some((_, p)) = Primitive::ALL.iter().find(|(n, _)| *n == text) {
@@ -319,7 +324,10 @@ impl<'a> Checker<'a> {
             }
             for p in &inherited {
                 let rust = p.rust_name.as_ref().map_or_else(|| naming::field_name(&p.name.value), |n| n.value.clone());
-                names.0.entry(rust).or_insert((format!("property `{}`", p.name.value), p.name.location));
+                names
+                    .0
+                    .entry(naming::display(&rust))
+                    .or_insert((format!("property `{}`", p.name.value), p.name.location));
             }
             for p in &t.properties {
                 if let Some(parent) = inherited.iter().find(|i| i.name.value == p.name.value) {
@@ -346,13 +354,16 @@ impl<'a> Checker<'a> {
 
     /// `who` takes `rust` at `at`, unless someone has already.
     fn collides_as(&mut self, names: &mut NameSet, rust: &str, at: Location, who: String) {
-        if let Some((other, first)) = names.0.get(rust) {
+        // Compare the identifiers as printed: `self` is printed `self_`.
+        let printed = naming::display(rust);
+        if let Some((other, first)) = names.0.get(&printed) {
             let (other, first) = (other.clone(), *first);
             let place = if first.line > 0 { format!(" (line {})", first.line) } else { String::new() };
-            self.error(at, format!("{who} becomes the Rust name `{rust}`, as {other} does{place}")).help =
-                Some("give one of them a `rustName:`".into());
+            let renamable = ["type ", "enum ", "property ", "name "].iter().any(|k| who.starts_with(k));
+            self.error(at, format!("{who} becomes the Rust name `{printed}`, as {other} does{place}")).help =
+                Some(if renamable { "give one of them a `rustName:`".into() } else { "rename one of them".into() });
         } else {
-            names.0.insert(rust.to_owned(), (who, at));
+            names.0.insert(printed, (who, at));
         }
     }
 
@@ -556,14 +567,14 @@ impl<'a> Checker<'a> {
                 }
             }
             let headers = self.headers(op);
-            if let Some(p) = &op.permissions {
-                if !spec.permissions.iter().any(|s| s.name.value == p.value) {
-                    let help = match did_you_mean(&p.value, spec.permissions.iter().map(|s| s.name.value.as_str())) {
-                        Some(near) => format!("did you mean `{near}`?"),
-                        None => "define it under `permissions:`".into(),
-                    };
-                    self.error(p.location, format!("unknown permission set `{}`", p.value)).help = Some(help);
-                }
+            if let Some(p) = &op.permissions
+                && !spec.permissions.iter().any(|s| s.name.value == p.value)
+            {
+                let help = match did_you_mean(&p.value, spec.permissions.iter().map(|s| s.name.value.as_str())) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "define it under `permissions:`".into(),
+                };
+                self.error(p.location, format!("unknown permission set `{}`", p.value)).help = Some(help);
             }
             let request = op.request.as_ref().and_then(|r| {
                 let ty = self.type_ref(r)?;
@@ -681,12 +692,14 @@ impl<'a> Checker<'a> {
         let mut out: Vec<ir::Path> = Vec::new();
         let mut used = BTreeSet::new();
         for written in &op.paths {
-            let Some(path) = self.path(written, op, parameters) else { continue };
-            for s in &path.segments {
-                if let Segment::Parameter(p) = s {
-                    used.insert(p.clone());
+            // Names in braces count as used even in a path with errors (`{id | upn}`
+            // too), so that one mistake is not reported twice.
+            for seg in written.value.split('/') {
+                if let Some(inner) = seg.strip_prefix('{') {
+                    used.extend(inner.trim_end_matches('}').split('|').map(|n| n.trim().to_owned()));
                 }
             }
+            let Some(path) = self.path(written, op, parameters) else { continue };
             if out.iter().any(|p| p.template == path.template) {
                 self.error(written.location, format!("path `{}` is listed twice", written.value));
                 continue;
@@ -716,12 +729,8 @@ impl<'a> Checker<'a> {
         let mut segments = Vec::new();
         let mut ok = true;
         for (i, seg) in rest.split('/').enumerate() {
-            let column_offset = 1 + rest.split('/').take(i).map(|s| s.len() + 1).sum::<usize>();
-            let at = Location::new(
-                written.location.line,
-                written.location.column + u32::try_from(column_offset).unwrap_or(0),
-                u32::try_from(seg.len()).unwrap_or(1).max(1),
-            );
+            let offset = 1 + rest.split('/').take(i).map(|s| s.chars().count() + 1).sum::<usize>();
+            let at = self.part_location(written, offset, seg.chars().count());
             if seg.is_empty() {
                 if !(rest.is_empty() && i == 0) {
                     self.error(written.location, format!("path `{text}` has an empty segment")).help =
@@ -818,11 +827,11 @@ impl<'a> Checker<'a> {
                 }
             };
             let ty = r.ty.as_ref().and_then(|t| self.type_ref(t));
-            if let (Some(s), Some(t)) = (status, &r.ty) {
-                if s == 204 || s == 304 || s < 200 {
-                    self.error(t.location, format!("a {s} response has no body, so it cannot have a `type`")).help =
-                        Some("remove `type`".into());
-                }
+            if let (Some(s), Some(t)) = (status, &r.ty)
+                && (s == 204 || s == 304 || s < 200)
+            {
+                self.error(t.location, format!("a {s} response has no body, so it cannot have a `type`")).help =
+                    Some("remove `type`".into());
             }
             if let Some(status) = status {
                 out.push(ir::Response { status, ty, description: r.description.clone() });
@@ -907,36 +916,86 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// Parses an example body, pointing a syntax error at its line in the spec.
+    /// Parses an example body, pointing a syntax error at its place in the spec.
     fn json(&mut self, body: &Name, what: &str) -> Option<serde_json::Value> {
-        match serde_json::from_str::<serde_json::Value>(&body.value) {
-            Ok(v) => Some(v),
-            Err(error) => {
-                // A block scalar (`body: |`) starts on the line after the key.
-                let block = diagnostic::lines(self.source)
-                    .nth(body.location.line.saturating_sub(1) as usize)
-                    .is_some_and(|l| {
-                        let t = l.trim_end();
-                        t.ends_with('|') || t.ends_with("|-") || t.ends_with('>') || t.ends_with("|+")
-                    });
-                let line = if block {
-                    body.location.line + u32::try_from(error.line()).unwrap_or(1)
-                } else {
-                    body.location.line
-                };
-                let indent = diagnostic::lines(self.source)
-                    .nth(line.saturating_sub(1) as usize)
-                    .map_or(0, |l| l.chars().count() - l.trim_start().chars().count());
-                let column = if block {
-                    u32::try_from(indent + error.column()).unwrap_or(1).max(1)
-                } else {
-                    body.location.column
-                };
-                self.error(Location::new(line, column, 1), format!("{what} is not valid JSON: {error}")).help =
-                    Some("bodies are JSON text, e.g. in a `|` block".into());
-                None
-            }
+        let error = match serde_json::from_str::<serde_json::Value>(&body.value) {
+            Ok(v) => return Some(v),
+            Err(error) => error,
+        };
+        // serde_json ends its message with the position in the body; say it
+        // only when the position in the spec cannot be told.
+        let text = error.to_string();
+        let reason = text.rfind(" at line ").map_or(text.as_str(), |i| &text[..i]);
+        let message = match self.position_in(body, error.line(), error.column()) {
+            Some(at) => (at, format!("{what} is not valid JSON: {reason}")),
+            None => (
+                body.location,
+                format!(
+                    "{what} is not valid JSON: {reason} (line {}, column {} of the body)",
+                    error.line(),
+                    error.column()
+                ),
+            ),
+        };
+        self.error(message.0, message.1).help = Some("bodies are JSON text, e.g. in a `|` block".into());
+        None
+    }
+
+    /// Where the part of a written one-line text that starts `offset` characters
+    /// into it is, `len` characters long; the whole text's location when the
+    /// text is not written as is (plain or quoted without escapes).
+    fn part_location(&self, text: &Name, offset: usize, len: usize) -> Location {
+        let at = text.location;
+        let line = diagnostic::lines(self.source).nth(at.line.saturating_sub(1) as usize).unwrap_or_default();
+        let rest: String = line.chars().skip(at.column.saturating_sub(1) as usize).collect();
+        let quote = usize::from(rest.starts_with(['"', '\'']));
+        if !rest[quote..].starts_with(text.value.as_str()) {
+            return at;
         }
+        let column = u32::try_from(quote + offset).ok().and_then(|c| at.column.checked_add(c));
+        column.map_or(at, |column| Location::new(at.line, column, u32::try_from(len).unwrap_or(1).max(1)))
+    }
+
+    /// Where line `line`, byte column `column` (both from 1) of a written text
+    /// is in the spec: for text on one line (plain or quoted, without escapes)
+    /// and for a literal block (`|`), whose lines are the spec's lines less
+    /// their indentation.
+    fn position_in(&self, text: &Name, line: usize, column: usize) -> Option<Location> {
+        let spec_lines: Vec<&str> = diagnostic::lines(self.source).collect();
+        let text_lines: Vec<&str> = text.value.lines().collect();
+        let (line, column) = match text_lines.get(line.checked_sub(1)?) {
+            Some(_) => (line, column),
+            // At the very end: after the last character of the last line.
+            None => (text_lines.len(), text_lines.last()?.len() + 1),
+        };
+        let wanted = text_lines.get(line - 1)?;
+        // serde_json counts bytes; the spec's columns count characters.
+        let chars_before = wanted.char_indices().take_while(|(i, _)| *i + 1 < column.max(1)).count();
+        let first = spec_lines.get(text.location.line.checked_sub(1)? as usize)?;
+        let rest: String = first.chars().skip(text.location.column.saturating_sub(1) as usize).collect();
+        let to_location = |line: usize, column: usize| {
+            Some(Location::new(u32::try_from(line).ok()?, u32::try_from(column).ok()?.max(1), 1))
+        };
+        if text_lines.len() == 1 {
+            let quote = usize::from(rest.starts_with(['"', '\'']));
+            if !rest[quote..].starts_with(text.value.as_str()) {
+                return None;
+            }
+            return to_location(text.location.line as usize, text.location.column as usize + quote + chars_before);
+        }
+        // A block's content starts on the line of its location, or on the next
+        // one when the location is the `|` itself.
+        let is_indented = |spec_line: &str, text_line: &str| {
+            spec_line.trim_end().ends_with(text_line.trim_end())
+                && spec_line[..spec_line.trim_end().len() - text_line.trim_end().len()].chars().all(|c| c == ' ')
+        };
+        let start = if rest.starts_with('|') { text.location.line as usize + 1 } else { text.location.line as usize };
+        let (spec_first, spec_line) = (spec_lines.get(start - 1)?, spec_lines.get(start + line - 2)?);
+        if !is_indented(spec_first, text_lines[0]) || !is_indented(spec_line, wanted) {
+            return None;
+        }
+        let indent = spec_line.trim_end().chars().count() - wanted.trim_end().chars().count();
+        to_location(start + line - 1, indent + chars_before + 1)
     }
 }
 

@@ -74,6 +74,16 @@ fn use_group(line: &str) -> Option<u8> {
     })
 }
 
+/// The kind of a one-line item (`use`, `mod`, `const`...), for grouping.
+fn one_line_kind(line: &str) -> Option<&'static str> {
+    let t = line.trim_start();
+    let t = t.strip_prefix("pub(crate) ").or_else(|| t.strip_prefix("pub ")).unwrap_or(t);
+    if !line.trim_end().ends_with(';') {
+        return None;
+    }
+    ["use ", "mod ", "const ", "type ", "static "].into_iter().find(|k| t.starts_with(k))
+}
+
 fn needs_blank(prev: &str, line: &str) -> bool {
     let (p, l) = (prev.trim(), line.trim());
     if l.is_empty() || p.is_empty() {
@@ -82,29 +92,39 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     if p.starts_with("//!") || p.starts_with("#![") {
         return !(l.starts_with("//!") || l.starts_with("#!["));
     }
+    if p.starts_with("//") || p.starts_with("#[") {
+        return false; // a doc comment or attribute belongs to what follows
+    }
     if let (Some(a), Some(b)) = (use_group(prev), use_group(line)) {
         return a != b;
     }
     if use_group(prev).is_some() {
         return true;
     }
-    let closes = p == "}" || p == "};" || p.ends_with(';') && indent(prev) == indent(line) && use_group(prev).is_none();
+    if let (Some(a), Some(b)) = (one_line_kind(prev), one_line_kind(line)) {
+        return a != b;
+    }
     let same_level = indent(prev) == indent(line);
     let continues = l.starts_with('}') || l.starts_with(')') || l.starts_with("else") || l.starts_with(']');
-    if closes && same_level && !continues {
-        // Statements inside a function body stay together.
-        return p.ends_with('}')
-            || p.ends_with("};")
-            || l.starts_with("///")
-            || l.starts_with("#[")
-            || l.starts_with("pub ")
-            || l.starts_with("fn ")
-            || l.starts_with("impl")
-            || l.starts_with("const ")
-            || l.starts_with("type ")
-            || l.starts_with("mod ");
+    if !same_level || continues {
+        return false;
     }
-    false
+    let closed_block = p == "}" || p == "};";
+    let starts_item = l.starts_with("///")
+        || l.starts_with("#[")
+        || l.starts_with("pub ")
+        || l.starts_with("pub(crate) ")
+        || l.starts_with("fn ")
+        || l.starts_with("impl")
+        || l.starts_with("const ")
+        || l.starts_with("type ")
+        || l.starts_with("mod ")
+        || l.starts_with("use ")
+        || l.starts_with("struct ")
+        || l.starts_with("enum ")
+        || l.starts_with("async fn ");
+    // After a closed block, or between items; statements in a body stay together.
+    (closed_block && (starts_item || !p.is_empty())) || (one_line_kind(prev).is_some() && starts_item)
 }
 
 /// Whether a file on disk was written by the generator.

@@ -44,20 +44,30 @@ pub fn const_name(name: &str) -> String {
 }
 
 /// An identifier token for a Rust name, repairing keywords: `type` -> `r#type`,
-/// `self` -> `self_`.
+/// `self` -> `self_`. Never panics: the checker rejects names that are not
+/// identifiers, and anything that slips through is repaired, not trusted.
 pub fn ident(name: &str) -> Ident {
-    if NOT_RAW.contains(&name) {
-        Ident::new(&format!("{name}_"), Span::call_site())
-    } else if KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
+    let printed = display(name);
+    match printed.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(&printed, Span::call_site()),
     }
 }
 
-/// The name a user sees for a Rust name: what [`ident`] prints.
+/// The identifier a Rust name is printed as: what [`ident`] makes of it.
 pub fn display(name: &str) -> String {
-    ident(name).to_string()
+    let mut repaired: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect();
+    if repaired.is_empty() || repaired.starts_with(|c: char| c.is_ascii_digit()) {
+        repaired.insert(0, '_');
+    }
+    if NOT_RAW.contains(&repaired.as_str()) || repaired.chars().all(|c| c == '_') {
+        format!("{repaired}_")
+    } else if KEYWORDS.contains(&repaired.as_str()) {
+        format!("r#{repaired}")
+    } else {
+        repaired
+    }
 }
 
 #[cfg(test)]
@@ -78,5 +88,9 @@ mod tests {
         assert_eq!(display("gen"), "r#gen");
         assert_eq!(display("match"), "r#match");
         assert_eq!(display("name"), "name");
+        assert_eq!(display("1Thing"), "_1Thing");
+        assert_eq!(display(""), "__");
+        assert_eq!(display("a-b"), "a_b");
+        assert_eq!(ident("_").to_string(), "__");
     }
 }

@@ -7,15 +7,21 @@
 //! - [`models`]: the data types, with serde (always built).
 //! - [`permissions`]: each operation's permission table, as data.
 //! - [`runtime`]: the date, enum and flags types the models use.
+//! - `client` (cargo feature `client`, or `client-http` without TLS): the async client.
+//! - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.
 //!
 //! Deployments (national clouds): see [`Deployment`].
 #![forbid(unsafe_code)]
 
 pub mod models;
-
 pub mod permissions;
-
 pub mod runtime;
+
+#[cfg(feature = "client-http")]
+pub mod client;
+
+#[cfg(feature = "server")]
+pub mod server;
 
 pub use runtime::{Date, DateTimeOffset, Flags, Guid};
 
@@ -46,7 +52,6 @@ impl Deployment {
         Self::UsGovL5,
         Self::China,
     ];
-
     /// The deployment's name in the spec.
     pub const fn name(self) -> &'static str {
         match self {

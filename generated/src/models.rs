@@ -493,7 +493,6 @@ impl ItemFacet {
         "lastModifiedBy",
         "lastModifiedDateTime",
     ];
-
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
@@ -648,7 +647,6 @@ impl PersonCertification {
         "lastModifiedBy",
         "lastModifiedDateTime",
     ];
-
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
@@ -1069,10 +1067,8 @@ impl<'de> Deserialize<'de> for ProfileSourceAnnotation {
 ///
 /// ```
 /// use msgraph_profile::models::AllowedAudiencesMember;
-
 ///
 /// let value: AllowedAudiencesMember = "me".parse().unwrap_or_else(|never| match never {});
-
 /// match value {
 ///     AllowedAudiencesMember::Me => {}
 ///     other => println!("{other}"),
@@ -1115,7 +1111,6 @@ impl AllowedAudiencesMember {
         Self::Everyone,
         Self::UnknownFutureValue,
     ];
-
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {

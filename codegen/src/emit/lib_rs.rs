@@ -18,7 +18,9 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         "Generated from `{}` by `{}`; do not edit by hand.\n\n\
          - [`models`]: the data types, with serde (always built).\n\
          - [`permissions`]: each operation's permission table, as data.\n\
-         - [`runtime`]: the date, enum and flags types the models use.\n\n\
+         - [`runtime`]: the date, enum and flags types the models use.\n\
+         - `client` (cargo feature `client`, or `client-http` without TLS): the async client.\n\
+         - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.\n\n\
          Deployments (national clouds): see [`Deployment`].",
         options.spec_path, options.command
     ));
@@ -58,6 +60,11 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         pub mod models;
         pub mod permissions;
         pub mod runtime;
+
+        #[cfg(feature = "client-http")]
+        pub mod client;
+        #[cfg(feature = "server")]
+        pub mod server;
 
         pub use runtime::{Date, DateTimeOffset, Flags, Guid};
 

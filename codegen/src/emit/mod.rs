@@ -2,10 +2,12 @@
 //! (or, for `Cargo.toml`, text); nothing here touches the disk.
 
 mod cargo_toml;
+mod client;
 mod docs;
 mod lib_rs;
 mod models;
 mod permissions;
+mod server;
 mod support;
 mod types;
 
@@ -38,6 +40,8 @@ pub fn generate(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, form
         ("src/permissions.rs".into(), permissions::emit(api)),
     ];
     rust.extend(support::files()?);
+    rust.extend(client::emit(api)?);
+    rust.extend(server::emit(api, options)?);
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".into(),
         contents: format::with_header(&cargo_toml::emit(api), "#", options),

@@ -12,11 +12,17 @@ const FILES: &[(&str, &str)] = &[
     ("src/runtime/enums.rs", include_str!("support/enums.rs")),
     ("src/runtime/json.rs", include_str!("support/json.rs")),
     ("src/runtime/object.rs", include_str!("support/object.rs")),
+    ("src/runtime/odata.rs", include_str!("support/odata.rs")),
     ("src/runtime/permissions.rs", include_str!("support/permissions.rs")),
 ];
 
 pub fn files() -> Result<Vec<(String, TokenStream)>, FormatError> {
-    FILES
+    parse(FILES)
+}
+
+/// Parses support files, named by their path in the generated crate.
+pub fn parse(files: &[(&str, &str)]) -> Result<Vec<(String, TokenStream)>, FormatError> {
+    files
         .iter()
         .map(|(path, text)| {
             text.parse::<TokenStream>()

@@ -29,6 +29,7 @@ pub struct Spec {
 
 #[derive(Clone, Debug)]
 pub struct ApiDef {
+    /// The `api` key.
     pub location: Location,
     pub name: Option<Name>,
     pub crate_name: Option<Name>,
@@ -76,6 +77,7 @@ pub struct EnumDef {
     pub evolvable: bool,
     pub description: Option<String>,
     pub members: Vec<MemberDef>,
+    /// The `members` key, or the enum's name when there is none.
     pub members_location: Location,
 }
 
@@ -107,12 +109,14 @@ pub struct OperationDef {
     pub description: Option<String>,
     pub method: Option<Name>,
     pub paths: Vec<Name>,
+    /// The `paths` key, or the operation's name when there is none.
     pub paths_location: Location,
     pub parameters: Vec<ParameterDef>,
     pub headers: Vec<HeaderDef>,
     pub permissions: Option<Name>,
     pub request: Option<Name>,
     pub responses: Vec<ResponseDef>,
+    /// The `responses` key, or the operation's name when there is none.
     pub responses_location: Location,
     pub examples: Vec<ExampleDef>,
 }

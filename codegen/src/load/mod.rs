@@ -48,7 +48,9 @@ impl Reader {
         let found = node.value.kind();
         let help = match (&node.value, expected) {
             (Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null, "text") => {
-                Some("put the value in quotes to make it text".to_owned())
+                // YAML reads `yes`, `on`, `null`, `1.0` and the like as something else than text.
+                let part = if what.starts_with("a key") { "key" } else { "value" };
+                Some(format!("put the {part} in quotes to make it text"))
             }
             _ => None,
         };
@@ -114,12 +116,19 @@ impl Reader {
         out
     }
 
-    /// Reports a key that must be given, at `at`: the key that names the mapping
-    /// lacking it. A key given with a wrong value is reported where it is read.
-    fn require(&mut self, f: &Fields<'_>, key: &str, at: Location, what: &str, help: &str) {
-        if !f.has(key) {
-            self.error(at, format!("{what} has no `{key}`")).help = Some(help.into());
+    /// Reports, in one message, the keys that must be given and are not, at `at`:
+    /// the key that names the mapping lacking them. Each key comes with what to
+    /// write (`\`method: GET\``). A key given with a wrong value is reported where
+    /// it is read.
+    fn require(&mut self, f: &Fields<'_>, at: Location, what: &str, keys: &[(&str, &str)]) {
+        let missing: Vec<&(&str, &str)> = keys.iter().filter(|(key, _)| !f.has(key)).collect();
+        if missing.is_empty() {
+            return;
         }
+        let names: Vec<String> = missing.iter().map(|(key, _)| format!("`{key}`")).collect();
+        let examples: Vec<&str> = missing.iter().map(|(_, example)| *example).collect();
+        self.error(at, format!("{what} has no {}", or_list(&names))).help =
+            Some(format!("add {}", examples.join("; ")));
     }
 
     /// Reports a list or mapping written with nothing in it.
@@ -179,7 +188,7 @@ impl Reader {
             spec.api = self.api(key.location, n);
         } else {
             self.error(Location::new(1, 1, 1), "the spec has no `api:` section").help =
-                Some("add `api:` with at least `name`, `namespace` and `version`".into());
+                Some("add `api:` with `name`, `namespace`, `version` and `deployments`; see spec/README.md".into());
         }
         if let Some(n) = f.take("types") {
             spec.types =
@@ -209,15 +218,16 @@ impl Reader {
 
     fn api(&mut self, at: Location, node: &Node) -> Option<ApiDef> {
         let mut f = self.fields(node, "`api`")?;
-        self.require(&f, "name", at, "`api`", "name the API, e.g. `name: graphProfile`");
-        self.require(&f, "namespace", at, "`api`", "e.g. `namespace: microsoft.graph`");
-        self.require(&f, "version", at, "`api`", "e.g. `version: beta`");
         self.require(
             &f,
-            "deployments",
             at,
             "`api`",
-            "add at least one: `deployments: {global: {title: Global service, host: https://graph.microsoft.com}}`",
+            &[
+                ("name", "`name: graphProfile`"),
+                ("namespace", "`namespace: microsoft.graph`"),
+                ("version", "`version: beta`"),
+                ("deployments", "`deployments: {global: {title: Global service, host: https://graph.microsoft.com}}`"),
+            ],
         );
         let mut api = ApiDef {
             location: at,
@@ -238,13 +248,8 @@ impl Reader {
             );
             for (name, n) in self.named(n, "`deployments`", "deployment") {
                 let Some(mut d) = self.fields(n, &format!("deployment `{}`", name.value)) else { continue };
-                self.require(
-                    &d,
-                    "host",
-                    name.location,
-                    &format!("deployment `{}`", name.value),
-                    "e.g. `host: https://graph.microsoft.com`",
-                );
+                let dwhat = format!("deployment `{}`", name.value);
+                self.require(&d, name.location, &dwhat, &[("host", "`host: https://graph.microsoft.com`")]);
                 let deployment = DeploymentDef {
                     title: self.opt_text(&mut d, "title"),
                     host: d.take("host").and_then(|n| self.text(n, "`host`")),
@@ -334,13 +339,12 @@ impl Reader {
         let _ = self.opt_text(&mut f, "note");
         match f.take_entry("members") {
             Some((key, n)) => {
-                def.members_location = n.location;
+                def.members_location = key.location;
                 let no_members = format!("{what} has no members");
                 self.not_empty(n, no_members.clone(), "list at least one member: `members: [a, b]`");
                 // Either a list of names, or a mapping of name -> description.
                 match &n.value {
                     Value::Null => {
-                        def.members_location = key.location;
                         self.error(key.location, no_members).help =
                             Some("list at least one member: `members: [a, b]`".into());
                     }
@@ -388,18 +392,27 @@ impl Reader {
     fn permission_set(&mut self, name: Name, node: &Node) -> Option<PermissionSetDef> {
         let what = format!("permission set `{}`", name.value);
         let mut f = self.fields(node, &what)?;
-        for key in ["delegatedWork", "delegatedPersonal", "application"] {
-            if !f.has(key) {
-                self.error(name.location, format!("{what} does not say what `{key}` callers get")).help =
-                    Some(format!("add `{key}: {{least: [Scope], higher: [Scope]}}` or `{key}: notSupported`"));
-            }
+        let missing: Vec<String> = ["delegatedWork", "delegatedPersonal", "application"]
+            .iter()
+            .filter(|key| !f.has(key))
+            .map(|key| format!("`{key}`"))
+            .collect();
+        if !missing.is_empty() {
+            let (keys, first) = (or_list(&missing), &missing[0]);
+            self.error(name.location, format!("{what} does not say what {keys} callers get")).help = Some(format!(
+                "for each, add `{{least: [Scope], higher: [Scope]}}` or `notSupported`, e.g. {}: notSupported`",
+                first.trim_end_matches('`')
+            ));
         }
+        let grant_what = |key: &str| format!("`{key}` of {what}");
         let def = PermissionSetDef {
-            delegated_work: f.take_entry("delegatedWork").and_then(|(k, n)| self.grant(k, n, "`delegatedWork`")),
+            delegated_work: f
+                .take_entry("delegatedWork")
+                .and_then(|(k, n)| self.grant(k, n, &grant_what("delegatedWork"))),
             delegated_personal: f
                 .take_entry("delegatedPersonal")
-                .and_then(|(k, n)| self.grant(k, n, "`delegatedPersonal`")),
-            application: f.take_entry("application").and_then(|(k, n)| self.grant(k, n, "`application`")),
+                .and_then(|(k, n)| self.grant(k, n, &grant_what("delegatedPersonal"))),
+            application: f.take_entry("application").and_then(|(k, n)| self.grant(k, n, &grant_what("application"))),
             other_user: f.take("otherUser").and_then(|n| self.text(n, "`otherUser`")),
             name,
         };
@@ -419,6 +432,25 @@ impl Reader {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => "write `least: [Scope]` and `higher: [Scope]` (or `higher: notAvailable`)".into(),
             });
+            return None;
+        }
+        if let Value::Seq(items) = &node.value {
+            let scopes: Vec<String> = items
+                .iter()
+                .map(|i| match &i.value {
+                    Value::Str(s) => s.clone(),
+                    _ => "Scope".into(),
+                })
+                .collect();
+            let key = match &key.value {
+                Value::Str(k) => k.as_str(),
+                _ => "grant",
+            };
+            self.error(
+                node.location,
+                format!("{what} must be `notSupported` or a mapping with `least` and `higher`, found a list"),
+            )
+            .help = Some(format!("write `{key}: {{least: [{}]}}`", scopes.join(", ")));
             return None;
         }
         let mut f = self.fields(node, what)?;
@@ -458,14 +490,15 @@ impl Reader {
     fn operation(&mut self, name: Name, node: &Node) -> Option<OperationDef> {
         let what = format!("operation `{}`", name.value);
         let mut f = self.fields(node, &what)?;
-        self.require(&f, "method", name.location, &what, "add `method: GET` (or POST, PUT, PATCH, DELETE)");
-        self.require(&f, "paths", name.location, &what, "add `paths: ['/things/{id}']`");
         self.require(
             &f,
-            "responses",
             name.location,
             &what,
-            "list the success status, e.g. `responses: {200: {type: thing}}`",
+            &[
+                ("method", "`method: GET` (or POST, PUT, PATCH, DELETE)"),
+                ("paths", "`paths: ['/things/{id}']`"),
+                ("responses", "the success status, e.g. `responses: {200: {type: thing}}`"),
+            ],
         );
         let mut op = OperationDef {
             summary: self.opt_text(&mut f, "summary"),
@@ -492,7 +525,7 @@ impl Reader {
             for (pname, pnode) in self.named(n, "`parameters`", "parameter") {
                 let pwhat = format!("parameter `{}`", pname.value);
                 let Some(mut p) = self.fields(pnode, &pwhat) else { continue };
-                self.require(&p, "in", pname.location, &pwhat, "add `in: path` or `in: query`");
+                self.require(&p, pname.location, &pwhat, &[("in", "`in: path` or `in: query`")]);
                 let param = ParameterDef {
                     location: p.take("in").and_then(|n| self.text(n, "`in`")),
                     ty: p.take("type").and_then(|n| self.text(n, "`type`")),
@@ -635,6 +668,15 @@ impl Reader {
         let _ = self.opt_text(&mut f, "note");
         self.finish(f, &what, &["description", "note", "request", "response"]);
         Some(ExampleDef { name, description, request, response })
+    }
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
     }
 }
 

@@ -48,6 +48,10 @@ impl Value {
 /// The largest spec we read: far above any real API description, far below
 /// what would hurt the machine.
 const MAX_SPEC_BYTES: usize = 8 * 1024 * 1024;
+/// Values (mappings, lists, scalars) after aliases are expanded.
+const MAX_NODES: usize = 200_000;
+/// Mappings and lists inside each other.
+const MAX_DEPTH: usize = 48;
 
 pub fn parse(source: &str) -> Result<Node, Diagnostic> {
     if source.len() > MAX_SPEC_BYTES {
@@ -59,14 +63,17 @@ pub fn parse(source: &str) -> Result<Node, Diagnostic> {
             .with_help("a spec is a mapping with at least `api:`; see spec/README.md"));
     }
     let mut budget = Budget::default();
-    budget.max_nodes = 200_000;
+    budget.max_nodes = MAX_NODES;
     budget.max_events = 400_000;
     budget.max_aliases = 1_000;
-    budget.max_depth = 48;
+    budget.max_depth = MAX_DEPTH;
     budget.max_documents = 1;
     let mut options = Options::default();
     options.budget = Some(budget);
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    // YAML 1.2: only `true` and `false` are booleans; `yes`, `no`, `on`, `off`
+    // are text (enum members such as `on` are common).
+    options.strict_booleans = true;
     match serde_saphyr::from_str_with_options::<Spanned<Node>>(source, options) {
         // Only comments (or a lone `~`): nothing to point at but the start.
         Ok(spanned) if spanned.value.value == Value::Null => {
@@ -89,6 +96,7 @@ fn syntax_error(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
     if let Some(d) = limit_error(error, location) {
         return d;
     }
+    let location = at_tab(source, location);
     // The library's own text starts with "error: line L column C: " and then
     // shows a snippet; we print our own snippet, so keep only the message.
     let text = error.without_snippet().to_string();
@@ -115,25 +123,39 @@ fn syntax_error(error: &serde_saphyr::Error, source: &str) -> Diagnostic {
     }
 }
 
+/// The parser reports a tab where the text after it starts; point at the tab.
+fn at_tab(source: &str, at: Location) -> Location {
+    let Some(line) = diagnostic::lines(source).nth(at.line.saturating_sub(1) as usize) else { return at };
+    let before: Vec<char> = line.chars().take(at.column.saturating_sub(1) as usize).collect();
+    let tabs = before.iter().rev().take_while(|c| **c == '\t').count();
+    if tabs == 0 {
+        return at;
+    }
+    let column = u32::try_from(before.len() - tabs + 1).unwrap_or(at.column);
+    Location::new(at.line, column, u32::try_from(tabs).unwrap_or(1))
+}
+
 /// A limit of [`parse`] was reached: say which, in the terms of a spec.
 fn limit_error(error: &serde_saphyr::Error, location: Location) -> Option<Diagnostic> {
     use serde_saphyr::budget::BudgetBreach;
-    let mut error = error;
+    let mut error = error.without_snippet();
     while let serde_saphyr::Error::AliasError { error: inner, .. } = error {
-        error = inner;
+        error = inner.without_snippet();
     }
     let serde_saphyr::Error::Budget { breach, .. } = error else { return None };
     let alias_help = "aliases (`*name`) repeat what their anchor (`&name`) holds, so a few can expand to millions of values; write the values out instead";
     let d = match breach {
         BudgetBreach::Documents { .. } => Diagnostic::new(location, "the spec holds more than one YAML document")
             .with_help("a spec is one document: remove this `---` and what follows, or merge the documents"),
-        BudgetBreach::Depth { .. } => Diagnostic::new(location, "the spec is nested more than 48 levels deep")
-            .with_help("a spec needs a handful of levels; look for runaway `[` or `{`"),
+        BudgetBreach::Depth { .. } => {
+            Diagnostic::new(location, format!("the spec is nested more than {MAX_DEPTH} levels deep"))
+                .with_help("a spec needs a handful of levels; look for runaway `[` or `{`")
+        }
         BudgetBreach::Aliases { .. } | BudgetBreach::AliasAnchorRatio { .. } => {
             Diagnostic::new(location, "the spec uses too many aliases").with_help(alias_help)
         }
         BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => {
-            Diagnostic::new(location, "the spec expands to more than 200000 values").with_help(alias_help)
+            Diagnostic::new(location, format!("the spec expands to more than {MAX_NODES} values")).with_help(alias_help)
         }
         other => Diagnostic::new(location, format!("the spec is too large for the YAML reader ({other:?})"))
             .with_help("a spec is far smaller than this; look for a runaway alias or a generated section"),

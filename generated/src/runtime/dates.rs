@@ -20,7 +20,6 @@ pub type Date = chrono::NaiveDate;
 /// such as `2020-07-06T06:34:12.2294868Z`, is written back exactly as it came.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DateTimeOffset(DateTime<FixedOffset>);
-
 impl DateTimeOffset {
     /// Wraps a chrono timestamp.
     pub const fn new(value: DateTime<FixedOffset>) -> Self {
@@ -85,7 +84,6 @@ impl fmt::Display for DateTimeOffset {
             f.write_str("Z")
         } else {
             let sign = if offset < 0 { '-' } else { '+' };
-
             let minutes = offset.unsigned_abs() / 60;
             write!(f, "{sign}{:02}:{:02}", minutes / 60, minutes % 60)
         }
@@ -101,7 +99,6 @@ impl Serialize for DateTimeOffset {
 impl<'de> Deserialize<'de> for DateTimeOffset {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct TimestampVisitor;
-
         impl Visitor<'_> for TimestampVisitor {
             type Value = DateTimeOffset;
 

@@ -12,7 +12,6 @@ use serde::{Serialize, Serializer};
 pub trait WireEnum: Sized + Clone + PartialEq {
     /// The value as written on the wire.
     fn as_str(&self) -> &str;
-
     /// The member for a wire value; never fails, unknown values are kept.
     fn from_wire(value: &str) -> Self;
 }
@@ -22,7 +21,6 @@ pub fn deserialize<'de, E: WireEnum, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<E, D::Error> {
     struct EnumVisitor<E>(PhantomData<E>);
-
     impl<E: WireEnum> Visitor<'_> for EnumVisitor<E> {
         type Value = E;
 
@@ -42,7 +40,6 @@ pub fn deserialize<'de, E: WireEnum, D: Deserializer<'de>>(
 ///
 /// Graph sends flags as one string of members joined by commas
 /// (`"organization,contacts"`); some services send a JSON array. Both are read;
-
 /// the comma-joined string is written. Members keep the order they were given
 /// in, so a value is written back as it came; equality ignores order. Members
 /// this version does not know are kept.
@@ -156,7 +153,6 @@ impl<E: WireEnum> std::ops::BitOr<E> for Flags<E> {
 
 impl<'a, E> IntoIterator for &'a Flags<E> {
     type Item = &'a E;
-
     type IntoIter = std::slice::Iter<'a, E>;
 
     fn into_iter(self) -> Self::IntoIter {
@@ -193,7 +189,6 @@ impl<E: WireEnum> Serialize for Flags<E> {
 impl<'de, E: WireEnum> serde::Deserialize<'de> for Flags<E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct FlagsVisitor<E>(PhantomData<E>);
-
         impl<'de, E: WireEnum> Visitor<'de> for FlagsVisitor<E> {
             type Value = Flags<E>;
 

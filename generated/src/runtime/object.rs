@@ -25,13 +25,10 @@ pub trait Object: Default {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error>;
-
     /// Writes every member that is set, base types' members first.
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error>;
-
     /// The members kept for no declared property.
     fn additional_data(&self) -> &AdditionalData;
-
     /// The members kept for no declared property.
     fn additional_data_mut(&mut self) -> &mut AdditionalData;
 }
@@ -70,7 +67,6 @@ pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);
-
 impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     type Value = T;
 
@@ -93,11 +89,9 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
 
 /// A member name, borrowed from the input when it can be.
 struct Key<'de>(Cow<'de, str>);
-
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
-
         impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key<'de>;
 

@@ -64,7 +64,6 @@ impl PermissionSet {
         on_other_user: bool,
     ) -> Vec<&'static str> {
         let Some(grant) = self.grant(kind) else { return Vec::new() };
-
         if on_other_user && self.other_user_needs_higher
             && kind != PermissionType::Application
         {

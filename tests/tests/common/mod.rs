@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod raw_server;
+
 use std::path::{Path, PathBuf};
 
 use codegen::ir::{Api, Example};

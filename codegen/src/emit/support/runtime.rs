@@ -9,12 +9,14 @@ mod dates;
 mod enums;
 mod json;
 mod object;
+mod odata;
 mod permissions;
 
 pub use dates::{Date, DateTimeOffset, ParseDateTimeOffsetError};
 pub use enums::{Flags, WireEnum};
 pub use json::{DecodeError, from_slice, from_str};
 pub use object::{AdditionalData, Object};
+pub use odata::{ErrorDetail, InnerError, ODataError};
 pub use permissions::{Grant, PermissionSet, PermissionType};
 
 /// Graph's `Edm.Guid`.

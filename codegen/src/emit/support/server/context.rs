@@ -1,0 +1,45 @@
+//! What a handler learns about a request besides its parameters and body.
+
+use super::auth::Caller;
+
+/// The user a request acts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// The caller itself: a `/me` path, a path that names no user, or a path
+    /// whose user id or userPrincipalName is the caller's own.
+    Caller,
+    /// Another user, as the path names them (an id or a userPrincipalName,
+    /// percent-decoded).
+    User(String),
+}
+
+/// The request an operation serves: who calls, on whom, and its ids.
+#[derive(Clone, Debug)]
+pub struct Context {
+    /// The authenticated caller; its permissions have been checked.
+    pub caller: Caller,
+    /// The user the request acts on.
+    pub subject: Subject,
+    /// The path segments after the part that names the user (`/me` or
+    /// `/users/{id}`), percent-decoded: `["profile", "certifications"]`.
+    /// The version segment is not included.
+    pub resource_path: Vec<String>,
+    /// The `request-id` the response carries.
+    pub request_id: String,
+    /// The `client-request-id` the client sent, echoed in the response.
+    pub client_request_id: Option<String>,
+}
+
+impl Context {
+    /// A key for the subject user, the same whichever way a path names them:
+    /// the caller's id when the request acts on the caller (the app id for an
+    /// application), otherwise the id or userPrincipalName from the path in
+    /// ASCII lower case.
+    pub fn subject_key(&self) -> String {
+        match (&self.subject, &self.caller) {
+            (Subject::User(user), _) => user.to_ascii_lowercase(),
+            (Subject::Caller, Caller::Delegated { id, .. }) => id.to_ascii_lowercase(),
+            (Subject::Caller, Caller::Application { app_id, .. }) => format!("app:{}", app_id.to_ascii_lowercase()),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The in-memory implementation's store: JSON objects by subject user and
+//! collection path, with a cap on how many it holds.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{SubsecRound, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::context::Context;
+use super::error::GraphError;
+use crate::runtime::DateTimeOffset;
+
+/// A ready implementation of the API that keeps objects in memory: good for
+/// tests and a mock server, gone when the process ends.
+///
+/// Objects live per subject user (the caller for `/me`, the named user for
+/// `/users/{id}`; the same user either way) and per collection path, so
+/// `POST /me/lists/1/tasks` and `GET /users/{my id}/lists/1/tasks/{id}` meet.
+/// What an operation does follows from its shape in the spec: a `POST` to a
+/// collection creates, a `GET` of an item reads, a `GET` of a collection lists
+/// (when the response has a `value` collection), a `PATCH` of an item merges,
+/// a `DELETE` of an item removes. Any other operation answers `501
+/// notImplemented`. Query parameters are not applied.
+///
+/// Creating fills in the server-set properties it understands: `id` (a new
+/// GUID, as text), date-times (now), and identity sets (`createdBy`) from the
+/// caller. When the store holds [`InMemory::max_objects`] objects, creating
+/// answers `507 quotaLimitReached` until something is deleted.
+#[derive(Debug)]
+pub struct InMemory {
+    objects: Mutex<Objects>,
+    max_objects: usize,
+}
+
+#[derive(Debug, Default)]
+struct Objects {
+    collections: HashMap<Collection, Vec<(String, Value)>>,
+    count: usize,
+}
+
+impl Default for InMemory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl InMemory {
+    /// How many objects a store holds unless told otherwise.
+    pub const DEFAULT_MAX_OBJECTS: usize = 10_000;
+
+    /// An empty store holding at most [`Self::DEFAULT_MAX_OBJECTS`] objects.
+    pub fn new() -> Self {
+        Self::with_max_objects(Self::DEFAULT_MAX_OBJECTS)
+    }
+
+    /// An empty store holding at most `max_objects` objects.
+    pub fn with_max_objects(max_objects: usize) -> Self {
+        Self { objects: Mutex::new(Objects::default()), max_objects }
+    }
+
+    /// The most objects the store holds.
+    pub fn max_objects(&self) -> usize {
+        self.max_objects
+    }
+
+    /// How many objects the store holds.
+    pub fn len(&self) -> usize {
+        self.lock().count
+    }
+
+    /// Whether the store holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Objects> {
+        self.objects.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Stores a new object under `id`.
+    #[doc(hidden)]
+    pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
+        let value = to_value(object)?;
+        let mut objects = self.lock();
+        if objects.count >= self.max_objects {
+            return Err(GraphError::quota_reached(format!(
+                "The in-memory store is full: it holds at most {} objects. Delete some first.",
+                self.max_objects
+            )));
+        }
+        let items = objects.collections.entry(collection).or_default();
+        if items.iter().any(|(existing, _)| *existing == id) {
+            return Err(GraphError::conflict(format!("An object with the id `{id}` exists already.")));
+        }
+        items.push((id, value));
+        objects.count += 1;
+        Ok(())
+    }
+
+    /// The object stored under `id`.
+    #[doc(hidden)]
+    pub fn get<T: DeserializeOwned>(&self, collection: &Collection, id: &str) -> Result<T, GraphError> {
+        let objects = self.lock();
+        let value = objects
+            .collections
+            .get(collection)
+            .and_then(|items| items.iter().find(|(existing, _)| existing == id))
+            .map(|(_, value)| value.clone())
+            .ok_or_else(|| not_found(id))?;
+        drop(objects);
+        from_value(value)
+    }
+
+    /// Every object of a collection, oldest first.
+    #[doc(hidden)]
+    pub fn list<T: DeserializeOwned>(&self, collection: &Collection) -> Result<Vec<T>, GraphError> {
+        let values: Vec<Value> = self
+            .lock()
+            .collections
+            .get(collection)
+            .map(|items| items.iter().map(|(_, value)| value.clone()).collect())
+            .unwrap_or_default();
+        values.into_iter().map(from_value).collect()
+    }
+
+    /// Merges `patch` into the object stored under `id` (members set in the
+    /// patch replace the stored ones; `null` members remove them), lets
+    /// `stamp` set server-set properties, and stores the result.
+    #[doc(hidden)]
+    pub fn update<T: Serialize + DeserializeOwned>(
+        &self,
+        collection: &Collection,
+        id: &str,
+        patch: &T,
+        stamp: impl FnOnce(&mut T),
+    ) -> Result<T, GraphError> {
+        let Value::Object(patch) = to_value(patch)? else {
+            return Err(GraphError::bad_request("The request body must be a JSON object."));
+        };
+        let mut objects = self.lock();
+        let slot = objects
+            .collections
+            .get_mut(collection)
+            .and_then(|items| items.iter_mut().find(|(existing, _)| existing == id))
+            .map(|(_, value)| value)
+            .ok_or_else(|| not_found(id))?;
+        let mut merged = match slot {
+            Value::Object(stored) => stored.clone(),
+            _ => Map::new(),
+        };
+        for (key, value) in patch {
+            if value.is_null() {
+                merged.remove(&key);
+            } else {
+                merged.insert(key, value);
+            }
+        }
+        let mut object: T = from_value(Value::Object(merged))?;
+        stamp(&mut object);
+        *slot = to_value(&object)?;
+        Ok(object)
+    }
+
+    /// Removes the object stored under `id`.
+    #[doc(hidden)]
+    pub fn remove(&self, collection: &Collection, id: &str) -> Result<(), GraphError> {
+        let mut objects = self.lock();
+        let items = objects.collections.get_mut(collection).ok_or_else(|| not_found(id))?;
+        let before = items.len();
+        items.retain(|(existing, _)| existing != id);
+        if items.len() == before {
+            return Err(not_found(id));
+        }
+        objects.count -= 1;
+        Ok(())
+    }
+}
+
+fn not_found(id: &str) -> GraphError {
+    GraphError::not_found(format!("No object with the id `{id}` is here."))
+}
+
+fn to_value<T: Serialize>(object: &T) -> Result<Value, GraphError> {
+    serde_json::to_value(object).map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))
+}
+
+fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, GraphError> {
+    serde_json::from_value(value)
+        .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
+}
+
+/// Where objects live: the subject user and the collection's path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Collection {
+    owner: String,
+    path: String,
+}
+
+impl Collection {
+    /// The collection a request's path names (`POST` or `GET` of a collection).
+    pub fn of(context: &Context) -> Self {
+        Self { owner: context.subject_key(), path: context.resource_path.join("/") }
+    }
+
+    /// The collection and the id of the item a request's path names.
+    pub fn of_item(context: &Context) -> (Self, String) {
+        let (id, parent) = context.resource_path.split_last().map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
+        (Self { owner: context.subject_key(), path: parent.join("/") }, id)
+    }
+}
+
+/// The current time at Graph's precision (100 ns).
+pub fn now() -> DateTimeOffset {
+    DateTimeOffset::from(Utc::now().trunc_subsecs(7))
+}
+
+/// A new object id: a GUID, as text.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
