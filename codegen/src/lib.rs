@@ -13,6 +13,7 @@ pub mod write;
 pub mod diagnostic;
 pub mod naming;
 pub mod project;
+pub mod synth;
 
 use diagnostic::Diagnostics;
 

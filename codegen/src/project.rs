@@ -23,7 +23,11 @@ pub fn default_targets(root: &Path) -> io::Result<Vec<Target>> {
     let mut targets = vec![Target {
         spec: root.join("spec/profile.yaml"),
         out: root.join("generated"),
-        options: Options { command: COMMAND.into(), spec_path: "spec/profile.yaml".into() },
+        options: Options {
+            command: COMMAND.into(),
+            spec_path: "spec/profile.yaml".into(),
+            mock_server_bin: "mock-server".into(),
+        },
     }];
     let fixtures = root.join("tests/fixtures/specs");
     let mut names: Vec<String> = match std::fs::read_dir(&fixtures) {
@@ -41,10 +45,29 @@ pub fn default_targets(root: &Path) -> io::Result<Vec<Target>> {
         targets.push(Target {
             spec: fixtures.join(&name),
             out: root.join("tests/fixtures/crates").join(stem),
-            options: Options { command: COMMAND.into(), spec_path: format!("tests/fixtures/specs/{name}") },
+            // One workspace cannot have two binaries named `mock-server`.
+            options: Options {
+                command: COMMAND.into(),
+                spec_path: format!("tests/fixtures/specs/{name}"),
+                mock_server_bin: format!("{stem}-mock-server"),
+            },
         });
     }
     Ok(targets)
+}
+
+/// A spec and an output directory given on the command line, named in the
+/// headers as the user typed them.
+pub fn custom_target(spec: &str, out: &str) -> Target {
+    Target {
+        spec: PathBuf::from(spec),
+        out: PathBuf::from(out),
+        options: Options {
+            command: format!("{COMMAND} --spec {spec} --out {out}"),
+            spec_path: spec.to_owned(),
+            mock_server_bin: "mock-server".into(),
+        },
+    }
 }
 
 /// Reads a spec file as text, with a message that names the file.

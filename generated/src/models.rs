@@ -398,7 +398,7 @@ impl Object for InferenceData {
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
         __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry(map, "confidenceScore", &self.confidence_score)?;
+        __private::entry_double(map, "confidenceScore", &self.confidence_score)?;
         __private::entry(
             map,
             "userHasVerifiedAccuracy",

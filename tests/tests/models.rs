@@ -158,21 +158,40 @@ fn explicit_null_can_be_sent_through_additional_data() {
 }
 
 #[test]
-fn date_time_offsets_keep_graphs_seven_digits() {
+fn date_time_offsets_are_written_back_as_they_came() {
     for text in [
         "2020-07-06T06:34:12.2294868Z",
         "2020-07-06T06:34:12Z",
+        "2020-07-06T06:34:12.0000000Z",
+        "2020-07-06T06:34:12.5Z",
         "2020-07-06T06:34:12.1000000+05:30",
+        "2020-07-06T06:34:12+00:00",
         "1999-12-31T23:59:59.123456789-08:00",
     ] {
         let parsed: DateTimeOffset = serde_json::from_value(json!(text)).expect(text);
         assert_eq!(serde_json::to_value(parsed).expect("writes"), json!(text));
     }
-    // Fewer digits are read and written at Graph's precision.
-    let short: DateTimeOffset = "2020-07-06T06:34:12.5Z".parse().expect("parses");
-    assert_eq!(short.to_string(), "2020-07-06T06:34:12.5000000Z");
+    // How it was written does not change what it is.
+    let a: DateTimeOffset = "2020-07-06T06:34:12.5Z".parse().expect("parses");
+    let b: DateTimeOffset = "2020-07-06T06:34:12.5000000+00:00".parse().expect("parses");
+    assert_eq!(a, b);
     let error = "2020-07-06 nonsense".parse::<DateTimeOffset>().expect_err("not a timestamp");
     assert!(error.to_string().contains("not an RFC 3339 timestamp"), "{error}");
+}
+
+#[test]
+fn date_time_offsets_made_in_code_use_graphs_seven_digits() {
+    use chrono::TimeZone;
+    let at = |nanos: u32| {
+        DateTimeOffset::from(
+            chrono::Utc.with_ymd_and_hms(2020, 7, 6, 6, 34, 12).single().expect("a valid time")
+                + chrono::Duration::nanoseconds(i64::from(nanos)),
+        )
+    };
+    assert_eq!(at(0).to_string(), "2020-07-06T06:34:12Z");
+    assert_eq!(at(229_486_800).to_string(), "2020-07-06T06:34:12.2294868Z");
+    assert_eq!(at(500_000_000).to_string(), "2020-07-06T06:34:12.5000000Z");
+    assert_eq!(at(123_456_789).to_string(), "2020-07-06T06:34:12.123456789Z");
 }
 
 #[test]

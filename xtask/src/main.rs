@@ -3,12 +3,17 @@
 //! Without `--spec`, regenerates every crate this repository generates: the
 //! API in `spec/profile.yaml` into `generated/`, and each fixture spec in
 //! `tests/fixtures/specs/` into `tests/fixtures/crates/<name>/`.
+//!
+//! Also `cargo xtask synth N [--out FILE]` (a synthetic spec of N types) and
+//! `cargo xtask bench [SUITE]...` (the benchmarks behind BENCHMARKS.md).
+
+mod bench;
+mod synth;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codegen::emit::Options;
-use codegen::project::{Target, default_targets, read_spec};
+use codegen::project::{custom_target, default_targets, read_spec};
 use codegen::write::{Mode, write_all};
 
 const USAGE: &str = "\
@@ -18,7 +23,11 @@ usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR]
                differs from what the spec produces
   --spec FILE  the spec to generate from (default: spec/profile.yaml, and the
                fixture specs in tests/fixtures/specs/)
-  --out DIR    where the generated crate goes (default: generated/)";
+  --out DIR    where the generated crate goes (default: generated/)
+
+Other tasks:
+  cargo xtask synth N [--out FILE]   a synthetic spec with N types (benchmarks)
+  cargo xtask bench [SUITE]...       run benchmarks; `cargo xtask bench --help`";
 
 struct Args {
     check: bool,
@@ -55,14 +64,7 @@ fn workspace_root() -> PathBuf {
 
 fn run(args: &Args) -> Result<bool, String> {
     let targets = match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => vec![Target {
-            spec: PathBuf::from(spec),
-            out: PathBuf::from(out),
-            options: Options {
-                command: format!("cargo xtask codegen --spec {spec} --out {out}"),
-                spec_path: spec.clone(),
-            },
-        }],
+        (Some(spec), Some(out)) => vec![custom_target(spec, out)],
         _ => default_targets(&workspace_root()).map_err(|e| e.to_string())?,
     };
 
@@ -116,6 +118,11 @@ fn run(args: &Args) -> Result<bool, String> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("synth") => return synth::main(&args[1..]),
+        Some("bench") => return bench::main(&args[1..], &workspace_root()),
+        _ => {}
+    }
     let args = match parse_args(&args) {
         Ok(args) => args,
         Err(message) => {

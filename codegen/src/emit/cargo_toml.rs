@@ -21,12 +21,14 @@ client = ["client-http", "dep:hyper-rustls", "dep:rustls", "dep:webpki-roots"]
 # The async client over plain HTTP only (no TLS to build; for tests and proxies).
 client-http = ["dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "dep:hyper-util", "dep:tokio", "uuid/v4"]
 # The axum server stub, permission enforcement and the in-memory implementation.
-server = ["dep:axum", "dep:bytes", "dep:http", "dep:http-body-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "uuid/v4"]
+server = ["dep:axum", "dep:bytes", "dep:http", "dep:http-body-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "tokio/signal", "uuid/v4"]
 
 [dependencies]
 chrono = {{ version = "0.4.41", default-features = false, features = ["alloc", "serde"] }}
 serde = {{ version = "1.0.200", default-features = false, features = ["std"] }}
-serde_json = {{ version = "1.0.120", default-features = false, features = ["std"] }}
+# float_roundtrip: without it a double read from JSON can be one bit off, and a
+# read-modify-write would change numbers it did not touch.
+serde_json = {{ version = "1.0.120", default-features = false, features = ["std", "float_roundtrip"] }}
 serde_path_to_error = "0.1.16"
 uuid = {{ version = "1.10", default-features = false, features = ["std", "serde"] }}
 
@@ -43,6 +45,15 @@ tokio = {{ version = "1.47", default-features = false, features = ["net", "rt", 
 tower = {{ version = "0.5.2", default-features = false, features = ["util"], optional = true }}
 tracing = {{ version = "0.1.41", default-features = false, features = ["std"], optional = true }}
 webpki-roots = {{ version = "1.0.2", optional = true }}
+
+[dev-dependencies]
+tokio = {{ version = "1.47", default-features = false, features = ["io-util", "macros", "net", "rt", "time"] }}
+
+# Generated from the spec's examples: the client and the server against them.
+[[test]]
+name = "protocol"
+path = "tests/protocol/main.rs"
+required-features = ["client-http", "server"]
 "#,
         name = api.crate_name,
     )

@@ -76,6 +76,99 @@ impl<'a> Node<'a> {
     }
 }
 
+/// The accessor names a node gives its children; one rule for the accessors
+/// themselves, the documentation example and the protocol tests.
+#[derive(Default)]
+struct AccessorNames {
+    /// Literal child -> its accessor, when it is reached by name.
+    literal: BTreeMap<String, String>,
+    /// Literal child -> the accessor of the parameter after it (`user(id)`).
+    item: BTreeMap<String, String>,
+    /// The accessor of a parameter right after this node, when this node is
+    /// not a literal (those are reached through `item`).
+    parameter: Option<String>,
+}
+
+fn accessor_names(api: &Api, node: &Node<'_>) -> AccessorNames {
+    let mut names = AccessorNames::default();
+    let mut taken: Vec<String> = Vec::new();
+    for (literal, child) in &node.literals {
+        if child.reachable_by_name() || child.parameter.is_none() {
+            let method = field_name(literal);
+            taken.push(method.clone());
+            names.literal.insert(literal.clone(), method);
+        }
+        if child.parameter.is_some() {
+            let mut method = singular(literal);
+            if taken.contains(&method) {
+                method = format!("{}_item", field_name(literal));
+            }
+            taken.push(method.clone());
+            names.item.insert(literal.clone(), method);
+        }
+    }
+    let after_literal = matches!(node.segments.last(), Some(Segment::Literal(_)));
+    if let Some(item) = node.parameter.as_ref().filter(|_| !after_literal) {
+        let (param_name, _) = parameter_of(api, item);
+        let mut method = field_name(&param_name);
+        if taken.contains(&method) {
+            method = format!("{method}_item");
+        }
+        names.parameter = Some(method);
+    }
+    names
+}
+
+/// The path tree of every operation's every path.
+fn tree(api: &Api) -> Node<'_> {
+    let mut root = Node::default();
+    for operation in &api.operations {
+        for path in &operation.paths {
+            root.insert(operation, path);
+        }
+    }
+    root
+}
+
+/// The accessor chain that reaches `path` from a client, as Rust source
+/// (`.user("adele@contoso.com").profile().certifications()`), with `values`
+/// for its parameters in order. For documentation and generated tests.
+pub(super) fn call_chain(api: &Api, path: &Path, values: &[String]) -> String {
+    let root = tree(api);
+    let mut node = &root;
+    let mut chain = String::new();
+    let mut values = values.iter();
+    let mut i = 0;
+    while i < path.segments.len() {
+        let names = accessor_names(api, node);
+        match (&path.segments[i], path.segments.get(i + 1)) {
+            (Segment::Literal(l), Some(Segment::Parameter(_))) if names.item.contains_key(l) => {
+                let value = values.next().map_or(String::new(), Clone::clone);
+                chain.push_str(&format!(".{}({value:?})", crate::naming::display(&names.item[l])));
+                let Some(next) = node.literals.get(l).and_then(|c| c.parameter.as_deref()) else { break };
+                node = next;
+                i += 2;
+            }
+            (Segment::Literal(l), _) => {
+                let method = names.literal.get(l).map_or_else(|| field_name(l), Clone::clone);
+                chain.push_str(&format!(".{}()", crate::naming::display(&method)));
+                let Some(next) = node.literals.get(l) else { break };
+                node = next;
+                i += 1;
+            }
+            (Segment::Parameter(p), _) => {
+                let value = values.next().map_or(String::new(), Clone::clone);
+                let method = names.parameter.clone().unwrap_or_else(|| field_name(p));
+                chain.push_str(&format!(".{}({value:?})", crate::naming::display(&method)));
+                let Some(next) = node.parameter.as_deref() else { break };
+                node = next;
+                i += 1;
+            }
+        }
+    }
+    chain
+}
+
 /// `/users/{id}/profile` -> `UsersItemProfile`.
 fn node_struct_name(segments: &[Segment]) -> String {
     let mut name = String::new();
@@ -100,7 +193,7 @@ fn singular(literal: &str) -> String {
     }
 }
 
-fn method_name(operation: &Operation, path: &Path) -> &'static str {
+pub(super) fn method_name(operation: &Operation, path: &Path) -> &'static str {
     let on_item = matches!(path.segments.last(), Some(Segment::Parameter(_)));
     match operation.method {
         Method::Get => "get",
@@ -148,17 +241,12 @@ fn success_type(operation: &Operation) -> Option<&TypeRef> {
     operation.responses.iter().filter(|r| (200..300).contains(&r.status)).find_map(|r| r.ty.as_ref())
 }
 
-fn query_struct_name(operation: &Operation) -> String {
+pub(super) fn query_struct_name(operation: &Operation) -> String {
     format!("{}Query", type_name(&operation.name))
 }
 
 fn module(api: &Api) -> TokenStream {
-    let mut root = Node::default();
-    for operation in &api.operations {
-        for path in &operation.paths {
-            root.insert(operation, path);
-        }
-    }
+    let root = tree(api);
     let mut nodes = Vec::new();
     root.walk(&mut nodes);
 
@@ -294,25 +382,9 @@ fn example_doc(api: &Api, crate_ident: &str) -> String {
     let Some((op, path)) = api.operations.iter().flat_map(|op| op.paths.iter().map(move |p| (op, p))).next() else {
         return String::new();
     };
-    let mut chain = String::from("client");
-    let segments = &path.segments;
-    let mut i = 0;
-    while i < segments.len() {
-        match (&segments[i], segments.get(i + 1)) {
-            (Segment::Literal(l), Some(Segment::Parameter(_))) => {
-                chain.push_str(&format!(".{}(\"...\")", ident(&singular(l))));
-                i += 2;
-            }
-            (Segment::Literal(l), _) => {
-                chain.push_str(&format!(".{}()", ident(&field_name(l))));
-                i += 1;
-            }
-            (Segment::Parameter(p), _) => {
-                chain.push_str(&format!(".{}(\"...\")", ident(&field_name(p))));
-                i += 1;
-            }
-        }
-    }
+    let placeholders: Vec<String> =
+        path.segments.iter().filter(|s| matches!(s, Segment::Parameter(_))).map(|_| "...".to_owned()).collect();
+    let chain = format!("client{}", call_chain(api, path, &placeholders));
     let args = match (&op.request, op.parameters.iter().any(|p| p.location == ParameterLocation::Query)) {
         (Some(_), true) => "&body, &Default::default()",
         (Some(_), false) => "&body",
@@ -369,12 +441,11 @@ fn accessors(api: &Api, node: &Node<'_>, name_of: &dyn Fn(&Node<'_>) -> String) 
             }
         }
     };
-    let mut taken: Vec<String> = Vec::new();
+    let names = accessor_names(api, node);
     for (literal, child) in &node.literals {
         let child_name = in_paths(name_of(child));
-        if child.reachable_by_name() || child.parameter.is_none() {
-            let method = ident(&field_name(literal));
-            taken.push(method.to_string());
+        if let Some(method) = names.literal.get(literal) {
+            let method = ident(method);
             let d = doc(&format!("`/{literal}`"));
             let path = child_path(format!("/{literal}"), None);
             out.push(quote! {
@@ -384,14 +455,9 @@ fn accessors(api: &Api, node: &Node<'_>, name_of: &dyn Fn(&Node<'_>) -> String) 
                 }
             });
         }
-        if let Some(item) = &child.parameter {
+        if let (Some(item), Some(method)) = (&child.parameter, names.item.get(literal)) {
             let item_name = in_paths(name_of(item));
-            let mut method = singular(literal);
-            if taken.contains(&method) {
-                method = format!("{}_item", field_name(literal));
-            }
-            taken.push(method.clone());
-            let method = ident(&method);
+            let method = ident(method);
             let (param_name, param_ty) = parameter_of(api, item);
             let d = doc(&format!("`/{literal}/{{{param_name}}}`: one item of `{literal}`."));
             let (arg_ty, as_text) = parameter_arg(api, &param_ty);
@@ -404,17 +470,12 @@ fn accessors(api: &Api, node: &Node<'_>, name_of: &dyn Fn(&Node<'_>) -> String) 
             });
         }
     }
-    let after_literal = matches!(node.segments.last(), Some(Segment::Literal(_)));
-    if let Some(item) = node.parameter.as_ref().filter(|_| !after_literal) {
+    if let (Some(item), Some(method)) = (&node.parameter, &names.parameter) {
         // A parameter right after another parameter (or first in a path); one
         // after a literal is reached from the node before that literal.
         let item_name = in_paths(name_of(item));
         let (param_name, param_ty) = parameter_of(api, item);
-        let mut method = field_name(&param_name);
-        if taken.contains(&method) {
-            method = format!("{method}_item");
-        }
-        let method = ident(&method);
+        let method = ident(method);
         let (arg_ty, as_text) = parameter_arg(api, &param_ty);
         let d = doc(&format!("`/{{{param_name}}}`"));
         let path = child_path("/{}".to_owned(), Some(quote! { segment(#param_name, #as_text) }));
@@ -465,6 +526,17 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         let ty = models_type(api, request);
         args.push(quote! { body: &#ty });
         steps.push(quote! { let call = call.json(body)?; });
+    }
+    for header in op.headers.iter().filter(|h| h.required) {
+        let lower = header.name.to_ascii_lowercase();
+        // These three the client sets itself on every request.
+        if matches!(lower.as_str(), "authorization" | "content-type" | "accept") {
+            continue;
+        }
+        if let Some(value) = &header.value {
+            let name = &header.name;
+            steps.push(quote! { let call = call.header(#name, #value); });
+        }
     }
     if has_query {
         let q = format_ident!("{}", query_struct_name(op));

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, inner_doc, paragraph};
 use super::types::{holds_by_value, rust_type};
 use crate::check::UNKNOWN_VARIANT;
-use crate::ir::{Api, Enum, Property, Type, TypeRef};
+use crate::ir::{Api, Enum, Primitive, Property, Type, TypeRef};
 use crate::naming::{display, ident};
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -276,7 +276,12 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
     let write_entries = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
         let json = &p.name;
-        quote! { __private::entry(map, #json, &self.#field)?; }
+        let writer = match &p.ty {
+            TypeRef::Primitive(Primitive::Double) => quote! { entry_double },
+            TypeRef::Collection(inner) if **inner == TypeRef::Primitive(Primitive::Double) => quote! { entry_doubles },
+            _ => quote! { entry },
+        };
+        quote! { __private::#writer(map, #json, &self.#field)?; }
     });
     let additional = if t.base.is_some() {
         quote! {

@@ -45,6 +45,50 @@ pub fn entry<S: SerializeMap, T: Serialize>(
     }
 }
 
+/// Writes a `Double` member as Graph does: a whole number without `.0`
+/// (`100`, not `100.0`), so a value read is written back as it came.
+pub fn entry_double<S: SerializeMap>(
+    map: &mut S,
+    key: &'static str,
+    value: &Option<f64>,
+) -> Result<(), S::Error> {
+    match value {
+        Some(value) => map.serialize_entry(key, &Double(*value)),
+        None => Ok(()),
+    }
+}
+
+/// Writes a member that is a list of `Double`s, as [`entry_double`] does.
+pub fn entry_doubles<S: SerializeMap>(
+    map: &mut S,
+    key: &'static str,
+    value: &Option<Vec<f64>>,
+) -> Result<(), S::Error> {
+    match value {
+        Some(values) => {
+            map.serialize_entry(
+                key,
+                &values.iter().map(|v| Double(*v)).collect::<Vec<_>>(),
+            )
+        }
+
+        None => Ok(()),
+    }
+}
+
+/// A `Double` on the wire.
+struct Double(f64);
+impl Serialize for Double {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        const EXACT: f64 = 9_007_199_254_740_992.0;
+        if self.0.fract() == 0.0 && self.0.abs() <= EXACT {
+            serializer.serialize_i64(self.0 as i64)
+        } else {
+            serializer.serialize_f64(self.0)
+        }
+    }
+}
+
 /// Writes a model as a JSON object.
 pub fn serialize<T: Object, S: Serializer>(
     value: &T,

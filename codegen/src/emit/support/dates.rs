@@ -12,45 +12,93 @@ pub type Date = chrono::NaiveDate;
 
 /// A point in time with its UTC offset (Graph's `Edm.DateTimeOffset`).
 ///
-/// Reads any RFC 3339 timestamp. Writes Graph's form: seven fractional digits
-/// (Graph's 100 ns precision) when there is a fraction, none when there is not,
-/// nine when the value is finer than 100 ns; `Z` for UTC. So a value Graph sent,
-/// such as `2020-07-06T06:34:12.2294868Z`, is written back exactly as it came.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DateTimeOffset(DateTime<FixedOffset>);
+/// Reads any RFC 3339 timestamp and writes it back exactly as it was written:
+/// the same number of fractional digits, `Z` or `+00:00` as it came. A value
+/// made in code is written in Graph's form: seven fractional digits (Graph's
+/// 100 ns precision) when there is a fraction, none when there is not, nine
+/// when it is finer than 100 ns; `Z` for UTC. Equality, order and hashing look
+/// at the instant and offset only, not at how they were written.
+#[derive(Clone, Copy, Debug)]
+pub struct DateTimeOffset {
+    value: DateTime<FixedOffset>,
+    written: Option<Written>,
+}
+
+/// How a parsed timestamp was written, to write it back the same way.
+#[derive(Clone, Copy, Debug)]
+struct Written {
+    digits: u8,
+    zulu: bool,
+}
 
 impl DateTimeOffset {
     /// Wraps a chrono timestamp.
     pub const fn new(value: DateTime<FixedOffset>) -> Self {
-        Self(value)
+        Self { value, written: None }
     }
 
     /// The chrono timestamp.
     pub const fn get(&self) -> DateTime<FixedOffset> {
-        self.0
+        self.value
     }
 
     /// Parses an RFC 3339 timestamp.
     pub fn parse(text: &str) -> Result<Self, ParseDateTimeOffsetError> {
-        DateTime::parse_from_rfc3339(text).map(Self).map_err(|_| ParseDateTimeOffsetError { text: text.chars().take(64).collect() })
+        let value = DateTime::parse_from_rfc3339(text)
+            .map_err(|_| ParseDateTimeOffsetError { text: text.chars().take(64).collect() })?;
+        // `parse_from_rfc3339` accepted it: ASCII up to the offset.
+        let seconds_end = text.find(['.', 'Z', 'z', '+']).or_else(|| text.rfind('-')).unwrap_or(text.len());
+        let digits = match text.as_bytes().get(seconds_end) {
+            Some(b'.') => text[seconds_end + 1..].bytes().take_while(u8::is_ascii_digit).count(),
+            _ => 0,
+        };
+        let zulu = text.ends_with(['Z', 'z']);
+        Ok(Self { value, written: Some(Written { digits: u8::try_from(digits.min(9)).unwrap_or(9), zulu }) })
+    }
+}
+
+impl PartialEq for DateTimeOffset {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value && self.value.offset() == other.value.offset()
+    }
+}
+
+impl Eq for DateTimeOffset {}
+
+impl std::hash::Hash for DateTimeOffset {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+        self.value.offset().local_minus_utc().hash(state);
+    }
+}
+
+impl PartialOrd for DateTimeOffset {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateTimeOffset {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value).then_with(|| self.value.offset().local_minus_utc().cmp(&other.value.offset().local_minus_utc()))
     }
 }
 
 impl From<DateTime<FixedOffset>> for DateTimeOffset {
     fn from(value: DateTime<FixedOffset>) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 
 impl From<DateTime<Utc>> for DateTimeOffset {
     fn from(value: DateTime<Utc>) -> Self {
-        Self(value.fixed_offset())
+        Self::new(value.fixed_offset())
     }
 }
 
 impl From<DateTimeOffset> for DateTime<FixedOffset> {
     fn from(value: DateTimeOffset) -> Self {
-        value.0
+        value.value
     }
 }
 
@@ -64,17 +112,21 @@ impl FromStr for DateTimeOffset {
 
 impl fmt::Display for DateTimeOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%S"))?;
-        let nanos = self.0.nanosecond() % 1_000_000_000;
-        if nanos != 0 {
-            if nanos % 100 == 0 {
-                write!(f, ".{:07}", nanos / 100)?;
-            } else {
-                write!(f, ".{nanos:09}")?;
-            }
+        write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        // Leap seconds are stored as nanoseconds past 1e9; print them as :60.
+        let nanos = self.value.nanosecond() % 1_000_000_000;
+        let digits = match self.written {
+            Some(written) => usize::from(written.digits),
+            None if nanos == 0 => 0,
+            None if nanos % 100 == 0 => 7,
+            None => 9,
+        };
+        if digits > 0 {
+            let all = format!("{nanos:09}");
+            write!(f, ".{}", &all[..digits])?;
         }
-        let offset = self.0.offset().local_minus_utc();
-        if offset == 0 {
+        let offset = self.value.offset().local_minus_utc();
+        if offset == 0 && self.written.is_none_or(|w| w.zulu) {
             f.write_str("Z")
         } else {
             let sign = if offset < 0 { '-' } else { '+' };

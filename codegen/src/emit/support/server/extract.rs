@@ -170,7 +170,9 @@ impl Incoming {
         route: Route,
         request: Request,
     ) -> Result<Self, GraphError> {
-        tracing::Span::current().record("route", route.template).record("operation", route.operation);
+        if let Some(span) = request.extensions().get::<tracing::Span>() {
+            span.record("route", route.template).record("operation", route.operation);
+        }
         let token = bearer_token(&request)?;
         let caller = authenticator
             .authenticate(&token)
@@ -298,24 +300,31 @@ impl Incoming {
         })
     }
 
-    /// The `Location` of a created object: the request URL, `/`, the id.
-    pub fn location(&self, id: &str) -> String {
-        let mut location = self.url.clone();
-        location.push('/');
-        for byte in id.bytes() {
-            if byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte) {
-                location.push(byte as char);
-            } else {
-                location.push_str(&format!("%{byte:02X}"));
-            }
-        }
-        location
+    /// The request's URL without its query, after normalization.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// The caller and subject, for the handler.
     pub fn into_context(self) -> Context {
         self.context
     }
+}
+
+/// The `Location` of a created object: `url`, `/`, and the id, percent-encoded
+/// as one path segment.
+pub fn location(url: &str, id: &str) -> String {
+    let mut location = String::with_capacity(url.len() + 1 + id.len());
+    location.push_str(url);
+    location.push('/');
+    for byte in id.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte) {
+            location.push(char::from(byte));
+        } else {
+            location.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    location
 }
 
 /// Checks a create body: every property required on create is present.

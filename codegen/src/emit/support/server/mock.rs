@@ -33,7 +33,7 @@ fn usage(bin: &str, title: &str) -> String {
          \x20 --bind ADDR             the address to listen on (default 127.0.0.1:8080; port 0 picks one)\n\
          \x20 --token ...             accept TOKEN as a signed-in work or school user with these scopes\n\
          \x20 --personal-token ...    accept TOKEN as a signed-in personal Microsoft account\n\
-         \x20 --app-token ...         accept TOKEN as an application with these roles\n\n\
+         \x20 --app-token ...         accept TOKEN as an application (a random app id) with these roles\n\n\
          Without a token flag, one random work-account token with the least-privileged\n\
          scopes is made up and printed; only it is accepted."
     )
@@ -101,7 +101,7 @@ fn parse(args: &[String], spec: &MockServer) -> Result<Option<Args>, String> {
             }
             "--app-token" => {
                 let (token, roles) = token_and_rest(name, &value)?;
-                tokens.insert(token, Caller::application(format!("app-{token}"), list(roles)));
+                tokens.insert(token, Caller::application(uuid::Uuid::new_v4().to_string(), list(roles)));
                 given = true;
             }
             _ => {

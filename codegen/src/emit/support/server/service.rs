@@ -178,7 +178,9 @@ impl Service<Request> for GraphService {
         );
         let request_id = HeaderValue::from_str(&meta.request_id).ok();
         request.extensions_mut().insert(meta);
+        request.extensions_mut().insert(span.clone());
         let routed = self.routes.call(request);
+        let request_span = span.clone();
         Box::pin(
             async move {
                 let Ok(mut response) = routed.await;
@@ -189,7 +191,7 @@ impl Service<Request> for GraphService {
                 if let Some(id) = echo {
                     headers.insert(CLIENT_REQUEST_ID, id);
                 }
-                tracing::Span::current().record("status", response.status().as_u16());
+                request_span.record("status", response.status().as_u16());
                 tracing::debug!("answered");
                 Ok(response)
             }

@@ -1,0 +1,231 @@
+//! The schemas of `components/schemas`: the spec's types and enums, and
+//! Graph's error body.
+
+use serde_json::{Map, Value, json};
+
+use super::{ERROR_DETAILS, INNER_ERROR, MAIN_ERROR, ODATA_ERROR, SchemaNames, component_ref};
+use crate::ir::{Api, Enum, Primitive, Type, TypeRef};
+
+fn primitive_schema(p: Primitive) -> Value {
+    match p {
+        Primitive::String => json!({"type": "string"}),
+        Primitive::Boolean => json!({"type": "boolean"}),
+        Primitive::Int32 => json!({"type": "integer", "format": "int32"}),
+        Primitive::Int64 => json!({"type": "integer", "format": "int64"}),
+        Primitive::Double => json!({"type": "number", "format": "double"}),
+        Primitive::Date => json!({"type": "string", "format": "date"}),
+        Primitive::DateTimeOffset => json!({"type": "string", "format": "date-time"}),
+        Primitive::Guid => json!({"type": "string", "format": "uuid"}),
+    }
+}
+
+/// The schema of a value of `ty`, never null.
+pub(super) fn value_schema(names: &SchemaNames, ty: &TypeRef) -> Value {
+    match ty {
+        TypeRef::Primitive(p) => primitive_schema(*p),
+        TypeRef::Type(name) | TypeRef::Enum(name) => names.reference(name),
+        TypeRef::Collection(item) => json!({"type": "array", "items": value_schema(names, item)}),
+    }
+}
+
+/// `schema`, or JSON `null`.
+fn or_null(schema: Value) -> Value {
+    match schema.get("type").and_then(Value::as_str) {
+        Some(t) => {
+            let mut schema = schema.clone();
+            schema["type"] = json!([t, "null"]);
+            schema
+        }
+        None => json!({"anyOf": [schema, {"type": "null"}]}),
+    }
+}
+
+pub(super) fn type_schema(api: &Api, names: &SchemaNames, ty: &Type) -> Value {
+    let mut properties = Map::new();
+    if ty.base.is_none() {
+        properties.insert(
+            "@odata.type".into(),
+            json!({
+                "type": "string",
+                "description": format!(
+                    "The object's OData type, `#{}.{}` or that of a type derived from it. Optional.",
+                    api.namespace, ty.name
+                ),
+            }),
+        );
+    }
+    for p in &ty.properties {
+        let value = value_schema(names, &p.ty);
+        let mut schema = if p.nullable { or_null(value) } else { value };
+        if let Some(d) = &p.description {
+            schema["description"] = json!(d);
+        }
+        if p.server_set {
+            schema["readOnly"] = json!(true);
+        }
+        properties.insert(p.name.clone(), schema);
+    }
+    let own = json!({"type": "object", "properties": properties, "additionalProperties": true});
+    let mut schema = match &ty.base {
+        Some(base) => json!({"allOf": [names.reference(base), own]}),
+        None => own,
+    };
+    let mut description = ty.description.clone().unwrap_or_default();
+    if ty.is_abstract {
+        schema["x-abstract"] = json!(true);
+        append(&mut description, "Abstract: never sent as itself, only as a type derived from it.");
+    }
+    if !description.is_empty() {
+        schema["description"] = json!(description);
+    }
+    schema
+}
+
+fn append(text: &mut String, sentence: &str) {
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(sentence);
+}
+
+/// A pattern alternative that matches `member` literally.
+fn regex_literal(member: &str) -> String {
+    let mut out = String::with_capacity(member.len());
+    for c in member.chars() {
+        if "\\^$.|?*+()[]{}/".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(super) fn enum_schema(e: &Enum) -> Value {
+    let members: Vec<&str> = e.members.iter().map(|m| m.name.as_str()).collect();
+    let values: Vec<Value> = e
+        .members
+        .iter()
+        .map(|m| {
+            let mut v = json!({"value": m.name});
+            if let Some(d) = &m.description {
+                v["description"] = json!(d);
+            }
+            v
+        })
+        .collect();
+    let mut description = e.description.clone().unwrap_or_default();
+    let mut schema = if e.flags {
+        let one = format!("({})", members.iter().map(|m| regex_literal(m)).collect::<Vec<_>>().join("|"));
+        let known = format!("^({one}(,{one})*)?$");
+        let example = members.iter().take(2).copied().collect::<Vec<_>>().join(",");
+        append(
+            &mut description,
+            &format!("Flags: a set of members sent as one string, joined by commas (`{example}`); `\"\"` is none."),
+        );
+        if e.evolvable {
+            json!({"type": "string", "anyOf": [
+                {"pattern": known, "description": "Members this document lists."},
+                {"pattern": "^([^,]+(,[^,]+)*)?$", "description": "Members added after this document was written."},
+            ]})
+        } else {
+            json!({"type": "string", "pattern": known})
+        }
+    } else if e.evolvable {
+        json!({"type": "string", "anyOf": [
+            {"enum": members},
+            {"description": "A member added after this document was written."},
+        ]})
+    } else {
+        json!({"type": "string", "enum": members})
+    };
+    if e.evolvable {
+        append(
+            &mut description,
+            "Evolvable: members may be added after `unknownFutureValue` (sent only to clients that ask with \
+             `Prefer: include-unknown-enum-members`); a client must accept a value it does not know.",
+        );
+    }
+    if !description.is_empty() {
+        schema["description"] = json!(description);
+    }
+    schema["x-ms-enum"] = json!({"name": e.name, "modelAsString": e.evolvable, "values": values});
+    if e.flags {
+        schema["x-ms-enum-flags"] = json!({"isFlags": true});
+    }
+    schema
+}
+
+pub(super) fn error_schemas() -> Map<String, Value> {
+    let text = json!({"type": "string"});
+    let optional_text = json!({"type": ["string", "null"]});
+    let mut schemas = Map::new();
+    schemas.insert(
+        ODATA_ERROR.into(),
+        json!({
+            "type": "object",
+            "description": "The body of every Graph error response.",
+            "required": ["error"],
+            "properties": {"error": component_ref(MAIN_ERROR)},
+            "additionalProperties": true,
+        }),
+    );
+    schemas.insert(
+        MAIN_ERROR.into(),
+        json!({
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "An error code, e.g. `badRequest`, `itemNotFound`."},
+                "message": {"type": "string", "description": "A message for a person."},
+                "target": {"type": ["string", "null"], "description": "The part of the request at fault."},
+                "details": {"type": "array", "items": component_ref(ERROR_DETAILS)},
+                "innerError": component_ref(INNER_ERROR),
+            },
+            "additionalProperties": true,
+        }),
+    );
+    schemas.insert(
+        ERROR_DETAILS.into(),
+        json!({
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": text, "message": text, "target": optional_text},
+            "additionalProperties": true,
+        }),
+    );
+    schemas.insert(
+        INNER_ERROR.into(),
+        json!({
+            "type": "object",
+            "description": "Details for support. The object is camelCase (`innerError`); its keys are kebab-case.",
+            "properties": {
+                "date": {"type": "string", "description": "When the error happened, UTC, e.g. `2024-05-01T10:00:00`."},
+                "request-id": {"type": "string", "description": "The `request-id` of the response."},
+                "client-request-id": {"type": "string", "description": "The `client-request-id` of the request."},
+            },
+            "additionalProperties": true,
+        }),
+    );
+    schemas
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_pattern_matches_comma_joined_members() {
+        let e = Enum {
+            name: "f".into(),
+            rust_name: "F".into(),
+            flags: true,
+            evolvable: false,
+            description: None,
+            members: ["a.b", "c"]
+                .into_iter()
+                .map(|n| crate::ir::Member { name: n.into(), rust_name: n.into(), description: None })
+                .collect(),
+        };
+        assert_eq!(enum_schema(&e)["pattern"], r"^((a\.b|c)(,(a\.b|c))*)?$");
+    }
+}

@@ -1,0 +1,560 @@
+//! Protocol tests from the spec's examples, as smithy-rs generates them: for
+//! every example of every operation, a test that the client sends exactly the
+//! example's request, that the server hands its handler the example's value,
+//! and that the example's response parses into the model and back.
+//!
+//! They go to `tests/protocol/` of the generated crate and run with its
+//! `client-http` and `server` features. Adding an example to the spec adds
+//! tests; no test code is written by hand.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::client::call_chain;
+use super::docs::inner_doc;
+use super::support;
+use super::types::rust_type;
+use crate::format::FormatError;
+use crate::ir::{Api, Example, Operation, ParameterLocation, Path, Segment, TypeRef};
+use crate::naming::{field_name, ident};
+
+const FILES: &[(&str, &str)] = &[("tests/protocol/capture.rs", include_str!("support/protocol_capture.rs"))];
+
+pub fn emit(api: &Api) -> Result<Vec<(String, TokenStream)>, FormatError> {
+    let (main, uses_capture) = main(api);
+    let mut files = vec![("tests/protocol/main.rs".to_owned(), main)];
+    if uses_capture {
+        files.extend(support::parse(FILES)?);
+    }
+    Ok(files)
+}
+
+/// The token the tests send; the server side accepts it.
+const TOKEN: &str = "protocol-test-token";
+
+/// The test file, and whether it uses the capture server.
+fn main(api: &Api) -> (TokenStream, bool) {
+    let crate_ident = format_ident!("{}", api.crate_name.replace('-', "_"));
+    let module_doc = inner_doc(&format!(
+        "Protocol tests generated from the examples in `{}`: one group per example of\n\
+         every operation. The client must send the example's method, path, required\n\
+         headers and body; the server must hand its handler the example's value; the\n\
+         example's response must parse into the model and serialize back to the same\n\
+         JSON (explicit nulls aside: the models read them as absent). Where the spec\n\
+         marks placeholders in a response, the tests put the spec's values in, and say so.",
+        api.name
+    ));
+    let mut tests = Vec::new();
+    let mut uses_capture = false;
+    for op in &api.operations {
+        for example in &op.examples {
+            tests.push(constants(op, example));
+            let client = client_test(api, op, example);
+            uses_capture |= client.is_some();
+            tests.extend(client);
+            tests.extend(response_tests(api, op, example));
+            tests.extend(server_test(api, op, example));
+        }
+    }
+    let count = tests.len();
+    let none = (count == 0).then(|| {
+        quote! {
+            /// The spec has no examples, so there is nothing to test yet.
+            #[test]
+            fn the_spec_has_no_examples() {}
+        }
+    });
+    let uses_server = tests.iter().any(|t| t.to_string().contains("server_hands_the_handler"));
+    let capture = uses_capture.then(|| quote! { mod capture; });
+    let recorder = uses_server.then(|| recorder(api));
+    let tokens = quote! {
+        #module_doc
+
+        #capture
+
+        #[allow(unused_imports)]
+        use #crate_ident::{client, models, runtime, server};
+
+        #recorder
+
+        /// The JSON as JSON compares it: members whose value is `null` removed
+        /// (the models read them as absent), numbers by value (`0` is `0.0`).
+        #[allow(dead_code)]
+        fn normalized(value: serde_json::Value) -> serde_json::Value {
+            match value {
+                serde_json::Value::Object(map) => {
+                    serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalized(v))).collect())
+                }
+                serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(normalized).collect()),
+                serde_json::Value::Number(n) => n.as_f64().map_or(serde_json::Value::Number(n), |f| serde_json::json!(f)),
+                other => other,
+            }
+        }
+
+        /// The example's JSON text as a value.
+        #[allow(dead_code)]
+        fn json(text: &str) -> serde_json::Value {
+            serde_json::from_str(text).expect("the spec's example is JSON")
+        }
+
+        /// An example's response with the spec's values in place of its placeholders.
+        #[allow(dead_code)]
+        fn with_placeholders(text: &str, placeholders: &[(&str, &str)]) -> serde_json::Value {
+            let mut value = json(text);
+            for (pointer, replacement) in placeholders {
+                *value.pointer_mut(pointer).expect("the placeholder is in the body") = json(replacement);
+            }
+            value
+        }
+
+        #(#tests)*
+        #none
+    };
+    (tokens, uses_capture)
+}
+
+/// The example's path split into its template and the values of its
+/// parameters (percent-escapes decoded), and its query pairs.
+pub(super) struct ExampleCall<'a> {
+    pub path: &'a Path,
+    pub values: Vec<String>,
+    pub query: Vec<(String, String)>,
+}
+
+pub(super) fn example_call<'a>(op: &'a Operation, example: &Example) -> Option<ExampleCall<'a>> {
+    let written = example.request_path.as_deref();
+    let (path_text, query_text) = match written {
+        Some(w) => w.split_once('?').map_or((w, None), |(p, q)| (p, Some(q))),
+        None => {
+            // No path in the example: the operation's first path, if it has no parameter.
+            let path = op.paths.first()?;
+            if path.segments.iter().any(|s| matches!(s, Segment::Parameter(_))) {
+                return None;
+            }
+            return Some(ExampleCall { path, values: Vec::new(), query: Vec::new() });
+        }
+    };
+    let parts: Vec<&str> = path_text.trim_start_matches('/').split('/').filter(|p| !p.is_empty()).collect();
+    let path = op.paths.iter().find(|p| {
+        p.segments.len() == parts.len()
+            && p.segments.iter().zip(&parts).all(|(s, part)| match s {
+                Segment::Literal(l) => l == part,
+                Segment::Parameter(_) => true,
+            })
+    })?;
+    let values = path
+        .segments
+        .iter()
+        .zip(&parts)
+        .filter(|(s, _)| matches!(s, Segment::Parameter(_)))
+        .map(|(_, part)| decode(part))
+        .collect();
+    let query = query_text
+        .map(|q| q.split('&').filter_map(|pair| pair.split_once('=')).map(|(k, v)| (decode(k), decode(v))).collect())
+        .unwrap_or_default();
+    Some(ExampleCall { path, values, query })
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encodes a path segment the way the client does.
+fn encode_segment(value: &str) -> String {
+    if value == "." || value == ".." {
+        return value.replace('.', "%2E");
+    }
+    encode(value)
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The request target the client must send for an example call.
+fn expected_target(api: &Api, op: &Operation, call: &ExampleCall<'_>) -> String {
+    let mut values = call.values.iter();
+    let mut target = format!("/{}", api.version);
+    for segment in &call.path.segments {
+        target.push('/');
+        match segment {
+            Segment::Literal(l) => target.push_str(l),
+            Segment::Parameter(_) => target.push_str(&encode_segment(values.next().map_or("", String::as_str))),
+        }
+    }
+    // The client sends query parameters in the order the spec declares them.
+    let mut first = true;
+    for parameter in op.parameters.iter().filter(|p| p.location == ParameterLocation::Query) {
+        if let Some((_, value)) = call.query.iter().find(|(k, _)| *k == parameter.name) {
+            target.push(if first { '?' } else { '&' });
+            first = false;
+            target.push_str(&format!("{}={}", encode(&parameter.name), encode(value)));
+        }
+    }
+    target
+}
+
+fn test_name(op: &Operation, example: &Example, what: &str) -> proc_macro2::Ident {
+    format_ident!("{}_{}_{}", op.rust_name, field_name(&example.name), what)
+}
+
+/// The status and body the scripted server answers with: the example's
+/// response, else an empty success.
+fn scripted_answer(op: &Operation, example: &Example) -> (u16, TokenStream) {
+    if let (Some(status), Some(_)) = (example.response_status, &example.response_body) {
+        let body = constant_name(op, example, "RESPONSE");
+        let placeholders = constant_name(op, example, "PLACEHOLDERS");
+        return (status, quote! { &with_placeholders(#body, #placeholders).to_string() });
+    }
+    match op.responses.iter().find(|r| (200..300).contains(&r.status)) {
+        Some(r) if r.ty.is_some() => (r.status, quote! { "{}" }),
+        Some(r) => (r.status, quote! { "" }),
+        None => (200, quote! { "" }),
+    }
+}
+
+fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStream> {
+    if op.request.is_some() && example.request_body.is_none() {
+        return None;
+    }
+    let call = example_call(op, example)?;
+    let name = test_name(op, example, "client_sends_the_example_request");
+    let chain: TokenStream = call_chain(api, call.path, &call.values).parse().ok()?;
+    let method_name = format_ident!("{}", super::client::method_name(op, call.path));
+    let target = expected_target(api, op, &call);
+    let method = op.method.as_str();
+    let (status, answer) = scripted_answer(op, example);
+
+    let mut setup = Vec::new();
+    let mut args = Vec::new();
+    let mut body_check = quote! {
+        assert!(request.body.is_empty(), "no body is sent");
+        assert_eq!(request.header("content-type"), None);
+    };
+    if let (Some(ty), Some(_)) = (&op.request, &example.request_body) {
+        let ty = model_type(api, ty);
+        let body = constant_name(op, example, "REQUEST");
+        setup.push(quote! {
+            let body: #ty = runtime::from_str(#body).expect("the example's request fits the model");
+        });
+        args.push(quote! { &body });
+        body_check = quote! {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("the body is JSON");
+            assert_eq!(normalized(sent), normalized(json(#body)), "the body is the example's");
+        };
+    }
+    if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
+        let query_type = format_ident!("{}", super::client::query_struct_name(op));
+        let fields = call.query.iter().filter_map(|(key, value)| {
+            let parameter = op.parameters.iter().find(|p| p.location == ParameterLocation::Query && &p.name == key)?;
+            let field = ident(&parameter.rust_name);
+            Some(match &parameter.ty {
+                TypeRef::Collection(_) => quote! {
+                    query.#field = Some(#value.split(',').map(|v| v.parse().expect("an example query value")).collect());
+                },
+                _ => quote! { query.#field = Some(#value.parse().expect("an example query value")); },
+            })
+        });
+        setup.push(quote! {
+            let mut query = client::#query_type::default();
+            #(#fields)*
+        });
+        args.push(quote! { &query });
+    }
+    let headers = op
+        .headers
+        .iter()
+        .filter(|h| h.required && h.value.is_some())
+        .filter(|h| !matches!(h.name.to_ascii_lowercase().as_str(), "authorization" | "content-type" | "accept"))
+        .map(|h| {
+            let lower = h.name.to_ascii_lowercase();
+            let value = h.value.clone().unwrap_or_default();
+            quote! { assert_eq!(request.header(#lower), Some(#value)); }
+        });
+    let bearer = format!("Bearer {TOKEN}");
+    Some(quote! {
+        #[tokio::test]
+        async fn #name() {
+            let server = capture::Capture::start(#status, #answer).await;
+            let client = client::Client::builder().base_url(&server.url).token(#TOKEN).build().expect("a client");
+            #(#setup)*
+            let answer = client #chain.#method_name(#(#args),*).await;
+            assert!(answer.is_ok(), "the scripted answer is accepted: {answer:?}");
+            let requests = server.requests();
+            assert_eq!(requests.len(), 1, "one request, no retry");
+            let request = &requests[0];
+            assert_eq!(request.method, #method);
+            assert_eq!(request.target, #target);
+            assert_eq!(request.header("authorization"), Some(#bearer));
+            assert_eq!(request.header("accept"), Some("application/json"));
+            assert!(request.header("client-request-id").is_some_and(|id| id.len() == 36));
+            #(#headers)*
+            #body_check
+        }
+    })
+}
+
+fn model_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Collection(inner) => {
+            let inner = model_type(api, inner);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Type(_) | TypeRef::Enum(_) => {
+            let t = rust_type(api, ty);
+            quote! { models::#t }
+        }
+        TypeRef::Primitive(_) => rust_type(api, ty),
+    }
+}
+
+/// JSON pointer `/createdBy/user/id` -> the decoder's path `createdBy.user.id`.
+fn dotted(pointer: &str) -> String {
+    pointer.trim_start_matches('/').replace('/', ".").replace("~1", "/").replace("~0", "~")
+}
+
+fn response_tests(api: &Api, op: &Operation, example: &Example) -> Vec<TokenStream> {
+    let (Some(status), Some(_)) = (example.response_status, &example.response_body) else { return Vec::new() };
+    let Some(ty) = op.responses.iter().find(|r| r.status == status).and_then(|r| r.ty.as_ref()) else {
+        return Vec::new();
+    };
+    let ty = model_type(api, ty);
+    let body = constant_name(op, example, "RESPONSE");
+    let placeholders = constant_name(op, example, "PLACEHOLDERS");
+    let mut out = Vec::new();
+    let name = test_name(op, example, "response_round_trips");
+    out.push(quote! {
+        #[test]
+        fn #name() {
+            let expected = with_placeholders(#body, #placeholders);
+            let parsed: #ty = runtime::from_str(&expected.to_string()).expect("the example's response fits the model");
+            let written = serde_json::to_value(&parsed).expect("the model serializes");
+            assert_eq!(normalized(written), normalized(expected));
+        }
+    });
+    if !example.placeholders.is_empty() {
+        let name = test_name(op, example, "response_placeholders_as_written");
+        let paths: Vec<String> = example.placeholders.keys().map(|p| dotted(p)).collect();
+        out.push(quote! {
+            /// The document's response as written, placeholders and all: what a
+            /// client gets from it is either the model or an error at a placeholder.
+            #[test]
+            fn #name() {
+                if let Err(error) = runtime::from_str::<#ty>(#body) {
+                    assert!([#(#paths),*].contains(&error.path.as_str()), "{error}");
+                }
+            }
+        });
+    }
+    out
+}
+
+/// The server side of an example: the raw request goes to the generated
+/// router with a recording handler (which then lets the in-memory
+/// implementation answer), and the handler must have received the example's
+/// value.
+fn server_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStream> {
+    if op.request.is_some() && example.request_body.is_none() {
+        return None;
+    }
+    let call = example_call(op, example)?;
+    let name = test_name(op, example, "server_hands_the_handler_the_example");
+    let target = expected_target(api, op, &call);
+    let method = op.method.as_str();
+    let operation = &op.name;
+    let caller = caller_for(api, op);
+    let mut headers = vec![quote! { ("Authorization", #BEARER) }];
+    let mut body_bytes = quote! { b"" };
+    let mut check = quote! {};
+    if let (Some(ty), Some(_)) = (&op.request, &example.request_body) {
+        let ty = model_type(api, ty);
+        let body = constant_name(op, example, "REQUEST");
+        headers.push(quote! { ("Content-Type", "application/json") });
+        body_bytes = quote! { #body.as_bytes() };
+        check = quote! {
+            // The server drops what the server sets before its handler runs.
+            let mut expected: #ty = runtime::from_str(#body).expect("the example's request fits the model");
+            expected.clear_server_set();
+            let handed: #ty = serde_json::from_value(seen[0].1.clone()).expect("the recorded body is the model");
+            assert_eq!(handed, expected, "the handler got the example's value");
+        };
+    }
+    for header in op.headers.iter().filter(|h| h.required && h.value.is_some()) {
+        let lower = header.name.to_ascii_lowercase();
+        if matches!(lower.as_str(), "authorization" | "content-type" | "accept") {
+            continue;
+        }
+        let (name, value) = (&header.name, header.value.clone().unwrap_or_default());
+        headers.push(quote! { (#name, #value) });
+    }
+    Some(quote! {
+        #[tokio::test]
+        async fn #name() {
+            let recorder = recorder::Recorder::default();
+            let seen = recorder.seen();
+            let tokens = server::StaticTokens::new().with(#TOKEN, #caller);
+            let service = server::router(recorder, tokens, server::ServerOptions::default());
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+            let url = format!("http://{}", listener.local_addr().expect("a bound address"));
+            tokio::spawn(async move { axum::serve(listener, service).await });
+            let (status, answer) = capture::send(&url, #method, #target, &[#(#headers),*], #body_bytes).await;
+            assert!(status < 500 || status == 501, "{status}: {}", String::from_utf8_lossy(&answer));
+            let seen = seen.lock().expect("the record").clone();
+            assert_eq!(seen.len(), 1, "the handler ran once ({status}: {})", String::from_utf8_lossy(&answer));
+            assert_eq!(seen[0].0, #operation);
+            #check
+        }
+    })
+}
+
+const BEARER: &str = "Bearer protocol-test-token";
+
+/// A caller the operation's permission table lets in everywhere: every scope
+/// a work account may use, else every role of an application.
+fn caller_for(api: &Api, op: &Operation) -> TokenStream {
+    use crate::ir::Grant;
+    let set = op.permissions.as_ref().and_then(|p| api.permission_sets.iter().find(|s| &s.name == p));
+    let scopes = |g: &Grant| match g {
+        Grant::Scopes { least, higher } => Some(least.iter().chain(higher).cloned().collect::<Vec<_>>()),
+        Grant::NotSupported => None,
+    };
+    match set {
+        None => quote! { server::Caller::work("protocol-user", Vec::<String>::new()) },
+        Some(set) => match (scopes(&set.delegated_work), scopes(&set.application)) {
+            (Some(work), _) => quote! { server::Caller::work("protocol-user", [#(#work),*]) },
+            (None, Some(roles)) => quote! { server::Caller::application("protocol-app", [#(#roles),*]) },
+            (None, None) => quote! { server::Caller::work("protocol-user", Vec::<String>::new()) },
+        },
+    }
+}
+
+/// A handler that records what each operation receives, then lets the
+/// in-memory implementation answer.
+fn recorder(api: &Api) -> TokenStream {
+    let trait_name = super::server::trait_name(api);
+    let methods = api.operations.iter().map(|op| {
+        let names = super::server::names(op);
+        let method = names.method;
+        let response = names.response;
+        let mut params = vec![quote! { context: server::Context }];
+        let mut args = vec![quote! { context }];
+        if op.parameters.iter().any(|p| p.location == ParameterLocation::Path) {
+            let path = names.path;
+            params.push(quote! { path: server::#path });
+            args.push(quote! { path });
+        }
+        if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
+            let query = names.query;
+            params.push(quote! { query: server::#query });
+            args.push(quote! { query });
+        }
+        let record = match &op.request {
+            Some(ty) => {
+                let ty = model_type(api, ty);
+                params.push(quote! { body: #ty });
+                args.push(quote! { body });
+                quote! { serde_json::to_value(&body).expect("a model serializes") }
+            }
+            None => quote! { serde_json::Value::Null },
+        };
+        let operation = &op.name;
+        quote! {
+            async fn #method(&self, #(#params),*) -> Result<server::#response, server::GraphError> {
+                self.seen.lock().expect("the record").push((#operation, #record));
+                self.inner.#method(#(#args),*).await
+            }
+        }
+    });
+    quote! {
+        /// A handler that records what each operation receives, then lets the
+        /// in-memory implementation answer.
+        mod recorder {
+            use std::sync::{Arc, Mutex};
+
+            use super::{models, server};
+            use server::#trait_name;
+
+            /// Operation name and body (as JSON) of every call.
+            pub type Seen = Arc<Mutex<Vec<(&'static str, serde_json::Value)>>>;
+
+            #[derive(Default)]
+            pub struct Recorder {
+                inner: server::InMemory,
+                seen: Seen,
+            }
+
+            impl Recorder {
+                pub fn seen(&self) -> Seen {
+                    Arc::clone(&self.seen)
+                }
+            }
+
+            impl #trait_name for Recorder {
+                #(#methods)*
+            }
+        }
+    }
+}
+
+/// A raw string literal holding `text` verbatim, so examples read as written.
+fn raw(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| quote! { #text })
+}
+
+fn constant_name(op: &Operation, example: &Example, what: &str) -> proc_macro2::Ident {
+    format_ident!("{}_{}_{}", crate::naming::const_name(&op.name), crate::naming::const_name(&example.name), what)
+}
+
+/// The example's bodies as the spec gives them, and its placeholder values.
+fn constants(op: &Operation, example: &Example) -> TokenStream {
+    let mut out = Vec::new();
+    if let Some(body) = &example.request_body {
+        let name = constant_name(op, example, "REQUEST");
+        let d = format!(" The request body of example `{}` of `{}`, as the spec gives it.", example.name, op.name);
+        let text = raw(body);
+        out.push(quote! { #[doc = #d] const #name: &str = #text; });
+    }
+    if let Some(body) = &example.response_body {
+        let name = constant_name(op, example, "RESPONSE");
+        let d = format!(" The response body of example `{}` of `{}`, as the spec gives it.", example.name, op.name);
+        let text = raw(body);
+        out.push(quote! { #[doc = #d] const #name: &str = #text; });
+        let name = constant_name(op, example, "PLACEHOLDERS");
+        let d = " The values the spec puts in place of the response's placeholders.";
+        let pairs = example.placeholders.iter().map(|(pointer, value)| {
+            let value = raw(&value.to_string());
+            quote! { (#pointer, #value) }
+        });
+        out.push(quote! { #[doc = #d] #[allow(dead_code)] const #name: &[(&str, &str)] = &[#(#pairs),*]; });
+    }
+    quote! { #(#out)* }
+}

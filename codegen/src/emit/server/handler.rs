@@ -1,0 +1,551 @@
+//! `server/mod.rs`: per operation a path struct, a query struct and a
+//! response enum, the handler trait, the dispatch functions and the router.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::shape::{
+    Names, Route, full_template, id_property, named_type, names, path_parameters, query_parameters, responses, routes,
+    shape_key, status_code, status_variant, trait_name, uses_models, value_type,
+};
+use crate::emit::Options;
+use crate::emit::docs::{doc, inner_doc, paragraph};
+use crate::emit::permissions::table_doc;
+use crate::ir::{Api, Grant, Method, Operation, TypeRef};
+use crate::naming::ident;
+
+pub fn emit(api: &Api, options: &Options) -> TokenStream {
+    let trait_id = trait_name(api);
+    let module_doc = inner_doc(&module_doc(api));
+    let models_use = api
+        .operations
+        .iter()
+        .any(|op| {
+            op.parameters.iter().any(|p| uses_models(&p.ty))
+                || op.request.as_ref().is_some_and(uses_models)
+                || op.responses.iter().any(|r| r.ty.as_ref().is_some_and(uses_models))
+        })
+        .then(|| quote! { use crate::models; });
+    let types = api.operations.iter().map(|op| operation_types(api, op));
+    let methods = api.operations.iter().map(|op| trait_method(api, op));
+    let dispatch = api.operations.iter().map(|op| dispatch(api, op, &trait_id));
+    let route_consts = api.operations.iter().map(|op| route_consts(api, op));
+    let router = router(api, &trait_id);
+    let default_scopes = default_scopes(api);
+    let title = &api.title;
+    let trait_doc = doc(&trait_doc(api));
+    let crate_ident = format_ident!("{}", api.crate_name.replace('-', "_"));
+    let mock_doc = doc(&format!(
+        "Runs the mock server: [`InMemory`] behind [`router`], with tokens from the command line.\n\n\
+         The `mock-server` package's `main` is this function; see its `--help`. Returns the\n\
+         process's exit code: 0 after SIGINT or SIGTERM, 2 for bad flags.\n\n\
+         ```no_run\nfn main() -> std::process::ExitCode {{\n    {crate_ident}::server::mock_server_main()\n}}\n```"
+    ));
+    let bin = &options.mock_server_bin;
+
+    quote! {
+        #module_doc
+
+        mod auth;
+        mod context;
+        mod error;
+        mod extract;
+        mod memory;
+        mod mock;
+        mod respond;
+        mod service;
+        mod store;
+
+        use std::future::Future;
+        use std::process::ExitCode;
+        use std::sync::Arc;
+
+        use axum::Router;
+        use axum::extract::Request;
+        use axum::response::Response;
+
+        #models_use
+        use self::mock::MockServer;
+
+        pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
+        pub use self::context::{Context, Subject};
+        pub use self::error::GraphError;
+        pub use self::service::{GraphService, RequestMeta, ServerOptions};
+        pub use self::service::{CLIENT_REQUEST_ID, REQUEST_ID};
+        pub use self::store::InMemory;
+        pub use http::StatusCode;
+
+        #[doc(hidden)]
+        pub use self::extract::{FromParameter, Incoming, Route, location, require_on_create};
+        #[doc(hidden)]
+        pub use self::respond::{empty, json};
+        #[doc(hidden)]
+        pub use self::store::{Collection, new_id, now};
+
+        #(#types)*
+
+        #trait_doc
+        pub trait #trait_id: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// What every route shares: the handler, the authenticator and the options.
+        struct Shared<H, A> {
+            handler: H,
+            authenticator: A,
+            options: ServerOptions,
+        }
+
+        #(#route_consts)*
+
+        #router
+
+        #(#dispatch)*
+
+        #mock_doc
+        pub fn mock_server_main() -> ExitCode {
+            let spec = MockServer { bin: #bin, title: #title, default_scopes: &[#(#default_scopes),*] };
+            mock::run(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
+        }
+    }
+}
+
+/// The least-privileged work-account scopes of every permission set, in order.
+fn default_scopes(api: &Api) -> Vec<String> {
+    let mut scopes: Vec<String> = Vec::new();
+    for set in &api.permission_sets {
+        if let Grant::Scopes { least, .. } = &set.delegated_work {
+            for scope in least {
+                if !scopes.contains(scope) {
+                    scopes.push(scope.clone());
+                }
+            }
+        }
+    }
+    scopes
+}
+
+fn module_doc(api: &Api) -> String {
+    let trait_id = trait_name(api).to_string();
+    let first = api.operations.first().map(|op| {
+        let routes: Vec<String> =
+            routes(api, op).iter().map(|r| format!("`{} {}`", op.method.as_str(), r.template)).collect();
+        format!("\n\nFor example, `{}` is served at {}.", op.name, routes.join(" and "))
+    });
+    let lines = [
+        format!(
+            "The server stub of {}, for axum: a route for every path of every operation, under `/{}`.",
+            api.title, api.version
+        ),
+        String::new(),
+        format!(
+            "Implement [`{trait_id}`] (one async method per operation) or use [`InMemory`], pick an \
+             [`Authenticate`] ([`StaticTokens`] for tests), and serve the [`GraphService`] that \
+             [`router`] returns with `axum::serve`. Before a method runs, the server has:"
+        ),
+        String::new(),
+        format!(
+            "- accepted the path: runs of `/` count as one (`/{}//me/...`); an unknown path is \
+             `404 itemNotFound`, a known path with another method `405 methodNotAllowed`;",
+            api.version
+        ),
+        "- authenticated the bearer token (else `401 InvalidAuthenticationToken` with `WWW-Authenticate: Bearer`);"
+            .into(),
+        "- parsed the path and query parameters (else `400 badRequest` naming the parameter);".into(),
+        "- checked the operation's permission table ([`crate::permissions`]) against the caller's scopes or \
+         roles and, on a path that names a user, whether that user is the caller (else `403 accessDenied` \
+         naming the permissions that would do);"
+            .into(),
+        "- for a body: checked `Content-Type: application/json` (else `415`) and its size (else `413`, see \
+         [`ServerOptions`]), parsed it into the model (else `400` naming the JSON path of the bad value), \
+         cleared the properties the server sets (a create body may carry them; they are ignored, as Graph \
+         does), and for `POST` and `PUT` checked the properties required on create (else `400`)."
+            .into(),
+        String::new(),
+        "Every error is a Graph error body whose `innerError` has `request-id`, `date` and \
+         `client-request-id`. Every response carries `request-id` (a new GUID) and echoes \
+         `client-request-id`; a `201` whose body has an `id` carries `Location`. Each request runs in a \
+         tracing span `request` with the method, route, operation, request id and status, never a token."
+            .into(),
+    ];
+    format!("{}{}", lines.join("\n"), first.unwrap_or_default())
+}
+
+fn trait_doc(api: &Api) -> String {
+    let crate_ident = api.crate_name.replace('-', "_");
+    format!(
+        "The operations of {title}: implement it to serve the API with [`router`].\n\n\
+         Each method receives the request's [`Context`] (the caller, whose permissions have been checked, \
+         and the user the request acts on), its typed path and query parameters and its parsed body, and \
+         returns the operation's response or a [`GraphError`]. Write the methods as `async fn`: the trait \
+         spells their futures `impl Future + Send` so that the server can run them on any thread without \
+         boxing them. [`InMemory`] implements every method.\n\n\
+         ```no_run\n\
+         use {crate_ident}::server::{{Caller, InMemory, ServerOptions, StaticTokens, router}};\n\n\
+         # async fn serve() -> std::io::Result<()> {{\n\
+         let tokens = StaticTokens::new().with(\"secret\", Caller::work(\"user-1\", [\"Scope.Name\"]));\n\
+         let service = router(InMemory::new(), tokens, ServerOptions::default());\n\
+         let listener = tokio::net::TcpListener::bind(\"127.0.0.1:8080\").await?;\n\
+         axum::serve(listener, service).await\n\
+         # }}\n\
+         ```",
+        title = api.title,
+    )
+}
+
+fn operation_doc(api: &Api, op: &Operation) -> String {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(&format!("{}.\n\n", paragraph(Some(summary)).trim_end_matches('.')));
+    }
+    let description = paragraph(op.description.as_deref());
+    if !description.is_empty() {
+        text.push_str(&format!("{description}\n\n"));
+    }
+    let routes: Vec<String> =
+        routes(api, op).iter().map(|r| format!("`{} {}`", op.method.as_str(), r.template)).collect();
+    text.push_str(&format!("Serves {} (operation `{}`).", routes.join(" and "), op.name));
+    match op.permissions.as_ref().and_then(|name| api.permission_sets.iter().find(|s| &s.name == name)) {
+        Some(set) => text.push_str(&format!("\n\nPermissions, checked before the call:\n\n{}", table_doc(set))),
+        None => text.push_str("\n\nThe spec lists no permissions: any authenticated caller may call."),
+    }
+    text
+}
+
+/// The path struct, the query struct and the response enum of an operation.
+fn operation_types(api: &Api, op: &Operation) -> TokenStream {
+    let Names { path, query, response, .. } = names(op);
+    let path_params = path_parameters(op);
+    let path_struct = (!path_params.is_empty()).then(|| {
+        let fields = path_params.iter().map(|(p, optional)| {
+            let field = ident(&p.rust_name);
+            let ty = value_type(api, &p.ty);
+            let mut text = paragraph(p.description.as_deref());
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            let where_ = if *optional {
+                let with: Vec<String> = routes(api, op)
+                    .iter()
+                    .filter(|r| r.parameters.contains(&p.name.as_str()))
+                    .map(|r| format!("`{}`", r.template))
+                    .collect();
+                format!("; only in {}, `None` elsewhere", with.join(", "))
+            } else {
+                String::new()
+            };
+            text.push_str(&format!("The path segment `{{{}}}`, percent-decoded{where_}.", p.name));
+            if p.identifies_user {
+                text.push_str(" Names the user the call acts on: an id or a userPrincipalName.");
+            }
+            let d = doc(&text);
+            if *optional {
+                quote! { #d pub #field: Option<#ty>, }
+            } else {
+                quote! { #d pub #field: #ty, }
+            }
+        });
+        let d = doc(&format!("The path parameters of `{}`.", op.name));
+        quote! {
+            #d
+            #[derive(Clone, Debug, PartialEq)]
+            pub struct #path {
+                #(#fields)*
+            }
+        }
+    });
+    let query_params = query_parameters(op);
+    let query_struct = (!query_params.is_empty()).then(|| {
+        let fields = query_params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let ty = value_type(api, &p.ty);
+            let mut text = paragraph(p.description.as_deref());
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&format!("The query parameter `{}`", p.name));
+            if matches!(p.ty, TypeRef::Collection(_)) {
+                text.push_str(", repeated (`a=1&a=2`) or comma-joined (`a=1,2`)");
+            }
+            text.push_str(if p.required { "; required." } else { "." });
+            let d = doc(&text);
+            if p.required {
+                quote! { #d pub #field: #ty, }
+            } else {
+                quote! { #d pub #field: Option<#ty>, }
+            }
+        });
+        let d = doc(&format!("The query parameters of `{}`. Parameters the spec does not list are ignored.", op.name));
+        quote! {
+            #d
+            #[derive(Clone, Debug, PartialEq)]
+            pub struct #query {
+                #(#fields)*
+            }
+        }
+    });
+    let variants = responses(op).into_iter().map(|r| {
+        let variant = status_variant(r.status);
+        let mut text = paragraph(r.description.as_deref());
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        match &r.ty {
+            Some(ty) => {
+                let rust = value_type(api, ty);
+                text.push_str(&format!("`{}` with the value as JSON.", r.status));
+                let location = r.status == 201 && named_type(api, Some(ty)).and_then(|t| id_property(api, t)).is_some();
+                if location {
+                    text.push_str(" `Location` is the request URL, `/` and the object's `id`.");
+                }
+                let d = doc(&text);
+                quote! { #d #variant(#rust), }
+            }
+            None => {
+                text.push_str(&format!("`{}` with no body.", r.status));
+                let d = doc(&text);
+                quote! { #d #variant, }
+            }
+        }
+    });
+    let d = doc(&format!("The responses of `{}`, one per documented status.", op.name));
+    quote! {
+        #path_struct
+        #query_struct
+
+        #d
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #response {
+            #(#variants)*
+        }
+    }
+}
+
+/// The arguments of an operation's method after `context`.
+pub fn arguments(api: &Api, op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
+    let Names { path, query, .. } = names(op);
+    let mut args = Vec::new();
+    if !path_parameters(op).is_empty() {
+        args.push((format_ident!("path"), quote! { #path }));
+    }
+    if !query_parameters(op).is_empty() {
+        args.push((format_ident!("query"), quote! { #query }));
+    }
+    if let Some(body) = &op.request {
+        args.push((format_ident!("body"), value_type(api, body)));
+    }
+    args
+}
+
+fn trait_method(api: &Api, op: &Operation) -> TokenStream {
+    let Names { method, response, .. } = names(op);
+    let d = doc(&operation_doc(api, op));
+    let args = arguments(api, op).into_iter().map(|(name, ty)| quote! { #name: #ty });
+    quote! {
+        #d
+        fn #method(&self, context: Context, #(#args),*) -> impl Future<Output = Result<#response, GraphError>> + Send;
+    }
+}
+
+fn route_consts(api: &Api, op: &Operation) -> TokenStream {
+    let Names { routes: routes_id, .. } = names(op);
+    let routes = routes(api, op);
+    let count = proc_macro2::Literal::usize_unsuffixed(routes.len());
+    let name = &op.name;
+    let has_body = op.request.is_some();
+    let items = routes.iter().map(|r| {
+        let Route { template, parameters, user_parameter, user_segments, is_me, .. } = r;
+        let user_segments = proc_macro2::Literal::usize_unsuffixed(*user_segments);
+        let user = match user_parameter {
+            Some(name) => quote! { Some(#name) },
+            None => quote! { None },
+        };
+        quote! {
+            Route {
+                operation: #name,
+                template: #template,
+                parameters: &[#(#parameters),*],
+                user_parameter: #user,
+                user_segments: #user_segments,
+                is_me: #is_me,
+                has_body: #has_body,
+            }
+        }
+    });
+    let d = doc(&format!("The paths `{}` is served at.", op.name));
+    quote! {
+        #d
+        const #routes_id: [Route; #count] = [#(#items),*];
+    }
+}
+
+fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
+    // Paths of the same shape share one axum route (axum rejects two routes
+    // that differ only in parameter names); parameters are matched by position.
+    let mut groups: BTreeMap<String, (String, Vec<TokenStream>)> = BTreeMap::new();
+    let mut methods_used = std::collections::BTreeSet::new();
+    for op in &api.operations {
+        let Names { serve, routes: routes_id, .. } = names(op);
+        for (index, route) in routes(api, op).iter().enumerate() {
+            let index = proc_macro2::Literal::usize_unsuffixed(index);
+            let key = shape_key(route.path);
+            let entry = groups.entry(key).or_insert_with(|| (full_template(api, route.path), Vec::new()));
+            let verb = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+            let first = entry.1.is_empty();
+            if first {
+                methods_used.insert(op.method);
+            }
+            let call = quote! {
+                {
+                    let state = Arc::clone(&state);
+                    move |request: Request| #serve(Arc::clone(&state), #routes_id[#index], request)
+                }
+            };
+            entry.1.push(if first {
+                quote! { #verb(#call) }
+            } else {
+                quote! { .#verb(#call) }
+            });
+        }
+    }
+    let routes = groups.values().map(|(template, chain)| quote! { .route(#template, #(#chain)*) });
+    let verbs = Method::ALL
+        .iter()
+        .filter(|(_, m)| methods_used.contains(m))
+        .map(|(name, _)| format_ident!("{}", name.to_ascii_lowercase()));
+    let state_binding = if api.operations.is_empty() {
+        quote! { let _ = (handler, authenticator); }
+    } else {
+        quote! { let state = Arc::new(Shared { handler, authenticator, options: options.clone() }); }
+    };
+    quote! {
+        /// The server: every operation of the API served by `handler`, with callers
+        /// from `authenticator`. Serve it with `axum::serve(listener, service)`.
+        pub fn router<H: #trait_id, A: Authenticate>(handler: H, authenticator: A, options: ServerOptions) -> GraphService {
+            use axum::routing::{#(#verbs),*};
+
+            #state_binding
+            let routes = Router::new()
+                #(#routes)*
+                .fallback(service::not_found)
+                .method_not_allowed_fallback(service::method_not_allowed);
+            GraphService::new(routes, options)
+        }
+    }
+}
+
+/// How the handler's result becomes a response, per variant.
+fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let Names { response, .. } = names(op);
+    responses(op)
+        .into_iter()
+        .map(|r| {
+            let variant = status_variant(r.status);
+            let status = status_code(r.status);
+            match &r.ty {
+                Some(ty) => {
+                    let id = named_type(api, Some(ty)).and_then(|t| id_property(api, t)).filter(|_| r.status == 201);
+                    let location = match id {
+                        Some(p) => {
+                            let field = ident(&p.rust_name);
+                            let to_text = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
+                                quote! { .map(|id| location(&url, &id.to_string())) }
+                            } else {
+                                quote! { .map(|id| location(&url, id)) }
+                            };
+                            let borrow = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
+                                quote! { body.#field.as_ref() }
+                            } else {
+                                quote! { body.#field.as_deref() }
+                            };
+                            quote! { #borrow #to_text }
+                        }
+                        None => quote! { None },
+                    };
+                    quote! { #response::#variant(body) => json(#status, &body, #location), }
+                }
+                None => quote! { #response::#variant => Ok(empty(#status)), },
+            }
+        })
+        .collect()
+}
+
+/// Whether any response of the operation sends `Location`.
+fn sends_location(api: &Api, op: &Operation) -> bool {
+    op.responses
+        .iter()
+        .any(|r| r.status == 201 && named_type(api, r.ty.as_ref()).and_then(|t| id_property(api, t)).is_some())
+}
+
+fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenStream {
+    let Names { method, serve, path, query, .. } = names(op);
+    let path_params = path_parameters(op);
+    let path_value = (!path_params.is_empty()).then(|| {
+        let fields = path_params.iter().map(|(p, optional)| {
+            let field = ident(&p.rust_name);
+            let name = &p.name;
+            if *optional {
+                quote! { #field: incoming.path_optional(#name)?, }
+            } else {
+                quote! { #field: incoming.path(#name)?, }
+            }
+        });
+        quote! { let path = #path { #(#fields)* }; }
+    });
+    let query_params = query_parameters(op);
+    let query_value = (!query_params.is_empty()).then(|| {
+        let fields = query_params.iter().map(|p| {
+            let field = ident(&p.rust_name);
+            let name = &p.name;
+            let getter = match (matches!(p.ty, TypeRef::Collection(_)), p.required) {
+                (false, false) => quote! { query },
+                (false, true) => quote! { query_required },
+                (true, false) => quote! { query_list },
+                (true, true) => quote! { query_list_required },
+            };
+            quote! { #field: incoming.#getter(#name)?, }
+        });
+        quote! { let query = #query { #(#fields)* }; }
+    });
+    let body_value = op.request.as_ref().map(|ty| {
+        let rust = value_type(api, ty);
+        match ty {
+            TypeRef::Type(_) => {
+                let create = matches!(op.method, Method::Post | Method::Put).then(|| {
+                    quote! { require_on_create(&body.missing_on_create())?; }
+                });
+                quote! {
+                    let mut body: #rust = incoming.body()?;
+                    body.clear_server_set();
+                    #create
+                }
+            }
+            _ => quote! { let body: #rust = incoming.body()?; },
+        }
+    });
+    let url = sends_location(api, op).then(|| quote! { let url = incoming.url().to_owned(); });
+    let args = arguments(api, op).into_iter().map(|(name, _)| name);
+    let arms = response_arms(api, op);
+    let d = doc(&format!("Serves `{}`: reads the request, calls the handler, writes the response.", op.name));
+    quote! {
+        #d
+        async fn #serve<H: #trait_id, A: Authenticate>(state: Arc<Shared<H, A>>, route: Route, request: Request) -> Response {
+            let meta = RequestMeta::of(&request);
+            let result: Result<Response, GraphError> = async {
+                let incoming = Incoming::read(&state.authenticator, &state.options, route, request).await?;
+                #path_value
+                #query_value
+                #body_value
+                #url
+                let response = state.handler.#method(incoming.into_context(), #(#args),*).await?;
+                match response {
+                    #(#arms)*
+                }
+            }
+            .await;
+            result.unwrap_or_else(|error| error.into_response(&meta))
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! What the server emitters read off an operation: its routes, parameters,
+//! responses and the Rust names of its types.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{
+    Api, Operation, Parameter, ParameterLocation, Path, Primitive, Property, Response, Segment, Type, TypeRef,
+};
+use crate::naming::{ident, type_name};
+
+/// One path of an operation, as the router serves it.
+pub struct Route<'a> {
+    /// The path with the version segment, in axum's syntax (the spec's).
+    pub template: String,
+    /// The path's parameters, in path order.
+    pub parameters: Vec<&'a str>,
+    /// The parameter that names the subject user.
+    pub user_parameter: Option<&'a str>,
+    /// How many segments after the version name the user.
+    pub user_segments: usize,
+    /// Whether the path starts with `/me`.
+    pub is_me: bool,
+    /// The segments, for grouping paths of the same shape.
+    pub path: &'a Path,
+}
+
+/// The path an operation is mounted at: `/{version}{template}`.
+pub fn full_template(api: &Api, path: &Path) -> String {
+    if path.template == "/" { format!("/{}", api.version) } else { format!("/{}{}", api.version, path.template) }
+}
+
+/// Paths that differ only in their parameters' names share a route.
+pub fn shape_key(path: &Path) -> String {
+    path.segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(text) => format!("/{text}"),
+            Segment::Parameter(_) => "/{}".to_owned(),
+        })
+        .collect()
+}
+
+pub fn routes<'a>(api: &Api, op: &'a Operation) -> Vec<Route<'a>> {
+    op.paths
+        .iter()
+        .map(|path| {
+            let parameters: Vec<&str> = path
+                .segments
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Parameter(name) => Some(name.as_str()),
+                    Segment::Literal(_) => None,
+                })
+                .collect();
+            let user = path.segments.iter().enumerate().find_map(|(i, s)| match s {
+                Segment::Parameter(name) if op.parameters.iter().any(|p| &p.name == name && p.identifies_user) => {
+                    Some((i, name.as_str()))
+                }
+                _ => None,
+            });
+            let is_me = matches!(path.segments.first(), Some(Segment::Literal(first)) if first == "me");
+            let user_segments = match user {
+                Some((index, _)) => index + 1,
+                None => usize::from(is_me),
+            };
+            Route {
+                template: full_template(api, path),
+                parameters,
+                user_parameter: user.map(|(_, name)| name),
+                user_segments,
+                is_me,
+                path,
+            }
+        })
+        .collect()
+}
+
+/// The path parameters, each with whether some path lacks it.
+pub fn path_parameters(op: &Operation) -> Vec<(&Parameter, bool)> {
+    op.parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+        .map(|p| {
+            let everywhere = op.paths.iter().all(|path| path.segments.contains(&Segment::Parameter(p.name.clone())));
+            (p, !everywhere)
+        })
+        .collect()
+}
+
+pub fn query_parameters(op: &Operation) -> Vec<&Parameter> {
+    op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect()
+}
+
+/// Responses, by status.
+pub fn responses(op: &Operation) -> Vec<&Response> {
+    let mut responses: Vec<&Response> = op.responses.iter().collect();
+    responses.sort_by_key(|r| r.status);
+    responses
+}
+
+/// The first documented 2xx response.
+pub fn success(op: &Operation) -> Option<&Response> {
+    responses(op).into_iter().find(|r| (200..300).contains(&r.status))
+}
+
+const STATUSES: &[(u16, &str, &str)] = &[
+    (100, "Continue", "CONTINUE"),
+    (101, "SwitchingProtocols", "SWITCHING_PROTOCOLS"),
+    (200, "Ok", "OK"),
+    (201, "Created", "CREATED"),
+    (202, "Accepted", "ACCEPTED"),
+    (203, "NonAuthoritativeInformation", "NON_AUTHORITATIVE_INFORMATION"),
+    (204, "NoContent", "NO_CONTENT"),
+    (205, "ResetContent", "RESET_CONTENT"),
+    (206, "PartialContent", "PARTIAL_CONTENT"),
+    (207, "MultiStatus", "MULTI_STATUS"),
+    (300, "MultipleChoices", "MULTIPLE_CHOICES"),
+    (301, "MovedPermanently", "MOVED_PERMANENTLY"),
+    (302, "Found", "FOUND"),
+    (303, "SeeOther", "SEE_OTHER"),
+    (304, "NotModified", "NOT_MODIFIED"),
+    (307, "TemporaryRedirect", "TEMPORARY_REDIRECT"),
+    (308, "PermanentRedirect", "PERMANENT_REDIRECT"),
+    (400, "BadRequest", "BAD_REQUEST"),
+    (401, "Unauthorized", "UNAUTHORIZED"),
+    (403, "Forbidden", "FORBIDDEN"),
+    (404, "NotFound", "NOT_FOUND"),
+    (409, "Conflict", "CONFLICT"),
+    (410, "Gone", "GONE"),
+    (412, "PreconditionFailed", "PRECONDITION_FAILED"),
+    (422, "UnprocessableEntity", "UNPROCESSABLE_ENTITY"),
+    (429, "TooManyRequests", "TOO_MANY_REQUESTS"),
+    (500, "InternalServerError", "INTERNAL_SERVER_ERROR"),
+    (503, "ServiceUnavailable", "SERVICE_UNAVAILABLE"),
+];
+
+/// The response variant of a status: `Created`, `NoContent`, `Status299`.
+pub fn status_variant(status: u16) -> Ident {
+    match STATUSES.iter().find(|(code, _, _)| *code == status) {
+        Some((_, name, _)) => format_ident!("{}", name),
+        None => format_ident!("Status{}", status),
+    }
+}
+
+/// `StatusCode::CREATED`, or `from_u16` for a status `http` has no name for.
+pub fn status_code(status: u16) -> TokenStream {
+    match STATUSES.iter().find(|(code, _, _)| *code == status) {
+        Some((_, _, constant)) => {
+            let constant = format_ident!("{}", constant);
+            quote! { StatusCode::#constant }
+        }
+        None => quote! { StatusCode::from_u16(#status).unwrap_or(StatusCode::OK) },
+    }
+}
+
+/// The Rust type of a parameter, response or body, as the server module names it.
+pub fn value_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(p) => match p {
+            Primitive::String => quote! { String },
+            Primitive::Boolean => quote! { bool },
+            Primitive::Int32 => quote! { i32 },
+            Primitive::Int64 => quote! { i64 },
+            Primitive::Double => quote! { f64 },
+            Primitive::Date => quote! { crate::Date },
+            Primitive::DateTimeOffset => quote! { crate::DateTimeOffset },
+            Primitive::Guid => quote! { crate::Guid },
+        },
+        TypeRef::Type(name) => {
+            let id = ident(api.find_type(name).map_or(name.as_str(), |t| t.rust_name.as_str()));
+            quote! { models::#id }
+        }
+        TypeRef::Enum(name) => {
+            let id = ident(api.find_enum(name).map_or(name.as_str(), |e| e.rust_name.as_str()));
+            quote! { models::#id }
+        }
+        TypeRef::Collection(inner) => {
+            let inner = value_type(api, inner);
+            quote! { Vec<#inner> }
+        }
+    }
+}
+
+/// Whether the server module refers to `models` for this type.
+pub fn uses_models(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(_) => false,
+        TypeRef::Type(_) | TypeRef::Enum(_) => true,
+        TypeRef::Collection(inner) => uses_models(inner),
+    }
+}
+
+/// The Rust names of an operation's items.
+pub struct Names {
+    pub method: Ident,
+    /// The function that serves the operation's routes.
+    pub serve: Ident,
+    pub path: Ident,
+    pub query: Ident,
+    pub response: Ident,
+    pub routes: Ident,
+}
+
+pub fn names(op: &Operation) -> Names {
+    let upper = type_name(&op.name);
+    Names {
+        method: ident(&op.rust_name),
+        serve: format_ident!("serve_{}", op.rust_name.trim_start_matches("r#")),
+        path: format_ident!("{}Path", upper),
+        query: format_ident!("{}Query", upper),
+        response: format_ident!("{}Response", upper),
+        routes: format_ident!("{}_ROUTES", op.rust_name.trim_start_matches("r#").to_uppercase()),
+    }
+}
+
+/// The name of the handler trait: the API's name in UpperCamelCase.
+pub fn trait_name(api: &Api) -> Ident {
+    ident(&type_name(&api.name))
+}
+
+/// A property of `ty` (own or inherited) by JSON name, with its declarer.
+pub fn property<'a>(api: &'a Api, ty: &'a Type, name: &str) -> Option<(&'a Type, &'a Property)> {
+    api.all_properties(ty).into_iter().find(|(_, p)| p.name == name)
+}
+
+/// The `id` property of a type, when it is text or a GUID.
+pub fn id_property<'a>(api: &'a Api, ty: &'a Type) -> Option<&'a Property> {
+    property(api, ty, "id")
+        .map(|(_, p)| p)
+        .filter(|p| matches!(p.ty, TypeRef::Primitive(Primitive::String | Primitive::Guid)))
+}
+
+/// The type a type reference names, when it names one.
+pub fn named_type<'a>(api: &'a Api, ty: Option<&TypeRef>) -> Option<&'a Type> {
+    match ty {
+        Some(TypeRef::Type(name)) => api.find_type(name),
+        _ => None,
+    }
+}
