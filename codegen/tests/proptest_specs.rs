@@ -29,6 +29,7 @@ const MUTATION_CASES: u32 = 160;
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
+
 // Pools of names, chosen so that no two in one pool become the same Rust name,
 // with keywords and names that are not identifiers among them.
 const TYPE_NAMES: &[&str] = &["task", "taskList", "owner", "type", "self", "match", "request-id", "2fa", "widget"];

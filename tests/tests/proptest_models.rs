@@ -36,6 +36,7 @@ const MAX_DEPTH: u32 = 3;
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
+
 /// One wire value and what the model writes for it: `None` when the member is
 /// not written at all (an explicit `null` reads as absent).
 type Pair = (Value, Option<Value>);

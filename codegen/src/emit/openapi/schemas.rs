@@ -122,21 +122,17 @@ pub(super) fn enum_schema(e: &Enum) -> Value {
             &mut description,
             &format!("Flags: a set of members sent as one string, joined by commas (`{example}`); `\"\"` is none."),
         );
-        if e.evolvable {
-            json!({"type": "string", "anyOf": [
-                {"pattern": known, "description": "Members this document lists."},
-                {"pattern": "^([^,]+(,[^,]+)*)?$", "description": "Members added after this document was written."},
-            ]})
-        } else {
-            json!({"type": "string", "pattern": known})
-        }
-    } else if e.evolvable {
+        // Open, as every generated enum is: a value this document does not
+        // list is kept by the models and the server, not rejected.
+        json!({"type": "string", "anyOf": [
+            {"pattern": known, "description": "Members this document lists."},
+            {"pattern": "^([^,]+(,[^,]+)*)?$", "description": "Members added after this document was written."},
+        ]})
+    } else {
         json!({"type": "string", "anyOf": [
             {"enum": members},
             {"description": "A member added after this document was written."},
         ]})
-    } else {
-        json!({"type": "string", "enum": members})
     };
     if e.evolvable {
         append(
@@ -148,7 +144,7 @@ pub(super) fn enum_schema(e: &Enum) -> Value {
     if !description.is_empty() {
         schema["description"] = json!(description);
     }
-    schema["x-ms-enum"] = json!({"name": e.name, "modelAsString": e.evolvable, "values": values});
+    schema["x-ms-enum"] = json!({"name": e.name, "modelAsString": true, "values": values});
     if e.flags {
         schema["x-ms-enum-flags"] = json!({"isFlags": true});
     }

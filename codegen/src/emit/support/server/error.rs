@@ -3,7 +3,7 @@
 use std::fmt;
 
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
+use http::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderValue, StatusCode};
 
 use super::service::RequestMeta;
@@ -34,12 +34,31 @@ pub struct GraphError {
     pub status: StatusCode,
     /// The error body; its `innerError` is filled in when it is sent.
     pub error: ODataError,
+    /// Seconds the client should wait before retrying, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
 }
 
 impl GraphError {
     /// An error with a status, a code and a message.
     pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { status, error: ODataError::new(code, message) }
+        Self { status, error: ODataError::new(code, message), retry_after: None }
+    }
+
+    /// `429 TooManyRequests`, to throttle a caller; add [`Self::with_retry_after`].
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "TooManyRequests", message)
+    }
+
+    /// `503 serviceNotAvailable`.
+    pub fn service_unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "serviceNotAvailable", message)
+    }
+
+    /// Asks the client to wait `seconds` before retrying (`Retry-After`).
+    #[must_use]
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// `400 badRequest`.
@@ -114,6 +133,9 @@ impl GraphError {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if self.status == StatusCode::UNAUTHORIZED {
             headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"\", error=\"invalid_token\""));
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }
