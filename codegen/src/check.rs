@@ -35,14 +35,17 @@ const RESERVED_FIELDS: &[&str] = &["base", "odata_type", "additional_data"];
 pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 
 pub fn check(spec: &ast::Spec, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<ir::Api> {
-    let mut cx = Checker { diagnostics, source, types: BTreeMap::new(), enums: BTreeMap::new() };
+    let lines = diagnostic::lines(source).collect();
+    let mut cx = Checker { diagnostics, lines, types: BTreeMap::new(), enums: BTreeMap::new() };
     let api = cx.check(spec);
     if cx.diagnostics.is_empty() { api } else { None }
 }
 
 struct Checker<'a> {
     diagnostics: &'a mut Vec<Diagnostic>,
-    source: &'a str,
+    /// The spec's lines, split once: locations are looked up by line number
+    /// for every path segment, and splitting each time made checking quadratic.
+    lines: Vec<&'a str>,
     types: BTreeMap<String, &'a ast::TypeDef>,
     enums: BTreeMap<String, &'a ast::EnumDef>,
 }
@@ -76,6 +79,7 @@ impl<'a> Checker<'a> {
             enums,
             permission_sets,
             operations,
+            derived: ir::Derived::default(),
         };
         out.types.sort_by(|a, b| a.name.cmp(&b.name));
         out.enums.sort_by(|a, b| a.name.cmp(&b.name));
@@ -946,7 +950,7 @@ impl<'a> Checker<'a> {
     /// text is not written as is (plain or quoted without escapes).
     fn part_location(&self, text: &Name, offset: usize, len: usize) -> Location {
         let at = text.location;
-        let line = diagnostic::lines(self.source).nth(at.line.saturating_sub(1) as usize).unwrap_or_default();
+        let line = self.lines.get(at.line.saturating_sub(1) as usize).copied().unwrap_or_default();
         let rest: String = line.chars().skip(at.column.saturating_sub(1) as usize).collect();
         let quote = usize::from(rest.starts_with(['"', '\'']));
         if !rest[quote..].starts_with(text.value.as_str()) {
@@ -961,7 +965,7 @@ impl<'a> Checker<'a> {
     /// and for a literal block (`|`), whose lines are the spec's lines less
     /// their indentation.
     fn position_in(&self, text: &Name, line: usize, column: usize) -> Option<Location> {
-        let spec_lines: Vec<&str> = diagnostic::lines(self.source).collect();
+        let spec_lines = &self.lines;
         let text_lines: Vec<&str> = text.value.lines().collect();
         let (line, column) = match text_lines.get(line.checked_sub(1)?) {
             Some(_) => (line, column),

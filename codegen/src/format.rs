@@ -34,12 +34,29 @@ pub fn with_header(text: &str, comment: &str, options: &Options) -> String {
 
 /// Prints a Rust file.
 pub fn rust(path: &str, tokens: TokenStream, options: &Options) -> Result<String, FormatError> {
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
-    // The output is prettyplease's, and `cargo fmt` must not rewrite it: a
-    // formatted file would no longer match what the spec produces.
-    file.attrs.insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
-    Ok(with_header(&spaced(&prettyplease::unparse(&file)), "//", options))
+    rust_pieces(path, std::iter::once(tokens), options)
+}
+
+/// Prints a Rust file given in pieces, each a sequence of whole items (the
+/// first may start with the file's inner attributes), one piece at a time:
+/// the same text as printing them all at once, without holding all of them.
+pub fn rust_pieces(
+    path: &str,
+    pieces: impl IntoIterator<Item = TokenStream>,
+    options: &Options,
+) -> Result<String, FormatError> {
+    let mut text = String::new();
+    for (i, tokens) in pieces.into_iter().enumerate() {
+        let mut file: syn::File =
+            syn::parse2(tokens).map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
+        if i == 0 {
+            // The output is prettyplease's, and `cargo fmt` must not rewrite it: a
+            // formatted file would no longer match what the spec produces.
+            file.attrs.insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+        }
+        text.push_str(&prettyplease::unparse(&file));
+    }
+    Ok(with_header(&spaced(&text), "//", options))
 }
 
 /// prettyplease prints items back to back; put blank lines where a careful

@@ -2,6 +2,7 @@
 //! chosen. Nothing here knows about YAML; emitters read only this.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 #[derive(Clone, Debug)]
 pub struct Api {
@@ -24,6 +25,18 @@ pub struct Api {
     pub permission_sets: Vec<PermissionSet>,
     /// Sorted by name.
     pub operations: Vec<Operation>,
+    /// Facts derived from the fields above, computed on first use. The IR is
+    /// not changed once `check` has built it; code that edits `types` anyway
+    /// resets this to `Derived::default()`.
+    pub derived: Derived,
+}
+
+/// Lookups that would cost a walk over every type each time they are asked.
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    /// For each type (by index in `Api::types`), the strongly connected
+    /// component of the graph of by-value references it belongs to.
+    by_value_components: OnceLock<Vec<usize>>,
 }
 
 #[derive(Clone, Debug)]
@@ -245,11 +258,118 @@ pub struct Example {
 
 impl Api {
     pub fn find_type(&self, name: &str) -> Option<&Type> {
-        self.types.iter().find(|t| t.name == name)
+        self.type_index(name).map(|i| &self.types[i])
     }
 
     pub fn find_enum(&self, name: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.name == name)
+        // Sorted by name: a binary search (a linear scan, called per property,
+        // made the emitters quadratic in the size of the spec).
+        match self.enums.binary_search_by(|e| e.name.as_str().cmp(name)) {
+            Ok(i) => Some(&self.enums[i]),
+            Err(_) => self.enums.iter().find(|e| e.name == name), // not sorted after all
+        }
+    }
+
+    /// The index of a type in `types`, which is sorted by name.
+    fn type_index(&self, name: &str) -> Option<usize> {
+        match self.types.binary_search_by(|t| t.name.as_str().cmp(name)) {
+            Ok(i) => Some(i),
+            Err(_) => self.types.iter().position(|t| t.name == name), // not sorted after all
+        }
+    }
+
+    /// The types a value of type `i` holds by value: its base, and the types
+    /// of its fields that are not collections.
+    fn by_value_edges(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let ty = &self.types[i];
+        let fields = ty.properties.iter().filter_map(|p| match &p.ty {
+            TypeRef::Type(name) => Some(name.as_str()),
+            _ => None,
+        });
+        ty.base.as_deref().into_iter().chain(fields).filter_map(|name| self.type_index(name))
+    }
+
+    /// Whether a value of type `from` holds a `target` by value: `from` is
+    /// `target`, or reaches it through base types and fields that are not
+    /// collections. A field of such a type must be boxed, or the struct would
+    /// be infinitely large.
+    pub fn holds_by_value(&self, from: &str, target: &str) -> bool {
+        if from == target {
+            return true;
+        }
+        let (Some(f), Some(t)) = (self.type_index(from), self.type_index(target)) else { return false };
+        let components = self.derived.by_value_components.get_or_init(|| self.by_value_components());
+        if components[f] == components[t] {
+            return true;
+        }
+        // When `target` holds `from` (the usual question: does this field's
+        // type hold its owner?), reaching back means sharing a component.
+        if self.by_value_edges(t).any(|e| e == f) {
+            return false;
+        }
+        // Any other question: a walk from `from`.
+        let mut seen = vec![false; self.types.len()];
+        let mut pending = vec![f];
+        while let Some(i) = pending.pop() {
+            if i == t {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[i], true) {
+                pending.extend(self.by_value_edges(i));
+            }
+        }
+        false
+    }
+
+    /// Kosaraju's algorithm, without recursion: each type's component.
+    fn by_value_components(&self) -> Vec<usize> {
+        let n = self.types.len();
+        let edges: Vec<Vec<usize>> = (0..n).map(|i| self.by_value_edges(i).collect()).collect();
+        let mut reverse = vec![Vec::new(); n];
+        for (from, targets) in edges.iter().enumerate() {
+            for &to in targets {
+                reverse[to].push(from);
+            }
+        }
+        // Types in the order their depth-first walk finishes.
+        let mut finished = Vec::with_capacity(n);
+        let mut visited = vec![false; n];
+        for start in 0..n {
+            if visited[start] {
+                continue;
+            }
+            visited[start] = true;
+            let mut stack = vec![(start, 0)];
+            while let Some((node, next)) = stack.last_mut() {
+                if let Some(&to) = edges[*node].get(*next) {
+                    *next += 1;
+                    if !visited[to] {
+                        visited[to] = true;
+                        stack.push((to, 0));
+                    }
+                } else {
+                    finished.push(*node);
+                    stack.pop();
+                }
+            }
+        }
+        let mut component = vec![usize::MAX; n];
+        for (id, &start) in finished.iter().rev().enumerate() {
+            if component[start] != usize::MAX {
+                continue;
+            }
+            component[start] = id;
+            let mut pending = vec![start];
+            while let Some(node) = pending.pop() {
+                for &from in &reverse[node] {
+                    if component[from] == usize::MAX {
+                        component[from] = id;
+                        pending.push(from);
+                    }
+                }
+            }
+        }
+        component
     }
 
     /// The chain from the root base type down to `ty` itself.
@@ -276,5 +396,44 @@ impl Api {
     /// Types that name `ty` as their direct base.
     pub fn subtypes<'a>(&'a self, ty: &'a Type) -> impl Iterator<Item = &'a Type> + 'a {
         self.types.iter().filter(move |t| t.base.as_deref() == Some(ty.name.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plain walk `holds_by_value` replaces: from `from`, through bases and
+    /// fields that are not collections.
+    fn walk(api: &Api, from: &str, target: &str, seen: &mut Vec<String>) -> bool {
+        if from == target {
+            return true;
+        }
+        if seen.iter().any(|s| s == from) {
+            return false;
+        }
+        seen.push(from.to_owned());
+        let Some(ty) = api.types.iter().find(|t| t.name == from) else { return false };
+        ty.base.iter().any(|b| walk(api, b, target, seen))
+            || ty.properties.iter().any(|p| matches!(&p.ty, TypeRef::Type(n) if walk(api, n, target, seen)))
+    }
+
+    #[test]
+    fn holds_by_value_agrees_with_a_plain_walk() {
+        let mut specs = vec![crate::synth::synth(20), crate::synth::synth(1)];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        for path in ["spec/profile.yaml", "tests/fixtures/specs/todo.yaml", "tests/fixtures/specs/keywords.yaml"] {
+            specs.push(std::fs::read_to_string(root.join(path)).expect("spec"));
+        }
+        for text in specs {
+            let api = crate::parse_spec("x.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+            for a in &api.types {
+                assert_eq!(api.find_type(&a.name).map(|t| &t.name), Some(&a.name));
+                for b in &api.types {
+                    let expected = walk(&api, &a.name, &b.name, &mut Vec::new());
+                    assert_eq!(api.holds_by_value(&a.name, &b.name), expected, "{} -> {}", a.name, b.name);
+                }
+            }
+        }
     }
 }

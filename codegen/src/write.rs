@@ -87,7 +87,9 @@ fn generated_files_under(dir: &Path) -> io::Result<Vec<PathBuf>> {
                 if entry.file_name() != "target" {
                     pending.push(path);
                 }
-            } else if kind.is_file() && matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "toml" | "yaml")) {
+            } else if kind.is_file()
+                && matches!(path.extension().and_then(|e| e.to_str()), Some("rs" | "toml" | "yaml"))
+            {
                 let head = fs::read(&path)?;
                 let head = String::from_utf8_lossy(&head[..head.len().min(512)]);
                 if is_generated(&head) {

@@ -24,7 +24,6 @@ const SPEC_CASES: u32 = 24;
 /// Mutated specs. Most fail to check, which is fast.
 const MUTATION_CASES: u32 = 160;
 
-
 /// `PROPTEST_CASES` overrides the case counts, for a longer run by hand.
 fn cases(default: u32) -> u32 {
     std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -208,19 +207,9 @@ fn operation() -> impl Strategy<Value = Operation> {
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(
-            |(method, paths, parameters, query, request, response, permissions, authorization, example)| Operation {
-                method,
-                paths,
-                parameters,
-                query,
-                request,
-                response,
-                permissions,
-                authorization,
-                example,
-            },
-        )
+        .prop_map(|(method, paths, parameters, query, request, response, permissions, authorization, example)| {
+            Operation { method, paths, parameters, query, request, response, permissions, authorization, example }
+        })
 }
 
 #[derive(Clone, Debug)]
@@ -307,7 +296,10 @@ impl Spec {
     fn render(&self) -> String {
         let mut out = String::new();
         out.push_str("# Built by codegen/tests/proptest_specs.rs.\napi:\n  name: generatedApi\n");
-        out.push_str(&format!("  namespace: example.generated\n  version: {}\n  errors: odata\n", quoted(self.version)));
+        out.push_str(&format!(
+            "  namespace: example.generated\n  version: {}\n  errors: odata\n",
+            quoted(self.version)
+        ));
         out.push_str("  deployments:\n    local:\n      host: http://localhost:8080\n");
         if self.two_deployments {
             out.push_str("    global: {title: \"Global: service\", host: \"https://example.com/\"}\n");
@@ -474,7 +466,9 @@ impl Spec {
                     Some((ty, required)) => (self.scalar_ref(ty), *required),
                     None => ("String".to_owned(), false),
                 };
-                out.push_str(&format!("      {p}:\n        in: query\n        type: {ty}\n        required: {required}\n"));
+                out.push_str(&format!(
+                    "      {p}:\n        in: query\n        type: {ty}\n        required: {required}\n"
+                ));
             }
         }
         if op.authorization {
@@ -554,13 +548,43 @@ enum Mutation {
 }
 
 const WORDS: &[&str] = &[
-    "task", "tsk", "String", "Strng", "Collection(String", "Collection(Collection(Date))", "type", "self", "null",
-    "~", "true", "yes", "1.0", "201", "GET", "get", "{id}", "/", "''", "\"", "@odata.type", "unknownFutureValue",
-    "notSupported", "base", "path", "query", "Self", "é",
+    "task",
+    "tsk",
+    "String",
+    "Strng",
+    "Collection(String",
+    "Collection(Collection(Date))",
+    "type",
+    "self",
+    "null",
+    "~",
+    "true",
+    "yes",
+    "1.0",
+    "201",
+    "GET",
+    "get",
+    "{id}",
+    "/",
+    "''",
+    "\"",
+    "@odata.type",
+    "unknownFutureValue",
+    "notSupported",
+    "base",
+    "path",
+    "query",
+    "Self",
+    "é",
 ];
 
 fn mutation() -> impl Strategy<Value = Mutation> {
-    let chars = select(&[':', '-', '{', '}', '[', ']', '\'', '"', '#', '&', '*', '|', '>', '\t', ' ', ',', '%', '@', '!', '\u{0}', 'é'][..]);
+    let chars = select(
+        &[
+            ':', '-', '{', '}', '[', ']', '\'', '"', '#', '&', '*', '|', '>', '\t', ' ', ',', '%', '@', '!', '\u{0}',
+            'é',
+        ][..],
+    );
     prop_oneof![
         any::<Index>().prop_map(Mutation::DeleteLine),
         any::<Index>().prop_map(Mutation::DuplicateLine),

@@ -262,13 +262,15 @@ fn http_status(code: u16) -> msgraph_profile::server::StatusCode {
 async fn a_thousand_concurrent_creates_lose_nothing() {
     let running = serve(owner_tokens()).await;
     let client = client(&running.url, "me-token");
+    let request = page_request();
     let tasks: Vec<_> = (0..50)
         .map(|task| {
             let client = client.clone();
+            let request = request.clone();
             tokio::spawn(async move {
                 let mut ids = Vec::new();
                 for i in 0..20 {
-                    let body = page_request().with_display_name(format!("certification {task}-{i}"));
+                    let body = request.clone().with_display_name(format!("certification {task}-{i}"));
                     let created = client.me().profile().certifications().create(&body).await.expect("201");
                     assert_eq!(created.display_name, body.display_name);
                     ids.push(created.id.clone().expect("an id"));

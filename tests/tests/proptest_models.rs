@@ -12,6 +12,10 @@
 //!
 //! For every input: text -> model -> text gives exactly the expected JSON, and
 //! reading that back gives an equal model that writes the same JSON again.
+//! The wire forms are those Graph sends: finite doubles (JSON has no NaN),
+//! RFC 3339 timestamps with an offset in minutes, flags members without
+//! commas. Values only code can make (a NaN, an offset with seconds, a member
+//! in `additional_data` under a declared property's name) are outside.
 
 mod common;
 
@@ -30,7 +34,6 @@ const CASES: u32 = 256;
 /// Objects inside objects, at most (the keywords fixture has `self` holding a
 /// collection of `self`).
 const MAX_DEPTH: u32 = 3;
-
 
 /// `PROPTEST_CASES` overrides the case counts, for a longer run by hand.
 fn cases(default: u32) -> u32 {
@@ -144,9 +147,8 @@ fn double(x: f64) -> Value {
 
 /// `YYYY-MM-DD`, for every day of years 1 to 9999.
 fn date() -> impl Strategy<Value = (i32, u32, u32)> {
-    (1i32..=9999, 1u32..=12, 1u32..=31).prop_filter_map("a real day", |(y, m, d)| {
-        chrono::NaiveDate::from_ymd_opt(y, m, d).map(|_| (y, m, d))
-    })
+    (1i32..=9999, 1u32..=12, 1u32..=31)
+        .prop_filter_map("a real day", |(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).map(|_| (y, m, d)))
 }
 
 fn primitive(p: Primitive) -> BoxedStrategy<Pair> {

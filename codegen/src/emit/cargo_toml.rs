@@ -19,9 +19,9 @@ default = []
 # The async client, with HTTPS through rustls (ring provider) and the Mozilla roots.
 client = ["client-http", "dep:hyper-rustls", "dep:rustls", "dep:webpki-roots"]
 # The async client over plain HTTP only (no TLS to build; for tests and proxies).
-client-http = ["dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "dep:hyper-util", "dep:tokio", "uuid/v4"]
+client-http = ["dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/client", "dep:hyper-util", "hyper-util/client-legacy", "dep:tokio", "uuid/v4"]
 # The axum server stub, permission enforcement and the in-memory implementation.
-server = ["dep:axum", "dep:bytes", "dep:http", "dep:http-body-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "tokio/signal", "uuid/v4"]
+server = ["dep:axum", "dep:bytes", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/server", "dep:hyper-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "tokio/signal", "uuid/v4"]
 
 [dependencies]
 chrono = {{ version = "0.4.41", default-features = false, features = ["alloc", "serde"] }}
@@ -37,9 +37,9 @@ bytes = {{ version = "1.10", optional = true }}
 fastrand = {{ version = "2.3", optional = true }}
 http = {{ version = "1.3", optional = true }}
 http-body-util = {{ version = "0.1.3", optional = true }}
-hyper = {{ version = "1.6", default-features = false, features = ["client", "http1"], optional = true }}
+hyper = {{ version = "1.6", default-features = false, features = ["http1"], optional = true }}
 hyper-rustls = {{ version = "0.27.7", default-features = false, features = ["http1", "ring", "tls12", "webpki-roots"], optional = true }}
-hyper-util = {{ version = "0.1.16", default-features = false, features = ["client-legacy", "http1", "tokio"], optional = true }}
+hyper-util = {{ version = "0.1.16", default-features = false, features = ["http1", "tokio"], optional = true }}
 rustls = {{ version = "0.23.31", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
 tokio = {{ version = "1.47", default-features = false, features = ["net", "rt", "time", "sync"], optional = true }}
 tower = {{ version = "0.5.2", default-features = false, features = ["util"], optional = true }}

@@ -259,8 +259,11 @@ fn module(api: &Api) -> TokenStream {
         *count += 1;
         struct_names.push(if *count == 1 { base } else { format!("{base}{count}") });
     }
+    // By address: a scan of `nodes` per accessor was quadratic in the paths.
+    let index: std::collections::HashMap<*const Node<'_>, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (std::ptr::from_ref::<Node<'_>>(*n), i)).collect();
     let name_of = |node: &Node<'_>| -> String {
-        let i = nodes.iter().position(|n| std::ptr::eq(*n, node)).unwrap_or(0);
+        let i = index.get(&std::ptr::from_ref(node)).copied().unwrap_or(0);
         struct_names[i].clone()
     };
 

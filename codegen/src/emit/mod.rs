@@ -38,29 +38,111 @@ pub struct GeneratedFile {
 }
 
 /// Every file of the generated crate, sorted by path.
+///
+/// Each emitter's files are printed as soon as they are emitted, and the
+/// models one type at a time, so that few tokens are alive at once: for a
+/// spec of 1000 types, all of them at once took 400 MB. The emitters run on
+/// as many threads as there are cores (tokens cannot cross threads, so each
+/// thread emits and prints its own files); the output does not depend on it.
 pub fn generate(api: &Api, options: &Options) -> Result<Vec<GeneratedFile>, format::FormatError> {
-    format_all(emit_all(api, options)?, options)
+    let emitters = rust_emitters(api, options);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Takes emitters in order until none is left; results by emitter index.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(emitter) = emitters.get(i) else { return done };
+            let printed = emitter().and_then(|files| {
+                files
+                    .into_iter()
+                    .map(|(path, pieces)| {
+                        let contents = format::rust_pieces(&path, pieces, options)?;
+                        Ok(GeneratedFile { path, contents })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            done.push((i, printed));
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(emitters.len());
+    let (mut files, mut results) = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let files = text_files(api, options);
+        let mut results = work();
+        for helper in helpers {
+            results.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        (files, results)
+    });
+    // The first emitter's error, whichever thread finished first.
+    results.sort_by_key(|(i, _)| *i);
+    for (_, printed) in results {
+        files.extend(printed?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }
 
-/// What the emitters produce before printing: the Rust files as tokens, the
-/// other files as finished text. Apart from [`generate`] so that benchmarks
-/// can time emitting and printing separately.
+/// What the emitters produce before printing: the Rust files as tokens (in
+/// the pieces they are printed in), the other files as finished text. For
+/// benchmarks that time emitting and printing separately; [`generate`] does
+/// both, piece by piece.
 pub struct Emitted {
     pub files: Vec<GeneratedFile>,
-    pub rust: Vec<(String, TokenStream)>,
+    pub rust: Vec<(String, Vec<TokenStream>)>,
 }
 
 /// Runs every emitter.
 pub fn emit_all(api: &Api, options: &Options) -> Result<Emitted, format::FormatError> {
-    let mut rust: Vec<(String, TokenStream)> = vec![
-        ("src/lib.rs".into(), lib_rs::emit(api, options)),
-        ("src/models.rs".into(), models::emit(api)),
-        ("src/permissions.rs".into(), permissions::emit(api)),
-    ];
-    rust.extend(support::files()?);
-    rust.extend(client::emit(api)?);
-    rust.extend(protocol::emit(api)?);
-    rust.extend(server::emit(api, options)?);
+    let mut rust = Vec::new();
+    for emitter in rust_emitters(api, options) {
+        rust.extend(emitter()?.into_iter().map(|(path, pieces)| (path, pieces.collect())));
+    }
+    Ok(Emitted { files: text_files(api, options), rust })
+}
+
+/// Prints the Rust files: every file of the crate, sorted by path.
+pub fn format_all(emitted: Emitted, options: &Options) -> Result<Vec<GeneratedFile>, format::FormatError> {
+    let Emitted { mut files, rust } = emitted;
+    for (path, pieces) in rust {
+        let contents = format::rust_pieces(&path, pieces, options)?;
+        files.push(GeneratedFile { path, contents });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// One emitter's Rust files, each a path and its tokens in pieces that are
+/// printed one after another; only the models come in more than one piece.
+type RustFiles<'a> = Vec<(String, Box<dyn Iterator<Item = TokenStream> + 'a>)>;
+
+type Emitter<'a> = Box<dyn Fn() -> Result<RustFiles<'a>, format::FormatError> + Send + Sync + 'a>;
+
+/// The Rust emitters, the largest first (they are shared out among threads
+/// in this order); each runs when called.
+fn rust_emitters<'a>(api: &'a Api, options: &'a Options) -> Vec<Emitter<'a>> {
+    fn whole<'a>(files: Vec<(String, TokenStream)>) -> RustFiles<'a> {
+        files
+            .into_iter()
+            .map(|(path, tokens)| (path, Box::new(std::iter::once(tokens)) as Box<dyn Iterator<Item = TokenStream>>))
+            .collect()
+    }
+    vec![
+        Box::new(move || {
+            Ok(vec![("src/models.rs".into(), Box::new(models::pieces(api)) as Box<dyn Iterator<Item = _>>)])
+        }),
+        Box::new(move || server::emit(api, options).map(whole)),
+        Box::new(move || client::emit(api).map(whole)),
+        Box::new(move || Ok(whole(vec![("src/lib.rs".into(), lib_rs::emit(api, options))]))),
+        Box::new(move || Ok(whole(vec![("src/permissions.rs".into(), permissions::emit(api))]))),
+        Box::new(|| support::files().map(whole)),
+        Box::new(move || protocol::emit(api).map(whole)),
+    ]
+}
+
+/// The files that are not Rust, as text.
+fn text_files(api: &Api, options: &Options) -> Vec<GeneratedFile> {
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".into(),
         contents: format::with_header(&cargo_toml::emit(api), "#", options),
@@ -73,18 +155,7 @@ pub fn emit_all(api: &Api, options: &Options) -> Result<Emitted, format::FormatE
         path: openapi::PATH.into(),
         contents: format::with_header(&openapi::emit(api), "#", options),
     });
-    Ok(Emitted { files, rust })
-}
-
-/// Prints the Rust files: every file of the crate, sorted by path.
-pub fn format_all(emitted: Emitted, options: &Options) -> Result<Vec<GeneratedFile>, format::FormatError> {
-    let Emitted { mut files, rust } = emitted;
-    for (path, tokens) in rust {
-        let contents = format::rust(&path, tokens, options)?;
-        files.push(GeneratedFile { path, contents });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    files
 }
 
 /// The models module alone, for tests that look at one emitter.

@@ -9,7 +9,15 @@ use crate::check::UNKNOWN_VARIANT;
 use crate::ir::{Api, Enum, Primitive, Property, Type, TypeRef};
 use crate::naming::{display, ident};
 
+/// The whole module.
 pub fn emit(api: &Api) -> TokenStream {
+    let pieces = pieces(api);
+    quote! { #(#pieces)* }
+}
+
+/// The module in the pieces it is printed in: its head (docs and `use`s),
+/// then one piece per type and per enum.
+pub fn pieces(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let module_doc = inner_doc(&format!(
         "The data models of {}: one struct per type, one enum per enum.\n\n\
          Every property is optional, as on the wire. A type's base type is its `base`\n\
@@ -30,7 +38,7 @@ pub fn emit(api: &Api) -> TokenStream {
         (quote! { use serde::de::{Deserializer, MapAccess}; }, quote! { use serde::ser::{SerializeMap, Serializer}; })
     };
     let uses = runtime_uses(api);
-    quote! {
+    let head = quote! {
         #module_doc
 
         #fmt_use
@@ -42,10 +50,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use crate::runtime::__private;
         use crate::runtime::{#(#uses),*};
-
-        #(#types)*
-        #(#enums)*
-    }
+    };
+    std::iter::once(head).chain(types).chain(enums)
 }
 
 /// The runtime names the module needs; importing more would warn.

@@ -44,6 +44,9 @@ fn primitive(p: Primitive) -> TokenStream {
 /// base, or through a field that is not a collection). Such a field must be
 /// boxed or the type would be infinitely large.
 pub fn holds_by_value(api: &Api, from: &str, target: &str, seen: &mut Vec<String>) -> bool {
+    if seen.is_empty() {
+        return api.holds_by_value(from, target); // computed once per spec, not walked per field
+    }
     if from == target {
         return true;
     }

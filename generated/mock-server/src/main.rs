@@ -4,6 +4,7 @@
 //! and local development.
 //!
 //! Run `cargo run --release --bin mock-server -- --help` for its flags.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

@@ -261,10 +261,7 @@ pub fn run(
 
             let address = listener.local_addr().unwrap_or(parsed.bind);
             say(&format!("listening on http://{address}"));
-            match axum::serve(listener, service)
-                .with_graceful_shutdown(shutdown_signal())
-                .await
-            {
+            match super::listen::serve(listener, service, shutdown_signal()).await {
                 Ok(()) => {
                     say("shut down");
                     ExitCode::SUCCESS

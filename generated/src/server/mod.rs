@@ -5,7 +5,8 @@
 //!
 //! Implement [`GraphProfile`] (one async method per operation) or use [`InMemory`], pick an
 //! [`Authenticate`] ([`StaticTokens`] for tests), and serve the [`GraphService`] that
-//! [`router`] returns with `axum::serve`. Before a method runs, the server has:
+//! [`router`] returns with [`serve`] (which closes slow and idle connections; `axum::serve`
+//! works too, without those limits). Before a method runs, the server has:
 //!
 //! - accepted the path: runs of `/` count as one (`/beta//me/...`); an unknown path is `404
 //! itemNotFound`, a known path with another method `405 methodNotAllowed`;
@@ -34,6 +35,7 @@ mod auth;
 mod context;
 mod error;
 mod extract;
+mod listen;
 mod memory;
 mod mock;
 mod respond;
@@ -53,6 +55,7 @@ use self::mock::MockServer;
 pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
 pub use self::context::{Context, Subject};
 pub use self::error::GraphError;
+pub use self::listen::{MAX_CONNECTIONS, serve};
 pub use self::service::{GraphService, RequestMeta, ServerOptions};
 pub use self::service::{CLIENT_REQUEST_ID, REQUEST_ID};
 pub use self::store::InMemory;
@@ -97,13 +100,13 @@ pub enum CreatePersonCertificationResponse {
 /// them on any thread without boxing them. [`InMemory`] implements every method.
 ///
 /// ```no_run
-/// use msgraph_profile::server::{Caller, InMemory, ServerOptions, StaticTokens, router};
+/// use msgraph_profile::server::{Caller, InMemory, ServerOptions, StaticTokens, router, serve};
 ///
-/// # async fn serve() -> std::io::Result<()> {
+/// # async fn run() -> std::io::Result<()> {
 /// let tokens = StaticTokens::new().with("secret", Caller::work("user-1", ["Scope.Name"]));
 /// let service = router(InMemory::new(), tokens, ServerOptions::default());
 /// let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
-/// axum::serve(listener, service).await
+/// serve(listener, service, std::future::pending()).await
 /// # }
 /// ```
 pub trait GraphProfile: Send + Sync + 'static {
@@ -162,7 +165,7 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
     },
 ];
 /// The server: every operation of the API served by `handler`, with callers
-/// from `authenticator`. Serve it with `axum::serve(listener, service)`.
+/// from `authenticator`. Serve it with [`serve`] (or `axum::serve`).
 pub fn router<H: GraphProfile, A: Authenticate>(
     handler: H,
     authenticator: A,

@@ -19,6 +19,16 @@ pub enum Reply {
     Close,
     /// Promise `promised` bytes of body, send `body`, then close.
     Truncate { promised: usize, body: Vec<u8> },
+    /// Send these bytes as they are (anything, HTTP or not), then close.
+    Raw(Vec<u8>),
+    /// Send these bytes one at a time, `every` apart, then close.
+    Dribble { bytes: Vec<u8>, every: Duration },
+    /// Send these bytes, then reset the connection (TCP RST, not a close).
+    Reset(Vec<u8>),
+    /// Send this head (status line and headers, without the blank line that
+    /// ends it), then blanks without end (as chunks if the head says
+    /// `Transfer-Encoding: chunked`), until the client goes away.
+    Endless { head: String },
 }
 
 impl Reply {
@@ -119,6 +129,39 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, script: Ar
                     format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {promised}\r\n\r\n");
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(&body).await;
+                return;
+            }
+            Reply::Raw(bytes) => {
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.shutdown().await;
+                return;
+            }
+            Reply::Dribble { bytes, every } => {
+                for byte in bytes {
+                    if stream.write_all(&[byte]).await.is_err() {
+                        return;
+                    }
+                    tokio::time::sleep(every).await;
+                }
+                return;
+            }
+            Reply::Reset(bytes) => {
+                let _ = stream.write_all(&bytes).await;
+                let _ = stream.flush().await;
+                // Closing with a zero linger time sends RST instead of FIN.
+                let _ = stream.set_zero_linger();
+                return;
+            }
+            Reply::Endless { head } => {
+                if stream.write_all(format!("{head}\r\n\r\n").as_bytes()).await.is_err() {
+                    return;
+                }
+                // Chunks when the head says so; else the body ends at close, so never.
+                let mut chunk = vec![b' '; 64 * 1024];
+                if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+                    chunk = [format!("{:x}\r\n", chunk.len()).into_bytes(), chunk, b"\r\n".to_vec()].concat();
+                }
+                while stream.write_all(&chunk).await.is_ok() {}
                 return;
             }
         }

@@ -145,7 +145,9 @@ fn parameter_value(ty: &TypeRef, text: &str) -> Value {
         TypeRef::Collection(item) => {
             Value::Array(text.split(',').filter(|t| !t.is_empty()).map(|t| parameter_value(item, t)).collect())
         }
-        TypeRef::Primitive(Primitive::Int32 | Primitive::Int64) => text.parse::<i64>().map_or(json!(text), |n| json!(n)),
+        TypeRef::Primitive(Primitive::Int32 | Primitive::Int64) => {
+            text.parse::<i64>().map_or(json!(text), |n| json!(n))
+        }
         TypeRef::Primitive(Primitive::Double) => {
             text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(json!(text), Value::Number)
         }
@@ -335,7 +337,8 @@ fn request_schema(api: &Api, names: &SchemaNames, method: Method, request: &Type
     if !matches!(method, Method::Post | Method::Put) {
         return schema;
     }
-    let required: Vec<_> = api.all_properties(ty).into_iter().map(|(_, p)| p).filter(|p| p.required_on_create).collect();
+    let required: Vec<_> =
+        api.all_properties(ty).into_iter().map(|(_, p)| p).filter(|p| p.required_on_create).collect();
     if required.is_empty() {
         return schema;
     }

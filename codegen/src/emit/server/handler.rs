@@ -52,6 +52,7 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         mod context;
         mod error;
         mod extract;
+        mod listen;
         mod memory;
         mod mock;
         mod respond;
@@ -72,6 +73,7 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
         pub use self::context::{Context, Subject};
         pub use self::error::GraphError;
+        pub use self::listen::{MAX_CONNECTIONS, serve};
         pub use self::service::{GraphService, RequestMeta, ServerOptions};
         pub use self::service::{CLIENT_REQUEST_ID, REQUEST_ID};
         pub use self::store::InMemory;
@@ -143,7 +145,8 @@ fn module_doc(api: &Api) -> String {
         format!(
             "Implement [`{trait_id}`] (one async method per operation) or use [`InMemory`], pick an \
              [`Authenticate`] ([`StaticTokens`] for tests), and serve the [`GraphService`] that \
-             [`router`] returns with `axum::serve`. Before a method runs, the server has:"
+             [`router`] returns with [`serve`] (which closes slow and idle connections; `axum::serve` \
+             works too, without those limits). Before a method runs, the server has:"
         ),
         String::new(),
         format!(
@@ -183,12 +186,12 @@ fn trait_doc(api: &Api) -> String {
          spells their futures `impl Future + Send` so that the server can run them on any thread without \
          boxing them. [`InMemory`] implements every method.\n\n\
          ```no_run\n\
-         use {crate_ident}::server::{{Caller, InMemory, ServerOptions, StaticTokens, router}};\n\n\
-         # async fn serve() -> std::io::Result<()> {{\n\
+         use {crate_ident}::server::{{Caller, InMemory, ServerOptions, StaticTokens, router, serve}};\n\n\
+         # async fn run() -> std::io::Result<()> {{\n\
          let tokens = StaticTokens::new().with(\"secret\", Caller::work(\"user-1\", [\"Scope.Name\"]));\n\
          let service = router(InMemory::new(), tokens, ServerOptions::default());\n\
          let listener = tokio::net::TcpListener::bind(\"127.0.0.1:8080\").await?;\n\
-         axum::serve(listener, service).await\n\
+         serve(listener, service, std::future::pending()).await\n\
          # }}\n\
          ```",
         title = api.title,
@@ -422,7 +425,7 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
     };
     quote! {
         /// The server: every operation of the API served by `handler`, with callers
-        /// from `authenticator`. Serve it with `axum::serve(listener, service)`.
+        /// from `authenticator`. Serve it with [`serve`] (or `axum::serve`).
         pub fn router<H: #trait_id, A: Authenticate>(handler: H, authenticator: A, options: ServerOptions) -> GraphService {
             use axum::routing::{#(#verbs),*};
 

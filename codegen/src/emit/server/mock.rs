@@ -114,6 +114,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<(String, TokenStream)>, 
     ));
     let main = quote! {
         #main_doc
+        #![forbid(unsafe_code)]
 
         use std::process::ExitCode;
 

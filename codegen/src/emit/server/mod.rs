@@ -27,6 +27,7 @@ const FILES: &[(&str, &str)] = &[
     ("src/server/context.rs", include_str!("../support/server/context.rs")),
     ("src/server/error.rs", include_str!("../support/server/error.rs")),
     ("src/server/extract.rs", include_str!("../support/server/extract.rs")),
+    ("src/server/listen.rs", include_str!("../support/server/listen.rs")),
     ("src/server/mock.rs", include_str!("../support/server/mock.rs")),
     ("src/server/respond.rs", include_str!("../support/server/respond.rs")),
     ("src/server/service.rs", include_str!("../support/server/service.rs")),

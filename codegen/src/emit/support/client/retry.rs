@@ -64,7 +64,9 @@ impl RetryPolicy {
             Some(wait) => wait,
             None => backoff(self.initial_delay, done),
         };
-        (wait <= self.max_delay && waited + wait <= self.max_total_delay).then_some(wait)
+        // A sum past what a Duration holds is past any limit too.
+        let total = waited.checked_add(wait)?;
+        (wait <= self.max_delay && total <= self.max_total_delay).then_some(wait)
     }
 }
 
@@ -73,16 +75,18 @@ impl RetryPolicy {
 fn backoff(initial: Duration, done: u32) -> Duration {
     let full = initial.saturating_mul(1 << done.min(16));
     let half = full / 2;
-    half + half.mul_f64(fastrand::f64())
+    half.saturating_add(half.mul_f64(fastrand::f64()))
 }
 
 /// Reads `Retry-After` in both forms: delay-seconds and an HTTP-date.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than a u64 holds is still a wait, and longer than any.
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).ok()?);
+    // A date before 1970 is in the past: no wait.
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).unwrap_or(0));
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }

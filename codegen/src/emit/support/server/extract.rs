@@ -109,9 +109,16 @@ fn is_json(request: &Request) -> bool {
     essence.eq_ignore_ascii_case("application/json")
 }
 
-async fn read_body(body: Body, limit: usize) -> Result<Bytes, GraphError> {
+async fn read_body(body: Body, limit: usize, timeout: std::time::Duration) -> Result<Bytes, GraphError> {
     let too_large = || GraphError::too_large(format!("The request body is larger than {limit} bytes."));
-    match Limited::new(body, limit).collect().await {
+    let Ok(read) = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await else {
+        return Err(GraphError::new(
+            http::StatusCode::REQUEST_TIMEOUT,
+            "requestTimeout",
+            format!("The request body did not arrive within {} s.", timeout.as_secs()),
+        ));
+    };
+    match read {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
         Err(_) => Err(GraphError::bad_request("The request body could not be read.")),
@@ -223,7 +230,7 @@ impl Incoming {
                     options.max_body_bytes
                 )));
             }
-            read_body(body, options.max_body_bytes).await?
+            read_body(body, options.max_body_bytes, options.body_read_timeout).await?
         } else {
             Bytes::new()
         };

@@ -56,7 +56,12 @@ fn stop(mut server: Server, signal: &str) -> (ExitStatus, Vec<String>) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = server.child.try_wait().expect("wait") {
-            let rest: Vec<String> = server.lines.try_iter().collect();
+            // The reader thread may not have passed on the last lines yet: take
+            // them until it sees the end of the output (or a second goes by).
+            let mut rest = Vec::new();
+            while let Ok(line) = server.lines.recv_timeout(Duration::from_secs(1)) {
+                rest.push(line);
+            }
             return (status, rest);
         }
         if Instant::now() > deadline {

@@ -5,6 +5,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::Request;
@@ -37,11 +38,22 @@ pub struct ServerOptions {
     /// Scheme and host for `Location` headers, e.g. `https://graph.example.com`.
     /// Default: `http://` and the request's `Host` header.
     pub base_url: Option<String>,
+    /// How long [`serve`](super::serve) lets a connection take to send a
+    /// request's headers, idle time before them included. Default: 10 s.
+    pub header_read_timeout: Duration,
+    /// How long reading a request body may take; a slower body is answered
+    /// `408 requestTimeout`. Default: 30 s.
+    pub body_read_timeout: Duration,
 }
 
 impl Default for ServerOptions {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024, base_url: None }
+        Self {
+            max_body_bytes: 1024 * 1024,
+            base_url: None,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+        }
     }
 }
 
@@ -55,6 +67,14 @@ impl ServerOptions {
     #[must_use]
     pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
         self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The options with other time limits for request headers and bodies.
+    #[must_use]
+    pub fn with_timeouts(mut self, header_read: Duration, body_read: Duration) -> Self {
+        self.header_read_timeout = header_read;
+        self.body_read_timeout = body_read;
         self
     }
 
@@ -92,7 +112,7 @@ impl RequestMeta {
 }
 
 /// The server: the generated routes behind path normalization, request ids
-/// and tracing. Serve it with `axum::serve(listener, service)`, or call it as
+/// and tracing. Serve it with [`serve`](super::serve) or `axum::serve`, or call it as
 /// a `tower::Service<Request>`.
 #[derive(Clone, Debug)]
 pub struct GraphService {
@@ -104,6 +124,11 @@ impl GraphService {
     /// Wraps the routes; used by the generated `router` function.
     pub(crate) fn new(routes: Router, options: ServerOptions) -> Self {
         Self { routes, options }
+    }
+
+    /// The options the service was built with.
+    pub fn options(&self) -> &ServerOptions {
+        &self.options
     }
 
     fn meta(&self, request: &Request) -> RequestMeta {

@@ -1,0 +1,126 @@
+//! What the benchmarks share: the page's example bodies, and the hand-written
+//! baseline model they measure the generated one against.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The seed spec's example of `createPersonCertification`.
+fn example() -> codegen::ir::Example {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/profile.yaml");
+    let text = std::fs::read_to_string(path).expect("spec/profile.yaml is readable");
+    let api = codegen::parse_spec("spec/profile.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+    let operation = api.operations.into_iter().find(|o| o.name == "createPersonCertification").expect("operation");
+    operation.examples.into_iter().next().expect("an example")
+}
+
+/// The page's example response, with the spec's `placeholders` (real dates)
+/// put in, as compact JSON.
+pub fn example_response() -> String {
+    let example = example();
+    let body = example.response_body.as_deref().expect("a response body");
+    let mut value: serde_json::Value = serde_json::from_str(body).expect("the body is JSON");
+    for (pointer, replacement) in &example.placeholders {
+        *value.pointer_mut(pointer).expect("the placeholder points into the body") = replacement.clone();
+    }
+    serde_json::to_string(&value).expect("JSON")
+}
+
+/// The page's example request body, as the page shows it.
+pub fn example_request() -> String {
+    example().request_body.expect("a request body")
+}
+
+/// The minimal hand-written model of a personCertification: the same
+/// properties, plain serde derive, no forward-compatible enums, flags,
+/// `@odata.type` or unknown members. What the generated model is measured against.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Certification {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_audiences: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<IdentitySet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date_time: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inference: Option<Inference>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_searchable: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_by: Option<IdentitySet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified_date_time: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<DataSources>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Vec<SourceAnnotation>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certification_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issued_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuing_authority: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuing_company: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdentitySet {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<Identity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<Identity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<Identity>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Identity {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inference {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence_score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_has_verified_accuracy: Option<bool>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DataSources {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceAnnotation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_default_source: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+}
