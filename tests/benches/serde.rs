@@ -39,6 +39,18 @@ fn main() {
     );
     let written: serde_json::Value = serde_json::to_value(&generated).expect("generated model writes");
     assert_eq!(written["certificationId"], "KB-1235466333663322");
+    // The fast paths of writing agree with the plain ones.
+    for text in [
+        "2020-07-06T06:34:12.2294868Z",
+        "2016-12-31T23:59:60.5+01:00",
+        "0001-01-01T00:00:00Z",
+        "2024-02-29T12:00:00.123456789-08:30",
+        "2024-02-29T12:00:00+00:00",
+    ] {
+        let parsed: msgraph_profile::DateTimeOffset = text.parse().expect("a timestamp");
+        assert_eq!(parsed.to_string(), text);
+        assert_eq!(serde_json::to_string(&parsed).expect("JSON"), format!("\"{text}\""));
+    }
     if !bench {
         println!("serde bench: smoke run passed; `cargo xtask bench serde` measures");
         return;

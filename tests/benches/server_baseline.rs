@@ -21,6 +21,7 @@ use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use axum::serve::ListenerExt;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -53,6 +54,10 @@ fn main() {
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
                 println!("listening on http://{}", listener.local_addr().expect("address"));
+                // As the generated server does.
+                let listener = listener.tap_io(|tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
                 let serve = axum::serve(listener, router());
                 let _ = tokio::time::timeout(Duration::from_secs(seconds), serve).await;
             });

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -135,7 +135,17 @@ impl FromStr for DateTimeOffset {
 
 impl fmt::Display for DateTimeOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        let local = self.value.naive_local();
+        let leap = u32::from(local.nanosecond() >= 1_000_000_000);
+        if (0..=9999).contains(&local.year()) {
+            write!(
+                f, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", local.year(), local.month(),
+                local.day(), local.hour(), local.minute(), local.second() + leap
+            )?;
+        } else {
+            write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        }
+
         let nanos = self.value.nanosecond() % 1_000_000_000;
         let digits = match self.written {
             Some(written) => usize::from(written.digits),
@@ -144,9 +154,12 @@ impl fmt::Display for DateTimeOffset {
             None => 9,
         };
 
-        if digits > 0 {
-            let all = format!("{nanos:09}");
-            write!(f, ".{}", & all[..digits])?;
+        if (1..=9).contains(&digits) {
+            const SCALE: [u32; 9] = [
+                1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+            ];
+            let kept = nanos / SCALE[9 - digits];
+            write!(f, ".{kept:0digits$}")?;
         }
 
         let offset = self.value.offset().local_minus_utc();
@@ -162,7 +175,41 @@ impl fmt::Display for DateTimeOffset {
 
 impl Serialize for DateTimeOffset {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        let mut text = ShortText::default();
+        match fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
+            Ok(()) => serializer.serialize_str(text.as_str()),
+            Err(_) => serializer.collect_str(self),
+        }
+    }
+}
+
+/// Up to 48 bytes of text on the stack; a timestamp is at most 39.
+struct ShortText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        Self { bytes: [0; 48], len: 0 }
+    }
+}
+
+impl ShortText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for ShortText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 

@@ -182,7 +182,10 @@ impl<E: WireEnum> fmt::Debug for Flags<E> {
 
 impl<E: WireEnum> Serialize for Flags<E> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match self.members.as_slice() {
+            [member] => serializer.serialize_str(member.as_str()),
+            _ => serializer.collect_str(self),
+        }
     }
 }
 

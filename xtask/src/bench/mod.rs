@@ -131,7 +131,7 @@ pub fn main(args: &[String], root: &Path) -> ExitCode {
             "serde" => serde::run(&bench),
             "regen" => regen::run(&bench),
             "server" => server::run(&bench),
-            _ => unreachable!("suites are checked above"),
+            other => Err(format!("unknown suite `{other}`")),
         };
         match result {
             Ok(text) => {

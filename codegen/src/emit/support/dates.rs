@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, FixedOffset, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -112,8 +112,24 @@ impl FromStr for DateTimeOffset {
 
 impl fmt::Display for DateTimeOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        let local = self.value.naive_local();
         // Leap seconds are stored as nanoseconds past 1e9; print them as :60.
+        let leap = u32::from(local.nanosecond() >= 1_000_000_000);
+        if (0..=9999).contains(&local.year()) {
+            // What `%Y-%m-%dT%H:%M:%S` prints, without parsing that format on every call.
+            write!(
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                local.year(),
+                local.month(),
+                local.day(),
+                local.hour(),
+                local.minute(),
+                local.second() + leap
+            )?;
+        } else {
+            write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        }
         let nanos = self.value.nanosecond() % 1_000_000_000;
         let digits = match self.written {
             Some(written) => usize::from(written.digits),
@@ -121,9 +137,10 @@ impl fmt::Display for DateTimeOffset {
             None if nanos % 100 == 0 => 7,
             None => 9,
         };
-        if digits > 0 {
-            let all = format!("{nanos:09}");
-            write!(f, ".{}", &all[..digits])?;
+        if (1..=9).contains(&digits) {
+            const SCALE: [u32; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+            let kept = nanos / SCALE[9 - digits];
+            write!(f, ".{kept:0digits$}")?;
         }
         let offset = self.value.offset().local_minus_utc();
         if offset == 0 && self.written.is_none_or(|w| w.zulu) {
@@ -138,7 +155,41 @@ impl fmt::Display for DateTimeOffset {
 
 impl Serialize for DateTimeOffset {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        // Printed on the stack and written as one string: `collect_str` would
+        // go through a formatter adapter piece by piece.
+        let mut text = ShortText::default();
+        match fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
+            Ok(()) => serializer.serialize_str(text.as_str()),
+            Err(_) => serializer.collect_str(self),
+        }
+    }
+}
+
+/// Up to 48 bytes of text on the stack; a timestamp is at most 39.
+struct ShortText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        Self { bytes: [0; 48], len: 0 }
+    }
+}
+
+impl ShortText {
+    fn as_str(&self) -> &str {
+        // Only whole `str`s are ever copied in, so this never fails.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for ShortText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 

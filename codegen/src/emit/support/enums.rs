@@ -174,7 +174,11 @@ impl<E: WireEnum> fmt::Debug for Flags<E> {
 
 impl<E: WireEnum> Serialize for Flags<E> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match self.members.as_slice() {
+            // The usual case, written as it is rather than through a formatter.
+            [member] => serializer.serialize_str(member.as_str()),
+            _ => serializer.collect_str(self),
+        }
     }
 }
 

@@ -1,0 +1,104 @@
+//! The generated side of the server benchmark: the generated router with the
+//! generated in-memory implementation, token auth and the permission table on,
+//! served by the generated `serve` on a one-thread runtime: what the
+//! `mock-server` binary runs, except that the store has no object limit (the
+//! mock server's 10,000 would fill in the first second of a load test, and
+//! every later create would get `507`).
+//!
+//! `server_generated --serve ADDR --token TOKEN=USER:SCOPE[,SCOPE...] [--seconds N] [--echo]`
+//! serves until N seconds (default 300) have passed, then exits by itself.
+//! `--echo` puts a handler that stores nothing behind the generated router
+//! (it gives the body an id and answers it, as the baseline does), to tell
+//! what the stub costs from what the in-memory store costs.
+//! Without `--serve` (as `cargo test` runs it) it answers one request of its
+//! own and exits: a smoke test, nothing is timed.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use msgraph_profile::models::PersonCertification;
+use msgraph_profile::server::{
+    Caller, Context, CreatePersonCertificationPath, CreatePersonCertificationResponse, GraphError, GraphProfile,
+    GraphService, InMemory, ServerOptions, StaticTokens, router, serve,
+};
+
+/// A handler that stores nothing: an id, and the body back.
+struct Echo(AtomicU64);
+
+impl GraphProfile for Echo {
+    fn create_person_certification(
+        &self,
+        _context: Context,
+        _path: CreatePersonCertificationPath,
+        mut body: PersonCertification,
+    ) -> impl Future<Output = Result<CreatePersonCertificationResponse, GraphError>> + Send {
+        body.id = Some(self.0.fetch_add(1, Ordering::Relaxed).to_string());
+        std::future::ready(Ok(CreatePersonCertificationResponse::Created(body)))
+    }
+}
+
+fn service(token: &str, echo: bool) -> GraphService {
+    let mut tokens = StaticTokens::new();
+    let (name, rest) = token.split_once('=').expect("--token TOKEN=USER:SCOPES");
+    let (user, scopes) = rest.split_once(':').expect("--token TOKEN=USER:SCOPES");
+    tokens.insert(name, Caller::work(user, scopes.split(',').map(str::to_owned)));
+    if echo {
+        router(Echo(AtomicU64::new(1)), tokens, ServerOptions::default())
+    } else {
+        router(InMemory::with_max_objects(usize::MAX), tokens, ServerOptions::default())
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let token = value("--token").unwrap_or_else(|| "smoke=smoke-user:User.ReadWrite".into());
+    let echo = args.iter().any(|a| a == "--echo");
+    match value("--serve") {
+        Some(addr) => {
+            let addr: SocketAddr = addr.parse().expect("--serve ADDR");
+            let seconds: u64 = value("--seconds").and_then(|s| s.parse().ok()).unwrap_or(300);
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+                println!("listening on http://{}", listener.local_addr().expect("address"));
+                let _ = serve(listener, service(&token, echo), tokio::time::sleep(Duration::from_secs(seconds))).await;
+            });
+        }
+        None => {
+            let body = common::example_request();
+            for echo in [false, true] {
+                let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+                let addr = listener.local_addr().expect("address");
+                let service = service(&token, echo);
+                runtime.spawn(async move {
+                    let _ = serve(listener, service, tokio::time::sleep(Duration::from_secs(10))).await;
+                });
+                let body = body.clone();
+                let answer = runtime.block_on(async move {
+                    tokio::task::spawn_blocking(move || {
+                        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+                        write!(
+                            stream,
+                            "POST /beta/me/profile/certifications HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer smoke\r\n\
+                             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                            body.len()
+                        )
+                        .expect("send");
+                        let mut answer = String::new();
+                        stream.read_to_string(&mut answer).expect("read");
+                        answer
+                    })
+                    .await
+                    .expect("the client thread")
+                });
+                assert!(answer.starts_with("HTTP/1.1 201"), "echo {echo}: {answer}");
+            }
+            println!("generated server: smoke run passed; `cargo xtask bench server` measures");
+        }
+    }
+}
