@@ -60,9 +60,16 @@ pub fn synth(n: usize) -> String {
     out.push_str(
         "  audiences:\n    flags: true\n    evolvable: true\n    description: Who can see a facet.\n    members:\n",
     );
-    for member in
-        ["me", "family", "contacts", "groupMembers", "organization", "federatedOrganizations", "everyone", "unknownFutureValue"]
-    {
+    for member in [
+        "me",
+        "family",
+        "contacts",
+        "groupMembers",
+        "organization",
+        "federatedOrganizations",
+        "everyone",
+        "unknownFutureValue",
+    ] {
         let _ = writeln!(out, "      {member}: The {member} audience.");
     }
     for i in 0..n {
@@ -129,7 +136,7 @@ fn synthetic_type(out: &mut String, i: usize, n: usize) {
 
 /// The type that type `i` refers to: see the module docs.
 fn related(i: usize, n: usize) -> usize {
-    if i % 8 == 0 { (i + 1) % n } else { i - i % 8 }
+    if i.is_multiple_of(8) { (i + 1) % n } else { i - i % 8 }
 }
 
 fn operation(out: &mut String, i: usize) {
@@ -178,7 +185,8 @@ mod tests {
         for ty in api.types.iter().filter(|t| t.name.ends_with("Facet")) {
             assert_eq!(ty.properties.len(), 17, "{}", ty.name);
         }
-        let sizes: Vec<usize> = api.enums.iter().filter(|e| e.name.ends_with("Kind")).map(|e| e.members.len()).collect();
+        let sizes: Vec<usize> =
+            api.enums.iter().filter(|e| e.name.ends_with("Kind")).map(|e| e.members.len()).collect();
         assert!(sizes.iter().all(|s| (3..=6).contains(s)) && sizes.contains(&3) && sizes.contains(&6), "{sizes:?}");
         let files = crate::emit::generate(&api, &options()).unwrap_or_else(|e| panic!("{e}"));
         let models = files.iter().find(|f| f.path == "src/models.rs").expect("models");
@@ -196,7 +204,8 @@ mod tests {
         }
         for text in specs {
             let api = crate::parse_spec("x.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
-            let whole = crate::format::rust("src/models.rs", crate::emit::models_tokens(&api), &options()).expect("prints");
+            let whole =
+                crate::format::rust("src/models.rs", crate::emit::models_tokens(&api), &options()).expect("prints");
             let files = crate::emit::generate(&api, &options()).expect("generates");
             let pieces = files.iter().find(|f| f.path == "src/models.rs").expect("models");
             assert!(whole == pieces.contents, "{}", api.name);

@@ -148,7 +148,9 @@ fn report(bench: &Bench, crates: &[Crate], builds: &[Build], notes: &str, load: 
          crate, models only, built in the same run.\n",
         if bench.quick { " --quick" } else { "" }
     );
-    text.push_str("| crate | features | lines compiled | wall time | ratio to baseline | peak memory | ratio to baseline |\n");
+    text.push_str(
+        "| crate | features | lines compiled | wall time | ratio to baseline | peak memory | ratio to baseline |\n",
+    );
     text.push_str("|---|---|--:|--:|--:|--:|--:|\n");
     let base = &builds[0];
     for b in builds {
@@ -188,9 +190,15 @@ fn report(bench: &Bench, crates: &[Crate], builds: &[Build], notes: &str, load: 
 fn generate(bench: &Bench, ws: &Path) -> Result<Vec<Crate>, String> {
     std::fs::create_dir_all(ws).map_err(|e| format!("{}: {e}", ws.display()))?;
     let seed = codegen::project::default_targets(&bench.root).map_err(|e| e.to_string())?.remove(0);
-    let mut inputs = vec![("seed".to_owned(), "seed".to_owned(), codegen::project::read_spec(&seed.spec)?, seed.options)];
+    let mut inputs =
+        vec![("seed".to_owned(), "seed".to_owned(), codegen::project::read_spec(&seed.spec)?, seed.options)];
     for n in [100, 1000] {
-        inputs.push((format!("N={n}"), format!("synth-{n}"), codegen::synth::synth(n), super::generator::synth_options(n)));
+        inputs.push((
+            format!("N={n}"),
+            format!("synth-{n}"),
+            codegen::synth::synth(n),
+            super::generator::synth_options(n),
+        ));
     }
     let mut crates = Vec::new();
     for (label, name, source, options) in inputs {

@@ -35,8 +35,14 @@ fn cases(bench: &Bench) -> Result<Vec<Case>, String> {
     let seed = codegen::project::default_targets(&bench.root).map_err(|e| e.to_string())?.remove(0);
     let source = codegen::project::read_spec(&seed.spec)?;
     let types = codegen::parse_spec("seed", &source).map_err(|d| d.to_string())?.types.len();
-    let mut cases =
-        vec![Case { label: "seed".into(), types, spec_file: seed.spec, source, options: seed.options, runs: bench.runs(51) }];
+    let mut cases = vec![Case {
+        label: "seed".into(),
+        types,
+        spec_file: seed.spec,
+        source,
+        options: seed.options,
+        runs: bench.runs(51),
+    }];
     for n in SIZES {
         let file = specs.join(format!("synth-{n}.yaml"));
         let source = codegen::synth::synth(n);
@@ -47,10 +53,12 @@ fn cases(bench: &Bench) -> Result<Vec<Case>, String> {
             spec_file: file,
             source,
             options: synth_options(n),
-            runs: bench.runs(match n {
-                ..=10 => 51,
-                ..=100 => 21,
-                _ => 9,
+            runs: bench.runs(if n <= 10 {
+                51
+            } else if n <= 100 {
+                21
+            } else {
+                9
             }),
         });
     }
@@ -170,7 +178,8 @@ pub fn run(bench: &Bench) -> Result<String, String> {
             }
             peak_kb.push(super::median(&kbs) as u64);
         }
-        measured.push((Measured { median, files: files.len(), lines, peak_kb, pipeline: pipeline_median }, total_median));
+        measured
+            .push((Measured { median, files: files.len(), lines, peak_kb, pipeline: pipeline_median }, total_median));
     }
     let _ = std::fs::remove_dir_all(&out);
     Ok(report(bench, &cases, &measured, &load))

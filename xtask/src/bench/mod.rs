@@ -156,7 +156,9 @@ fn usage_error(message: &str) -> ExitCode {
 fn machine(bench: &Bench) -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned()))
+        .and_then(|t| {
+            t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
         .unwrap_or_else(|| "unknown".into());
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let rustc = command_text(Command::new("rustc").arg("-V"));
@@ -223,7 +225,13 @@ pub fn time(seconds: f64) -> String {
 
 /// A ratio for a table: `1.00x`, `112x`.
 pub fn ratio(value: f64) -> String {
-    if value >= 100.0 { format!("{value:.0}x") } else if value >= 10.0 { format!("{value:.1}x") } else { format!("{value:.2}x") }
+    if value >= 100.0 {
+        format!("{value:.0}x")
+    } else if value >= 10.0 {
+        format!("{value:.1}x")
+    } else {
+        format!("{value:.2}x")
+    }
 }
 
 pub fn megabytes(kb: u64) -> String {
@@ -262,7 +270,11 @@ pub fn settle(limit: f64, patience: Duration) -> String {
             return format!("load average {} when measuring", load_average());
         }
         if start.elapsed() > patience {
-            return format!("load average {} when measuring (waited {:.0} s for it to drop below {limit})", load_average(), start.elapsed().as_secs_f64());
+            return format!(
+                "load average {} when measuring (waited {:.0} s for it to drop below {limit})",
+                load_average(),
+                start.elapsed().as_secs_f64()
+            );
         }
         std::thread::sleep(Duration::from_secs(10));
     }

@@ -55,8 +55,7 @@ pub fn run(bench: &Bench) -> Result<String, String> {
     );
     let _ = writeln!(
         text,
-        "- build after regenerating: `{}` {} ({} crates compiled); before: {} ({} compiled); ratio after/before {}",
-        format!("Fresh {PACKAGE}"),
+        "- build after regenerating: `Fresh {PACKAGE}` {} ({} crates compiled); before: {} ({} compiled); ratio after/before {}",
         if fresh(&after_log) { "reported" } else { "**not reported**" },
         compiled(&after_log),
         time(before),

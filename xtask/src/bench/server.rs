@@ -49,8 +49,10 @@ pub fn run(bench: &Bench) -> Result<String, String> {
     eprintln!("  building mock-server and the baseline (release)");
     run_ok(bench.cargo().args(["build", "--release", "--bin", "mock-server"]))?;
     let mock = bench.root.join("target/release/mock-server");
-    let (mut child, addr) =
-        start(&mock.display().to_string(), &["--bind".into(), "127.0.0.1:0".into(), "--token".into(), format!("{TOKEN}=bench-user:User.ReadWrite")])?;
+    let (mut child, addr) = start(
+        &mock.display().to_string(),
+        &["--bind".into(), "127.0.0.1:0".into(), "--token".into(), format!("{TOKEN}=bench-user:User.ReadWrite")],
+    )?;
     let mock_status = probe(&addr);
     let _ = child.kill();
     let _ = child.wait();
@@ -146,15 +148,18 @@ pub fn run(bench: &Bench) -> Result<String, String> {
     let mut text = String::from("## 3b. Server: the generated stub against a minimal axum handler\n\n");
     let _ = writeln!(
         text,
-        "Command: `cargo xtask bench server` ({load}). wrk {} (`wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s --latency -s target/bench/post.lua URL`, \
+        "Command: `cargo xtask bench server` ({load}). wrk ({}; `wrk -t{THREADS} -c{CONNECTIONS} -d{seconds}s --latency -s target/bench/post.lua URL`, \
          after a 2 s warm-up) posts the page's example request body to `{PATH}` with `Authorization: Bearer ...` on loopback. \
-         Both servers are release builds on one-thread tokio runtimes; each round starts each server afresh, in alternating order. \
+         All servers are release builds on one-thread tokio runtimes; each round starts each server afresh, in a rotating order. \
          {rounds} rounds; medians. Ratios: requests/s generated / baseline (target >= 0.8); p99 latency baseline / generated (higher is better). \
          The generated side is `tests/benches/server_generated.rs`: `server::router` over `InMemory` with no object limit, \
          served by `server::serve`, which is what `mock-server` runs (the mock server stops at 10,000 objects, which a second \
          of load fills; `mock-server` was built with `cargo build --release --bin mock-server` and answered the probe create \
          with {mock_status}). The baseline is `tests/benches/server_baseline.rs`.\n",
-        command_text_first_line(Command::new(&wrk).arg("--version")),
+        command_text_first_line(Command::new(&wrk).arg("--version"))
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("version unknown"),
     );
     text.push_str("| server | requests/s | p50 latency | p99 latency | requests/s ratio | p99 ratio |\n|---|--:|--:|--:|--:|--:|\n");
     let base_rps = median(&sides[0].rps);
@@ -294,7 +299,8 @@ fn ensure_wrk() -> Result<String, String> {
 
 /// The path of a built bench binary of the `tests` package.
 fn bench_executable(bench: &Bench, name: &str) -> Result<String, String> {
-    let out = run_ok(bench.cargo().args(["bench", "-p", "tests", "--bench", name, "--no-run", "--message-format=json"]))?;
+    let out =
+        run_ok(bench.cargo().args(["bench", "-p", "tests", "--bench", name, "--no-run", "--message-format=json"]))?;
     let text = String::from_utf8_lossy(&out.stdout);
     text.lines()
         .filter(|l| l.contains(&format!("\"name\":\"{name}\"")))
