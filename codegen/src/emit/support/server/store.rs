@@ -37,8 +37,40 @@ pub struct InMemory {
 
 #[derive(Debug, Default)]
 struct Objects {
-    collections: HashMap<Collection, Vec<(String, Value)>>,
+    collections: HashMap<Collection, Items>,
     count: usize,
+}
+
+/// One collection's objects, oldest first, with an index by id so that a
+/// create, read or update does not scan the collection.
+#[derive(Debug, Default)]
+struct Items {
+    list: Vec<(String, Value)>,
+    index: HashMap<String, usize>,
+}
+
+impl Items {
+    fn get(&self, id: &str) -> Option<&Value> {
+        self.index.get(id).map(|&i| &self.list[i].1)
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
+        self.index.get(id).map(|&i| &mut self.list[i].1)
+    }
+
+    fn push(&mut self, id: String, value: Value) {
+        self.index.insert(id.clone(), self.list.len());
+        self.list.push((id, value));
+    }
+
+    fn remove(&mut self, id: &str) -> bool {
+        let Some(at) = self.index.remove(id) else { return false };
+        self.list.remove(at);
+        for (position, (later, _)) in self.list.iter().enumerate().skip(at) {
+            self.index.insert(later.clone(), position);
+        }
+        true
+    }
 }
 
 impl Default for InMemory {
@@ -92,10 +124,10 @@ impl InMemory {
             )));
         }
         let items = objects.collections.entry(collection).or_default();
-        if items.iter().any(|(existing, _)| *existing == id) {
+        if items.get(&id).is_some() {
             return Err(GraphError::conflict(format!("An object with the id `{id}` exists already.")));
         }
-        items.push((id, value));
+        items.push(id, value);
         objects.count += 1;
         Ok(())
     }
@@ -107,8 +139,8 @@ impl InMemory {
         let value = objects
             .collections
             .get(collection)
-            .and_then(|items| items.iter().find(|(existing, _)| existing == id))
-            .map(|(_, value)| value.clone())
+            .and_then(|items| items.get(id))
+            .cloned()
             .ok_or_else(|| not_found(id))?;
         drop(objects);
         from_value(value)
@@ -121,7 +153,7 @@ impl InMemory {
             .lock()
             .collections
             .get(collection)
-            .map(|items| items.iter().map(|(_, value)| value.clone()).collect())
+            .map(|items| items.list.iter().map(|(_, value)| value.clone()).collect())
             .unwrap_or_default();
         values.into_iter().map(from_value).collect()
     }
@@ -144,8 +176,7 @@ impl InMemory {
         let slot = objects
             .collections
             .get_mut(collection)
-            .and_then(|items| items.iter_mut().find(|(existing, _)| existing == id))
-            .map(|(_, value)| value)
+            .and_then(|items| items.get_mut(id))
             .ok_or_else(|| not_found(id))?;
         let mut merged = match slot {
             Value::Object(stored) => stored.clone(),
@@ -169,9 +200,7 @@ impl InMemory {
     pub fn remove(&self, collection: &Collection, id: &str) -> Result<(), GraphError> {
         let mut objects = self.lock();
         let items = objects.collections.get_mut(collection).ok_or_else(|| not_found(id))?;
-        let before = items.len();
-        items.retain(|(existing, _)| existing != id);
-        if items.len() == before {
+        if !items.remove(id) {
             return Err(not_found(id));
         }
         objects.count -= 1;
