@@ -134,14 +134,13 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
     if type_doc.is_empty() {
         type_doc = format!("The `{}` type.", t.name);
     }
-    if let Some(base) = t.base.as_deref().and_then(|b| api.find_type(b)) {
+    if t.base.is_some() {
         let chain: Vec<String> =
             lineage.iter().rev().skip(1).map(|l| format!("[`{}`]", display(&l.rust_name))).collect();
         type_doc.push_str(&format!(
             "\n\nDerives from {}: those properties live in `base` and read like this type's own through `Deref`.",
             chain.join(" -> ")
         ));
-        let _ = base;
     }
     if t.is_abstract {
         let subs: Vec<String> = api.subtypes(t).map(|s| format!("[`{}`]", display(&s.rust_name))).collect();
