@@ -19,9 +19,9 @@ default = []
 # The async client, with HTTPS through rustls (ring provider) and the Mozilla roots.
 client = ["client-http", "dep:hyper-rustls", "dep:rustls", "dep:webpki-roots"]
 # The async client over plain HTTP only (no TLS to build; for tests and proxies).
-client-http = ["dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/client", "dep:hyper-util", "hyper-util/client-legacy", "dep:tokio", "uuid/v4"]
+client-http = ["dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/client", "dep:hyper-util", "hyper-util/client-legacy", "dep:tokio"]
 # The axum server stub, permission enforcement and the in-memory implementation.
-server = ["dep:axum", "dep:bytes", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/server", "dep:hyper-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "tokio/signal", "uuid/v4"]
+server = ["dep:axum", "dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/server", "dep:hyper-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "tokio/signal", "uuid/v4"]
 
 [dependencies]
 chrono = {{ version = "0.4.41", default-features = false, features = ["alloc", "serde"] }}
@@ -29,7 +29,6 @@ serde = {{ version = "1.0.200", default-features = false, features = ["std"] }}
 # float_roundtrip: without it a double read from JSON can be one bit off, and a
 # read-modify-write would change numbers it did not touch.
 serde_json = {{ version = "1.0.120", default-features = false, features = ["std", "float_roundtrip"] }}
-serde_path_to_error = "0.1.16"
 uuid = {{ version = "1.10", default-features = false, features = ["std", "serde"] }}
 
 axum = {{ version = "0.8.4", default-features = false, features = ["http1", "tokio"], optional = true }}

@@ -96,7 +96,11 @@ impl Client {
             .map_err(|e| Error::InvalidArgument(
                 format!("cannot build the request URL: {e}"),
             ))?;
-        let client_request_id = uuid::Uuid::new_v4().to_string();
+        let client_request_id = uuid::Builder::from_random_bytes(
+                fastrand::u128(..).to_le_bytes(),
+            )
+            .into_uuid()
+            .to_string();
         let body = match call.body {
             Some(body) => Some(Bytes::from(body)),
             None => None,

@@ -146,10 +146,7 @@ fn parse(args: &[String], spec: &MockServer) -> Result<Option<Args>, String> {
                 tokens
                     .insert(
                         token,
-                        Caller::application(
-                            uuid::Uuid::new_v4().to_string(),
-                            list(roles),
-                        ),
+                        Caller::application(super::store::new_id(), list(roles)),
                     );
                 given = true;
             }
@@ -168,7 +165,7 @@ fn parse(args: &[String], spec: &MockServer) -> Result<Option<Args>, String> {
 
     if !given {
         let token = uuid::Uuid::new_v4().simple().to_string();
-        let user = uuid::Uuid::new_v4().to_string();
+        let user = super::store::new_id();
         say(
             &format!(
                 "no token flag: made up a work-account token for user {user} with the scopes {}",

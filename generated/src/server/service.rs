@@ -111,7 +111,7 @@ impl RequestMeta {
             .get::<Self>()
             .cloned()
             .unwrap_or_else(|| Self {
-                request_id: uuid::Uuid::new_v4().to_string(),
+                request_id: super::store::new_id(),
                 client_request_id: None,
                 url: request.uri().path().to_owned(),
             })
@@ -161,7 +161,7 @@ impl GraphService {
         };
 
         RequestMeta {
-            request_id: uuid::Uuid::new_v4().to_string(),
+            request_id: super::store::new_id(),
             client_request_id,
             url: format!("{base}{path}"),
         }

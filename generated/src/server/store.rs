@@ -43,26 +43,31 @@ struct Objects {
     count: usize,
 }
 
-/// One collection's objects, oldest first, with an index by id so that a
-/// create, read or update does not scan the collection.
+/// One collection's objects as JSON text, oldest first, with an index by id so
+/// that a create, read or update does not scan the collection. Text rather
+/// than `serde_json::Value`: one buffer per object instead of a tree of them.
 #[derive(Debug, Default)]
 struct Items {
-    list: Vec<(String, Value)>,
+    list: Vec<(String, Vec<u8>)>,
     index: HashMap<String, usize>,
 }
 
 impl Items {
-    fn get(&self, id: &str) -> Option<&Value> {
-        self.index.get(id).map(|&i| &self.list[i].1)
+    fn get(&self, id: &str) -> Option<&[u8]> {
+        self.index.get(id).map(|&i| self.list[i].1.as_slice())
     }
 
-    fn get_mut(&mut self, id: &str) -> Option<&mut Value> {
+    fn get_mut(&mut self, id: &str) -> Option<&mut Vec<u8>> {
         self.index.get(id).map(|&i| &mut self.list[i].1)
     }
 
-    fn push(&mut self, id: String, value: Value) {
+    fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    fn push(&mut self, id: String, json: Vec<u8>) {
         self.index.insert(id.clone(), self.list.len());
-        self.list.push((id, value));
+        self.list.push((id, json));
     }
 
     fn remove(&mut self, id: &str) -> bool {
@@ -126,7 +131,7 @@ impl InMemory {
         id: String,
         object: &T,
     ) -> Result<(), GraphError> {
-        let value = to_value(object)?;
+        let json = to_json(object)?;
         let mut objects = self.lock();
         if objects.count >= self.max_objects {
             return Err(
@@ -140,7 +145,7 @@ impl InMemory {
         }
 
         let items = objects.collections.entry(collection).or_default();
-        if items.get(&id).is_some() {
+        if items.contains(&id) {
             return Err(
                 GraphError::conflict(
                     format!("An object with the id `{id}` exists already."),
@@ -148,7 +153,7 @@ impl InMemory {
             );
         }
 
-        items.push(id, value);
+        items.push(id, json);
         objects.count += 1;
         Ok(())
     }
@@ -161,14 +166,12 @@ impl InMemory {
         id: &str,
     ) -> Result<T, GraphError> {
         let objects = self.lock();
-        let value = objects
+        let json = objects
             .collections
             .get(collection)
             .and_then(|items| items.get(id))
-            .cloned()
             .ok_or_else(|| not_found(id))?;
-        drop(objects);
-        from_value(value)
+        from_json(json)
     }
 
     /// Every object of a collection, oldest first.
@@ -177,13 +180,12 @@ impl InMemory {
         &self,
         collection: &Collection,
     ) -> Result<Vec<T>, GraphError> {
-        let values: Vec<Value> = self
-            .lock()
-            .collections
-            .get(collection)
-            .map(|items| items.list.iter().map(|(_, value)| value.clone()).collect())
-            .unwrap_or_default();
-        values.into_iter().map(from_value).collect()
+        let objects = self.lock();
+        let Some(items) = objects.collections.get(collection) else {
+            return Ok(Vec::new())
+        };
+
+        items.list.iter().map(|(_, json)| from_json(json)).collect()
     }
 
     /// Merges `patch` into the object stored under `id` (members set in the
@@ -197,7 +199,8 @@ impl InMemory {
         patch: &T,
         stamp: impl FnOnce(&mut T),
     ) -> Result<T, GraphError> {
-        let Value::Object(patch) = to_value(patch)? else {
+        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(&to_json(patch)?)
+        else {
             return Err(
                 GraphError::bad_request("The request body must be a JSON object."),
             );
@@ -209,11 +212,8 @@ impl InMemory {
             .get_mut(collection)
             .and_then(|items| items.get_mut(id))
             .ok_or_else(|| not_found(id))?;
-        let mut merged = match slot {
-            Value::Object(stored) => stored.clone(),
-            _ => Map::new(),
-        };
-
+        let mut merged = serde_json::from_slice::<Map<String, Value>>(slot)
+            .unwrap_or_default();
         for (key, value) in patch {
             if value.is_null() {
                 merged.remove(&key);
@@ -222,9 +222,13 @@ impl InMemory {
             }
         }
 
-        let mut object: T = from_value(Value::Object(merged))?;
+        let merged = serde_json::to_vec(&merged)
+            .map_err(|error| GraphError::bad_request(
+                format!("The object cannot be stored: {error}"),
+            ))?;
+        let mut object: T = from_json(&merged)?;
         stamp(&mut object);
-        *slot = to_value(&object)?;
+        *slot = to_json(&object)?;
         Ok(object)
     }
 
@@ -249,15 +253,15 @@ fn not_found(id: &str) -> GraphError {
     GraphError::not_found(format!("No object with the id `{id}` is here."))
 }
 
-fn to_value<T: Serialize>(object: &T) -> Result<Value, GraphError> {
-    serde_json::to_value(object)
+fn to_json<T: Serialize>(object: &T) -> Result<Vec<u8>, GraphError> {
+    serde_json::to_vec(object)
         .map_err(|error| GraphError::bad_request(
             format!("The object cannot be stored: {error}"),
         ))
 }
 
-fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, GraphError> {
-    serde_json::from_value(value)
+fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
+    serde_json::from_slice(json)
         .map_err(|error| GraphError::not_implemented(
             format!("A stored object does not fit this operation: {error}"),
         ))
@@ -300,7 +304,11 @@ pub fn now() -> DateTimeOffset {
     DateTimeOffset::from(Utc::now().trunc_subsecs(7))
 }
 
-/// A new object id: a GUID, as text.
+/// A new object id: a random (version 4) GUID, as text. The random bits come
+/// from `fastrand` (seeded once per thread from the OS), not from a system
+/// call per id: ids and request ids must be unique, not secret.
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let guid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+        .into_uuid();
+    guid.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
 }

@@ -101,7 +101,7 @@ fn parse(args: &[String], spec: &MockServer) -> Result<Option<Args>, String> {
             }
             "--app-token" => {
                 let (token, roles) = token_and_rest(name, &value)?;
-                tokens.insert(token, Caller::application(uuid::Uuid::new_v4().to_string(), list(roles)));
+                tokens.insert(token, Caller::application(super::store::new_id(), list(roles)));
                 given = true;
             }
             _ => {
@@ -113,7 +113,7 @@ fn parse(args: &[String], spec: &MockServer) -> Result<Option<Args>, String> {
     }
     if !given {
         let token = uuid::Uuid::new_v4().simple().to_string();
-        let user = uuid::Uuid::new_v4().to_string();
+        let user = super::store::new_id();
         say(&format!(
             "no token flag: made up a work-account token for user {user} with the scopes {}",
             spec.default_scopes.join(", ")

@@ -104,7 +104,7 @@ impl RequestMeta {
     /// come through [`GraphService`].
     pub fn of(request: &Request) -> Self {
         request.extensions().get::<Self>().cloned().unwrap_or_else(|| Self {
-            request_id: uuid::Uuid::new_v4().to_string(),
+            request_id: super::store::new_id(),
             client_request_id: None,
             url: request.uri().path().to_owned(),
         })
@@ -150,7 +150,7 @@ impl GraphService {
                 .map(|authority| format!("http://{authority}"))
                 .unwrap_or_default(),
         };
-        RequestMeta { request_id: uuid::Uuid::new_v4().to_string(), client_request_id, url: format!("{base}{path}") }
+        RequestMeta { request_id: super::store::new_id(), client_request_id, url: format!("{base}{path}") }
     }
 }
 
