@@ -13,8 +13,8 @@ use std::fmt;
 use msgraph_profile::models::PersonCertification;
 use msgraph_profile::runtime;
 use proptest::prelude::*;
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 /// Any JSON, except the number 13 and the string "bad", which it refuses
@@ -106,7 +106,8 @@ fn document() -> impl Strategy<Value = Value> {
     leaf().prop_recursive(4, 40, 5, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-            prop::collection::vec((key(), inner), 0..5).prop_map(|members| Value::Object(members.into_iter().collect())),
+            prop::collection::vec((key(), inner), 0..5)
+                .prop_map(|members| Value::Object(members.into_iter().collect())),
         ]
     })
 }
