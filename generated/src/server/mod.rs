@@ -33,6 +33,7 @@
 
 mod auth;
 mod context;
+mod endpoint;
 mod error;
 mod extract;
 mod listen;
@@ -46,11 +47,12 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use axum::Router;
 use axum::extract::Request;
 use axum::response::Response;
+use axum::routing::MethodFilter;
 
 use crate::models;
+use self::endpoint::{Endpoint, Reply};
 use self::mock::MockServer;
 pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
 pub use self::context::{Context, Subject};
@@ -171,36 +173,28 @@ pub fn router<H: GraphProfile, A: Authenticate>(
     authenticator: A,
     options: ServerOptions,
 ) -> GraphService {
-    use axum::routing::post;
-
     let state = Arc::new(Shared {
         handler,
         authenticator,
         options: options.clone(),
     });
-    let routes = Router::new()
-        .route(
+    let routes = endpoint::routes([
+        Endpoint::new(
+            &state,
+            MethodFilter::POST,
             "/beta/me/profile/certifications",
-            post({
-                let state = Arc::clone(&state);
-                move |request: Request| serve_create_person_certification(
-                    Arc::clone(&state),
-                    CREATE_PERSON_CERTIFICATION_ROUTES[0],
-                    request,
-                )
-            }),
-        )
-        .route(
+            CREATE_PERSON_CERTIFICATION_ROUTES[0],
+            serve_create_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::POST,
             "/beta/users/{id}/profile/certifications",
-            post({
-                let state = Arc::clone(&state);
-                move |request: Request| serve_create_person_certification(
-                    Arc::clone(&state),
-                    CREATE_PERSON_CERTIFICATION_ROUTES[1],
-                    request,
-                )
-            }),
-        )
+            CREATE_PERSON_CERTIFICATION_ROUTES[1],
+            serve_create_person_certification::<H, A>,
+        ),
+    ]);
+    let routes = routes
         .fallback(service::not_found)
         .method_not_allowed_fallback(service::method_not_allowed);
     GraphService::new(routes, options)
@@ -208,44 +202,46 @@ pub fn router<H: GraphProfile, A: Authenticate>(
 
 /// Serves `createPersonCertification`: reads the request, calls the handler, writes the
 /// response.
-async fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
+fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
     state: Arc<Shared<H, A>>,
     route: Route,
     request: Request,
-) -> Response {
-    let meta = RequestMeta::of(&request);
-    let result: Result<Response, GraphError> = async {
-        let incoming = Incoming::read(
-                &state.authenticator,
-                &state.options,
-                route,
-                request,
-            )
-            .await?;
-        let path = CreatePersonCertificationPath {
-            id: incoming.path_optional("id")?,
-        };
-
-        let mut body: models::PersonCertification = incoming.body()?;
-        body.clear_server_set();
-        require_on_create(&body.missing_on_create())?;
-        let url = incoming.url().to_owned();
-        let response = state
-            .handler
-            .create_person_certification(incoming.into_context(), path, body)
-            .await?;
-        match response {
-            CreatePersonCertificationResponse::Created(body) => {
-                json(
-                    StatusCode::CREATED,
-                    &body,
-                    body.id.as_deref().map(|id| location(&url, id)),
+) -> Reply {
+    Box::pin(async move {
+        let meta = RequestMeta::of(&request);
+        let result: Result<Response, GraphError> = async {
+            let incoming = Incoming::read(
+                    &state.authenticator,
+                    &state.options,
+                    route,
+                    request,
                 )
+                .await?;
+            let path = CreatePersonCertificationPath {
+                id: incoming.path_optional("id")?,
+            };
+
+            let mut body: models::PersonCertification = incoming.body()?;
+            body.clear_server_set();
+            require_on_create(&body.missing_on_create())?;
+            let url = incoming.url().to_owned();
+            let response = state
+                .handler
+                .create_person_certification(incoming.into_context(), path, body)
+                .await?;
+            match response {
+                CreatePersonCertificationResponse::Created(body) => {
+                    json(
+                        StatusCode::CREATED,
+                        &body,
+                        body.id.as_deref().map(|id| location(&url, id)),
+                    )
+                }
             }
         }
-    }
-        .await;
-    result.unwrap_or_else(|error| error.into_response(&meta))
+            .await;
+        result.unwrap_or_else(|error| error.into_response(&meta))
+    })
 }
 
 /// Runs the mock server: [`InMemory`] behind [`router`], with tokens from the command line.

@@ -24,6 +24,11 @@ pub fn json<T: Serialize>(
                 format!("The response could not be written: {error}"),
             )
         })?;
+    Ok(json_bytes(status, bytes, location))
+}
+
+/// The part of [`json`] that is the same for every model, compiled once.
+fn json_bytes(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -32,7 +37,7 @@ pub fn json<T: Serialize>(
         headers.insert(LOCATION, location);
     }
 
-    Ok(response)
+    response
 }
 
 /// A response with no body.

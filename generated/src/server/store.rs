@@ -131,7 +131,15 @@ impl InMemory {
         id: String,
         object: &T,
     ) -> Result<(), GraphError> {
-        let json = to_json(object)?;
+        self.insert_json(collection, id, to_json(object)?)
+    }
+
+    fn insert_json(
+        &self,
+        collection: Collection,
+        id: String,
+        json: Vec<u8>,
+    ) -> Result<(), GraphError> {
         let mut objects = self.lock();
         if objects.count >= self.max_objects {
             return Err(
@@ -165,13 +173,21 @@ impl InMemory {
         collection: &Collection,
         id: &str,
     ) -> Result<T, GraphError> {
+        from_json(&self.get_json(collection, id)?)
+    }
+
+    fn get_json(
+        &self,
+        collection: &Collection,
+        id: &str,
+    ) -> Result<Vec<u8>, GraphError> {
         let objects = self.lock();
         let json = objects
             .collections
             .get(collection)
             .and_then(|items| items.get(id))
             .ok_or_else(|| not_found(id))?;
-        from_json(json)
+        Ok(json.to_vec())
     }
 
     /// Every object of a collection, oldest first.
@@ -180,12 +196,13 @@ impl InMemory {
         &self,
         collection: &Collection,
     ) -> Result<Vec<T>, GraphError> {
-        let objects = self.lock();
-        let Some(items) = objects.collections.get(collection) else {
-            return Ok(Vec::new())
-        };
+        self.list_json(collection).iter().map(|json| from_json(json)).collect()
+    }
 
-        items.list.iter().map(|(_, json)| from_json(json)).collect()
+    fn list_json(&self, collection: &Collection) -> Vec<Vec<u8>> {
+        let objects = self.lock();
+        let Some(items) = objects.collections.get(collection) else { return Vec::new() };
+        items.list.iter().map(|(_, json)| json.clone()).collect()
     }
 
     /// Merges `patch` into the object stored under `id` (members set in the
@@ -199,8 +216,39 @@ impl InMemory {
         patch: &T,
         stamp: impl FnOnce(&mut T),
     ) -> Result<T, GraphError> {
-        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(&to_json(patch)?)
-        else {
+        let mut stamp = Some(stamp);
+        let mut stamp_once = |object: &mut T| {
+            if let Some(stamp) = stamp.take() {
+                stamp(object);
+            }
+        };
+
+        let mut object = None;
+        self.update_json(
+            collection,
+            id,
+            &to_json(patch)?,
+            &mut |merged| {
+                let mut merged: T = from_json(merged)?;
+                stamp_once(&mut merged);
+                let json = to_json(&merged)?;
+                object = Some(merged);
+                Ok(json)
+            },
+        )?;
+        object.ok_or_else(|| not_found(id))
+    }
+
+    /// The merge itself, under the lock: `finish` turns the merged JSON into
+    /// what is stored (the model, stamped).
+    fn update_json(
+        &self,
+        collection: &Collection,
+        id: &str,
+        patch: &[u8],
+        finish: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, GraphError>,
+    ) -> Result<(), GraphError> {
+        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(patch) else {
             return Err(
                 GraphError::bad_request("The request body must be a JSON object."),
             );
@@ -226,10 +274,8 @@ impl InMemory {
             .map_err(|error| GraphError::bad_request(
                 format!("The object cannot be stored: {error}"),
             ))?;
-        let mut object: T = from_json(&merged)?;
-        stamp(&mut object);
-        *slot = to_json(&object)?;
-        Ok(object)
+        *slot = finish(&merged)?;
+        Ok(())
     }
 
     /// Removes the object stored under `id`.

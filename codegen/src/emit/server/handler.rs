@@ -50,6 +50,7 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
 
         mod auth;
         mod context;
+        mod endpoint;
         mod error;
         mod extract;
         mod listen;
@@ -63,11 +64,12 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         use std::process::ExitCode;
         use std::sync::Arc;
 
-        use axum::Router;
         use axum::extract::Request;
         use axum::response::Response;
+        use axum::routing::MethodFilter;
 
         #models_use
+        use self::endpoint::{Endpoint, Reply};
         use self::mock::MockServer;
 
         pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
@@ -387,51 +389,37 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
 fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
     // Paths of the same shape share one axum route (axum rejects two routes
     // that differ only in parameter names); parameters are matched by position.
-    let mut groups: BTreeMap<String, (String, Vec<TokenStream>)> = BTreeMap::new();
-    let mut methods_used = std::collections::BTreeSet::new();
+    let mut axum_paths: BTreeMap<String, String> = BTreeMap::new();
+    let mut endpoints = Vec::new();
     for op in &api.operations {
         let Names { serve, routes: routes_id, .. } = names(op);
+        let filter = format_ident!("{}", op.method.as_str().to_ascii_uppercase());
         for (index, route) in routes(api, op).iter().enumerate() {
             let index = proc_macro2::Literal::usize_unsuffixed(index);
-            let key = shape_key(route.path);
-            let entry = groups.entry(key).or_insert_with(|| (full_template(api, route.path), Vec::new()));
-            let verb = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-            let first = entry.1.is_empty();
-            if first {
-                methods_used.insert(op.method);
-            }
-            let call = quote! {
-                {
-                    let state = Arc::clone(&state);
-                    move |request: Request| #serve(Arc::clone(&state), #routes_id[#index], request)
-                }
-            };
-            entry.1.push(if first {
-                quote! { #verb(#call) }
-            } else {
-                quote! { .#verb(#call) }
+            let path =
+                axum_paths.entry(shape_key(route.path)).or_insert_with(|| full_template(api, route.path)).clone();
+            endpoints.push(quote! {
+                Endpoint::new(&state, MethodFilter::#filter, #path, #routes_id[#index], #serve::<H, A>)
             });
         }
     }
-    let routes = groups.values().map(|(template, chain)| quote! { .route(#template, #(#chain)*) });
-    let verbs = Method::ALL
-        .iter()
-        .filter(|(_, m)| methods_used.contains(m))
-        .map(|(name, _)| format_ident!("{}", name.to_ascii_lowercase()));
-    let state_binding = if api.operations.is_empty() {
-        quote! { let _ = (handler, authenticator); }
+    let body = if api.operations.is_empty() {
+        quote! {
+            let _ = (handler, authenticator);
+            let routes = axum::Router::new();
+        }
     } else {
-        quote! { let state = Arc::new(Shared { handler, authenticator, options: options.clone() }); }
+        quote! {
+            let state = Arc::new(Shared { handler, authenticator, options: options.clone() });
+            let routes = endpoint::routes([#(#endpoints),*]);
+        }
     };
     quote! {
         /// The server: every operation of the API served by `handler`, with callers
         /// from `authenticator`. Serve it with [`serve`] (or `axum::serve`).
         pub fn router<H: #trait_id, A: Authenticate>(handler: H, authenticator: A, options: ServerOptions) -> GraphService {
-            use axum::routing::{#(#verbs),*};
-
-            #state_binding
-            let routes = Router::new()
-                #(#routes)*
+            #body
+            let routes = routes
                 .fallback(service::not_found)
                 .method_not_allowed_fallback(service::method_not_allowed);
             GraphService::new(routes, options)
@@ -534,7 +522,8 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
     let d = doc(&format!("Serves `{}`: reads the request, calls the handler, writes the response.", op.name));
     quote! {
         #d
-        async fn #serve<H: #trait_id, A: Authenticate>(state: Arc<Shared<H, A>>, route: Route, request: Request) -> Response {
+        fn #serve<H: #trait_id, A: Authenticate>(state: Arc<Shared<H, A>>, route: Route, request: Request) -> Reply {
+            Box::pin(async move {
             let meta = RequestMeta::of(&request);
             let result: Result<Response, GraphError> = async {
                 let incoming = Incoming::read(&state.authenticator, &state.options, route, request).await?;
@@ -549,6 +538,7 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
             }
             .await;
             result.unwrap_or_else(|error| error.into_response(&meta))
+            })
         }
     }
 }

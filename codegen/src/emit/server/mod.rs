@@ -25,6 +25,7 @@ pub(super) use shape::{names, trait_name};
 const FILES: &[(&str, &str)] = &[
     ("src/server/auth.rs", include_str!("../support/server/auth.rs")),
     ("src/server/context.rs", include_str!("../support/server/context.rs")),
+    ("src/server/endpoint.rs", include_str!("../support/server/endpoint.rs")),
     ("src/server/error.rs", include_str!("../support/server/error.rs")),
     ("src/server/extract.rs", include_str!("../support/server/extract.rs")),
     ("src/server/listen.rs", include_str!("../support/server/listen.rs")),

@@ -13,6 +13,11 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T, location: Option<String>
     let bytes = serde_json::to_vec(body).map_err(|error| {
         GraphError::new(StatusCode::INTERNAL_SERVER_ERROR, "generalException", format!("The response could not be written: {error}"))
     })?;
+    Ok(json_bytes(status, bytes, location))
+}
+
+/// The part of [`json`] that is the same for every model, compiled once.
+fn json_bytes(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> Response {
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     let headers = response.headers_mut();
@@ -20,7 +25,7 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T, location: Option<String>
     if let Some(location) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
         headers.insert(LOCATION, location);
     }
-    Ok(response)
+    response
 }
 
 /// A response with no body.

@@ -117,10 +117,16 @@ impl InMemory {
         self.objects.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    // Each generic method below is a thin shell over a method that is not:
+    // the shells are compiled per model, the work once.
+
     /// Stores a new object under `id`.
     #[doc(hidden)]
     pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
-        let json = to_json(object)?;
+        self.insert_json(collection, id, to_json(object)?)
+    }
+
+    fn insert_json(&self, collection: Collection, id: String, json: Vec<u8>) -> Result<(), GraphError> {
         let mut objects = self.lock();
         if objects.count >= self.max_objects {
             return Err(GraphError::quota_reached(format!(
@@ -140,17 +146,25 @@ impl InMemory {
     /// The object stored under `id`.
     #[doc(hidden)]
     pub fn get<T: DeserializeOwned>(&self, collection: &Collection, id: &str) -> Result<T, GraphError> {
+        from_json(&self.get_json(collection, id)?)
+    }
+
+    fn get_json(&self, collection: &Collection, id: &str) -> Result<Vec<u8>, GraphError> {
         let objects = self.lock();
         let json = objects.collections.get(collection).and_then(|items| items.get(id)).ok_or_else(|| not_found(id))?;
-        from_json(json)
+        Ok(json.to_vec())
     }
 
     /// Every object of a collection, oldest first.
     #[doc(hidden)]
     pub fn list<T: DeserializeOwned>(&self, collection: &Collection) -> Result<Vec<T>, GraphError> {
+        self.list_json(collection).iter().map(|json| from_json(json)).collect()
+    }
+
+    fn list_json(&self, collection: &Collection) -> Vec<Vec<u8>> {
         let objects = self.lock();
-        let Some(items) = objects.collections.get(collection) else { return Ok(Vec::new()) };
-        items.list.iter().map(|(_, json)| from_json(json)).collect()
+        let Some(items) = objects.collections.get(collection) else { return Vec::new() };
+        items.list.iter().map(|(_, json)| json.clone()).collect()
     }
 
     /// Merges `patch` into the object stored under `id` (members set in the
@@ -164,9 +178,33 @@ impl InMemory {
         patch: &T,
         stamp: impl FnOnce(&mut T),
     ) -> Result<T, GraphError> {
-        // Through JSON text, so that each model is compiled for serde_json's
-        // reader and writer only (the ones the server uses anyway).
-        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(&to_json(patch)?) else {
+        let mut stamp = Some(stamp);
+        let mut stamp_once = |object: &mut T| {
+            if let Some(stamp) = stamp.take() {
+                stamp(object);
+            }
+        };
+        let mut object = None;
+        self.update_json(collection, id, &to_json(patch)?, &mut |merged| {
+            let mut merged: T = from_json(merged)?;
+            stamp_once(&mut merged);
+            let json = to_json(&merged)?;
+            object = Some(merged);
+            Ok(json)
+        })?;
+        object.ok_or_else(|| not_found(id))
+    }
+
+    /// The merge itself, under the lock: `finish` turns the merged JSON into
+    /// what is stored (the model, stamped).
+    fn update_json(
+        &self,
+        collection: &Collection,
+        id: &str,
+        patch: &[u8],
+        finish: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, GraphError>,
+    ) -> Result<(), GraphError> {
+        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(patch) else {
             return Err(GraphError::bad_request("The request body must be a JSON object."));
         };
         let mut objects = self.lock();
@@ -185,10 +223,8 @@ impl InMemory {
         }
         let merged = serde_json::to_vec(&merged)
             .map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))?;
-        let mut object: T = from_json(&merged)?;
-        stamp(&mut object);
-        *slot = to_json(&object)?;
-        Ok(object)
+        *slot = finish(&merged)?;
+        Ok(())
     }
 
     /// Removes the object stored under `id`.
