@@ -13,13 +13,12 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc, inner_doc, paragraph};
 use super::permissions::table_doc;
-use super::support;
 use super::types::rust_type;
 use crate::format::FormatError;
 use crate::ir::{Api, Method, Operation, ParameterLocation, Path, Primitive, Segment, TypeRef};
 use crate::naming::{field_name, ident, type_name};
 
-const FILES: &[(&str, &str)] = &[
+pub const SUPPORT_FILES: &[(&str, &str)] = &[
     ("src/client/auth.rs", include_str!("support/client/auth.rs")),
     ("src/client/core.rs", include_str!("support/client/core.rs")),
     ("src/client/encode.rs", include_str!("support/client/encode.rs")),
@@ -28,8 +27,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 pub fn emit(api: &Api) -> Result<Vec<(String, TokenStream)>, FormatError> {
-    let mut files = vec![("src/client/mod.rs".to_owned(), module(api))];
-    files.extend(support::parse(FILES)?);
+    let files = vec![("src/client/mod.rs".to_owned(), module(api))];
     Ok(files)
 }
 

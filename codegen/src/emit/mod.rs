@@ -136,7 +136,6 @@ fn rust_emitters<'a>(api: &'a Api, options: &'a Options) -> Vec<Emitter<'a>> {
         Box::new(move || client::emit(api).map(whole)),
         Box::new(move || Ok(whole(vec![("src/lib.rs".into(), lib_rs::emit(api, options))]))),
         Box::new(move || Ok(whole(vec![("src/permissions.rs".into(), permissions::emit(api))]))),
-        Box::new(|| support::files().map(whole)),
         Box::new(move || protocol::emit(api).map(whole)),
     ]
 }
@@ -155,6 +154,9 @@ fn text_files(api: &Api, options: &Options) -> Vec<GeneratedFile> {
         path: openapi::PATH.into(),
         contents: format::with_header(&openapi::emit(api), "#", options),
     });
+    for hand_written in [support::RUNTIME, client::SUPPORT_FILES, server::SUPPORT_FILES] {
+        files.extend(support::verbatim(hand_written, options));
+    }
     files
 }
 

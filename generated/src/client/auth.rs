@@ -9,6 +9,7 @@ use std::pin::Pin;
 /// A bearer token. Its `Debug` output never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken(String);
+
 impl AccessToken {
     /// Wraps a token.
     pub fn new(secret: impl Into<String>) -> Self {
@@ -60,10 +61,10 @@ impl fmt::Display for TokenError {
 }
 
 impl std::error::Error for TokenError {}
+
 /// The future a [`TokenProvider`] returns.
-pub type TokenFuture<'a> = Pin<
-    Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>,
->;
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, TokenError>> + Send + 'a>>;
+
 /// Gives the client a bearer token for each request (a cache, a refresh, a
 /// managed identity: whatever the application uses). Called once per attempt,
 /// so a provider can refresh a token that expired during retries.
@@ -75,6 +76,7 @@ pub trait TokenProvider: Send + Sync {
 /// A token that never changes: for scripts, tests, and tokens obtained elsewhere.
 #[derive(Clone, Debug)]
 pub struct StaticToken(AccessToken);
+
 impl StaticToken {
     /// A provider that always gives `secret`.
     pub fn new(secret: impl Into<String>) -> Self {

@@ -7,11 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::{
-
-    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT,
-};
-
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
 use http::{Method, Request, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_util::client::legacy::Client as HyperClient;
@@ -28,7 +24,6 @@ use crate::Deployment;
 
 #[cfg(feature = "client")]
 type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
-
 #[cfg(not(feature = "client"))]
 type Connector = HttpConnector;
 
@@ -90,30 +85,21 @@ impl Client {
             path_and_query.push('=');
             path_and_query.push_str(&encode::query(value));
         }
-
         let uri: Uri = format!("{}{}", inner.origin, path_and_query)
             .parse()
-            .map_err(|e| Error::InvalidArgument(
-                format!("cannot build the request URL: {e}"),
-            ))?;
-        let client_request_id = uuid::Builder::from_random_bytes(
-                fastrand::u128(..).to_le_bytes(),
-            )
-            .into_uuid()
-            .to_string();
+            .map_err(|e| Error::InvalidArgument(format!("cannot build the request URL: {e}")))?;
+        let client_request_id =
+            uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid().to_string();
         let body = match call.body {
             Some(body) => Some(Bytes::from(body)),
             None => None,
         };
-
         let mut retries = 0u32;
         let mut waited = Duration::ZERO;
         loop {
             let token = inner.token.token().await.map_err(Error::Token)?;
             let mut bearer = HeaderValue::try_from(format!("Bearer {}", token.secret()))
-                .map_err(|_| Error::Config(
-                    "the access token holds characters a header cannot".into(),
-                ))?;
+                .map_err(|_| Error::Config("the access token holds characters a header cannot".into()))?;
             bearer.set_sensitive(true);
             let mut request = Request::builder()
                 .method(call.method.clone())
@@ -121,82 +107,50 @@ impl Client {
                 .header(ACCEPT, "application/json")
                 .header(AUTHORIZATION, bearer)
                 .header("client-request-id", client_request_id.as_str())
-                .header(
-                    USER_AGENT,
-                    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                );
+                .header(USER_AGENT, concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")));
             if retries > 0 {
                 request = request.header("Retry-Attempt", retries.to_string());
             }
-
             if body.is_some() {
                 request = request.header(CONTENT_TYPE, "application/json");
             }
-
             for (name, value) in &call.headers {
                 request = request.header(*name, *value);
             }
-
             let request = request
                 .body(Full::new(body.clone().unwrap_or_default()))
                 .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+
             let (status, headers, bytes) = self.exchange(request).await?;
             if (200..300).contains(&status) {
-                return Ok(Response {
-                    status,
-                    headers,
-                    body: bytes,
-                });
+                return Ok(Response { status, headers, body: bytes });
             }
-
             if let Some(wait) = inner.retry.delay(status, &headers, retries, waited) {
                 tokio::time::sleep(wait).await;
                 waited += wait;
                 retries += 1;
                 continue;
             }
-
-            return Err(
-                Error::Api(
-                    api_error(status, &headers, &bytes, client_request_id, retries + 1),
-                ),
-            );
+            return Err(Error::Api(api_error(status, &headers, &bytes, client_request_id, retries + 1)));
         }
     }
 
     /// One attempt: send, and read the whole answer within the timeout.
-    async fn exchange(
-        &self,
-        request: Request<Full<Bytes>>,
-    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+    async fn exchange(&self, request: Request<Full<Bytes>>) -> Result<(u16, HeaderMap, Bytes), Error> {
         let inner = &*self.inner;
         let attempt = async {
-            let response = inner
-                .http
-                .request(request)
-                .await
-                .map_err(|e| Error::Transport(describe(&e)))?;
+            let response = inner.http.request(request).await.map_err(|e| Error::Transport(describe(&e)))?;
             let (parts, body) = response.into_parts();
-            let bytes = Limited::new(body, inner.max_response_bytes)
-                .collect()
-                .await
-                .map_err(|e| {
-                    if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-                        Error::BodyTooLarge(inner.max_response_bytes)
-                    } else {
-                        Error::Transport(
-                            format!(
-                                "the response body was cut off: {}", describe(e.as_ref())
-                            ),
-                        )
-                    }
-                })?;
+            let bytes = Limited::new(body, inner.max_response_bytes).collect().await.map_err(|e| {
+                if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                    Error::BodyTooLarge(inner.max_response_bytes)
+                } else {
+                    Error::Transport(format!("the response body was cut off: {}", describe(e.as_ref())))
+                }
+            })?;
             Ok((parts.status.as_u16(), parts.headers, bytes.to_bytes()))
         };
-
-        tokio::time::timeout(inner.timeout, attempt)
-            .await
-            .map_err(|_| Error::Timeout(inner.timeout))?
+        tokio::time::timeout(inner.timeout, attempt).await.map_err(|_| Error::Timeout(inner.timeout))?
     }
 }
 
@@ -209,7 +163,6 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> String {
         text.push_str(&cause.to_string());
         source = cause.source();
     }
-
     text
 }
 
@@ -217,35 +170,21 @@ fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get("request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
-fn api_error(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    client_request_id: String,
-    attempts: u32,
-) -> ApiError {
+fn api_error(status: u16, headers: &HeaderMap, body: &[u8], client_request_id: String, attempts: u32) -> ApiError {
     let error = crate::runtime::ODataError::parse(body);
     let body_excerpt = match error {
         Some(_) => String::new(),
         None => {
             let text = String::from_utf8_lossy(body);
-            let mut excerpt: String = text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(EXCERPT_CHARS)
-                .collect();
+            let mut excerpt: String =
+                text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(EXCERPT_CHARS).collect();
             if text.chars().count() > EXCERPT_CHARS {
                 excerpt.push_str("...");
             }
-
             excerpt
         }
     };
-
-    let request_id = request_id(headers)
-        .or_else(|| error.as_ref().and_then(|e| e.request_id().map(str::to_owned)));
+    let request_id = request_id(headers).or_else(|| error.as_ref().and_then(|e| e.request_id().map(str::to_owned)));
     ApiError {
         status,
         error,
@@ -271,41 +210,30 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     /// A call without a body.
     pub fn new(method: Method, path: String) -> Self {
-        Self {
-            method,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-        }
+        Self { method, path, query: Vec::new(), headers: Vec::new(), body: None }
     }
 
     /// Adds a header the operation requires.
-    #[allow(dead_code)]
+    #[allow(dead_code)] // used by the operations of specs with fixed request headers
     pub fn header(mut self, name: &'static str, value: &'static str) -> Self {
         self.headers.push((name, value));
         self
     }
 
     /// Adds a JSON body.
-    #[allow(dead_code)]
+    #[allow(dead_code)] // used by the operations of specs with request bodies
     pub fn json<T: Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        self.body = Some(
-            serde_json::to_vec(body)
-                .map_err(|e| Error::InvalidArgument(
-                    format!("cannot encode the body: {e}"),
-                ))?,
-        );
+        self.body =
+            Some(serde_json::to_vec(body).map_err(|e| Error::InvalidArgument(format!("cannot encode the body: {e}")))?);
         Ok(self)
     }
 
     /// Adds a query parameter when it has a value.
-    #[allow(dead_code)]
+    #[allow(dead_code)] // used by the operations of specs with query parameters
     pub fn query(mut self, name: &'a str, value: Option<String>) -> Self {
         if let Some(value) = value {
             self.query.push((name, value));
         }
-
         self
     }
 }
@@ -320,16 +248,15 @@ pub(crate) struct Response {
 impl Response {
     /// The body as a model; a body that does not fit names the bad field.
     pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        crate::runtime::from_slice(&self.body)
-            .map_err(|error| Error::Decode {
-                status: self.status,
-                error,
-                request_id: request_id(&self.headers),
-            })
+        crate::runtime::from_slice(&self.body).map_err(|error| Error::Decode {
+            status: self.status,
+            error,
+            request_id: request_id(&self.headers),
+        })
     }
 
     /// An answer with no body to read.
-    #[allow(dead_code)]
+    #[allow(dead_code)] // used by the operations of specs with bodiless answers
     pub fn empty(self) {}
 }
 
@@ -339,7 +266,6 @@ pub(crate) fn segment(name: &str, value: &str) -> Result<String, String> {
     if value.is_empty() {
         return Err(format!("path parameter `{name}` is empty"));
     }
-
     Ok(encode::segment(value))
 }
 
@@ -368,10 +294,7 @@ impl Default for ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
-            .field("token", &"<redacted>")
-            .finish()
+        f.debug_struct("ClientBuilder").field("base_url", &self.base_url).field("token", &"<redacted>").finish()
     }
 }
 
@@ -436,51 +359,23 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
-        let token = self
-            .token
-            .ok_or_else(|| Error::Config(
-                "no token: call `token` or `token_provider`".into(),
-            ))?;
-        let uri: Uri = self
-            .base_url
-            .parse()
-            .map_err(|e| Error::Config(format!("base URL `{}`: {e}", self.base_url)))?;
+        let token = self.token.ok_or_else(|| Error::Config("no token: call `token` or `token_provider`".into()))?;
+        let uri: Uri =
+            self.base_url.parse().map_err(|e| Error::Config(format!("base URL `{}`: {e}", self.base_url)))?;
         let scheme = uri.scheme_str().unwrap_or_default();
         if scheme != "https" && scheme != "http" {
-            return Err(
-                Error::Config(
-                    format!(
-                        "base URL `{}` must start with https:// or http://", self
-                        .base_url
-                    ),
-                ),
-            );
+            return Err(Error::Config(format!("base URL `{}` must start with https:// or http://", self.base_url)));
         }
-
         if cfg!(not(feature = "client")) && scheme == "https" {
-            return Err(
-                Error::Config(
-                    "https needs the `client` feature (this build has `client-http` only)"
-                        .into(),
-                ),
-            );
+            return Err(Error::Config("https needs the `client` feature (this build has `client-http` only)".into()));
         }
-
         let Some(authority) = uri.authority() else {
-            return Err(
-                Error::Config(format!("base URL `{}` has no host", self.base_url)),
-            );
+            return Err(Error::Config(format!("base URL `{}` has no host", self.base_url)));
         };
-
         if uri.query().is_some() {
-            return Err(
-                Error::Config(
-                    format!("base URL `{}` cannot have a query", self.base_url),
-                ),
-            );
+            return Err(Error::Config(format!("base URL `{}` cannot have a query", self.base_url)));
         }
-
-        let prefix = format!("{}/{}", uri.path().trim_end_matches('/'), crate ::VERSION);
+        let prefix = format!("{}/{}", uri.path().trim_end_matches('/'), crate::VERSION);
         let mut http = HttpConnector::new();
         http.set_connect_timeout(Some(self.connect_timeout));
         http.enforce_http(false);
@@ -501,14 +396,12 @@ impl ClientBuilder {
 
 #[cfg(feature = "client")]
 fn connector(http: HttpConnector) -> Result<Connector, Error> {
-    Ok(
-        hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
-            .map_err(|e| Error::Config(format!("TLS: {e}")))?
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http),
-    )
+    Ok(hyper_rustls::HttpsConnectorBuilder::new()
+        .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
+        .map_err(|e| Error::Config(format!("TLS: {e}")))?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http))
 }
 
 #[cfg(not(feature = "client"))]

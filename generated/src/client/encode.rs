@@ -11,7 +11,6 @@ pub fn segment(value: &str) -> String {
     if value == "." || value == ".." {
         return value.replace('.', "%2E");
     }
-
     escape(value)
 }
 
@@ -29,6 +28,5 @@ fn escape(value: &str) -> String {
             let _ = write!(out, "%{byte:02X}");
         }
     }
-
     out
 }

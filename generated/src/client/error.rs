@@ -41,10 +41,7 @@ impl ApiError {
 }
 
 fn reason(status: u16) -> &'static str {
-    http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
+    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
 }
 
 impl fmt::Display for ApiError {
@@ -55,16 +52,15 @@ impl fmt::Display for ApiError {
             None if self.body_excerpt.is_empty() => f.write_str(": (empty body)")?,
             None => write!(f, ": {}", self.body_excerpt)?,
         }
-
         if let Some(id) = &self.request_id {
             write!(f, " (request-id: {id})")?;
         }
-
         Ok(())
     }
 }
 
 impl std::error::Error for ApiError {}
+
 /// Everything a call can fail with.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -118,27 +114,18 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => e.fmt(f),
             Error::Decode { status, error, request_id } => {
-                write!(
-                    f, "HTTP {status}: the response body does not fit the model {error}"
-                )?;
+                write!(f, "HTTP {status}: the response body does not fit the model {error}")?;
                 if let Some(id) = request_id {
                     write!(f, " (request-id: {id})")?;
                 }
-
                 Ok(())
             }
-
             Error::Timeout(after) => write!(f, "no complete response within {after:?}"),
             Error::Transport(message) => write!(f, "transport error: {message}"),
-            Error::BodyTooLarge(limit) => {
-                write!(f, "the response body is larger than {limit} bytes")
-            }
-
+            Error::BodyTooLarge(limit) => write!(f, "the response body is larger than {limit} bytes"),
             Error::Token(e) => e.fmt(f),
             Error::InvalidArgument(message) => write!(f, "invalid argument: {message}"),
-            Error::Config(message) => {
-                write!(f, "invalid client configuration: {message}")
-            }
+            Error::Config(message) => write!(f, "invalid client configuration: {message}"),
         }
     }
 }

@@ -45,10 +45,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self { max_retries: 0, ..Self::default() }
     }
 
     /// Whether this policy retries `status` at all.
@@ -61,22 +58,15 @@ impl RetryPolicy {
     }
 
     /// How long to wait before retry number `done + 1`, or `None` to stop.
-    pub(crate) fn delay(
-        &self,
-        status: u16,
-        headers: &HeaderMap,
-        done: u32,
-        waited: Duration,
-    ) -> Option<Duration> {
+    pub(crate) fn delay(&self, status: u16, headers: &HeaderMap, done: u32, waited: Duration) -> Option<Duration> {
         if !self.retries(status) || done >= self.max_retries.min(MAX_RETRIES) {
             return None;
         }
-
         let wait = match retry_after(headers, SystemTime::now()) {
             Some(wait) => wait,
             None => backoff(self.initial_delay, done),
         };
-
+        // A sum past what a Duration holds is past any limit too.
         let total = waited.checked_add(wait)?;
         (wait <= self.max_delay && total <= self.max_total_delay).then_some(wait)
     }
@@ -94,11 +84,11 @@ fn backoff(initial: Duration, done: u32) -> Duration {
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than a u64 holds is still a wait, and longer than any.
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-
     let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = SystemTime::UNIX_EPOCH
-        + Duration::from_secs(u64::try_from(date.timestamp()).unwrap_or(0));
+    // A date before 1970 is in the past: no wait.
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).unwrap_or(0));
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }

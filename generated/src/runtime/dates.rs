@@ -47,29 +47,15 @@ impl DateTimeOffset {
     /// Parses an RFC 3339 timestamp.
     pub fn parse(text: &str) -> Result<Self, ParseDateTimeOffsetError> {
         let value = DateTime::parse_from_rfc3339(text)
-            .map_err(|_| ParseDateTimeOffsetError {
-                text: text.chars().take(64).collect(),
-            })?;
-        let seconds_end = text
-            .find(['.', 'Z', 'z', '+'])
-            .or_else(|| text.rfind('-'))
-            .unwrap_or(text.len());
+            .map_err(|_| ParseDateTimeOffsetError { text: text.chars().take(64).collect() })?;
+        // `parse_from_rfc3339` accepted it: ASCII up to the offset.
+        let seconds_end = text.find(['.', 'Z', 'z', '+']).or_else(|| text.rfind('-')).unwrap_or(text.len());
         let digits = match text.as_bytes().get(seconds_end) {
-            Some(b'.') => {
-                text[seconds_end + 1..].bytes().take_while(u8::is_ascii_digit).count()
-            }
-
+            Some(b'.') => text[seconds_end + 1..].bytes().take_while(u8::is_ascii_digit).count(),
             _ => 0,
         };
-
         let zulu = text.ends_with(['Z', 'z']);
-        Ok(Self {
-            value,
-            written: Some(Written {
-                digits: u8::try_from(digits.min(9)).unwrap_or(9),
-                zulu,
-            }),
-        })
+        Ok(Self { value, written: Some(Written { digits: u8::try_from(digits.min(9)).unwrap_or(9), zulu }) })
     }
 }
 
@@ -80,6 +66,7 @@ impl PartialEq for DateTimeOffset {
 }
 
 impl Eq for DateTimeOffset {}
+
 impl std::hash::Hash for DateTimeOffset {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.value.hash(state);
@@ -97,13 +84,7 @@ impl Ord for DateTimeOffset {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.value
             .cmp(&other.value)
-            .then_with(|| {
-                self
-                    .value
-                    .offset()
-                    .local_minus_utc()
-                    .cmp(&other.value.offset().local_minus_utc())
-            })
+            .then_with(|| self.value.offset().local_minus_utc().cmp(&other.value.offset().local_minus_utc()))
     }
 }
 
@@ -136,16 +117,23 @@ impl FromStr for DateTimeOffset {
 impl fmt::Display for DateTimeOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let local = self.value.naive_local();
+        // Leap seconds are stored as nanoseconds past 1e9; print them as :60.
         let leap = u32::from(local.nanosecond() >= 1_000_000_000);
         if (0..=9999).contains(&local.year()) {
+            // What `%Y-%m-%dT%H:%M:%S` prints, without parsing that format on every call.
             write!(
-                f, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", local.year(), local.month(),
-                local.day(), local.hour(), local.minute(), local.second() + leap
+                f,
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                local.year(),
+                local.month(),
+                local.day(),
+                local.hour(),
+                local.minute(),
+                local.second() + leap
             )?;
         } else {
             write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
         }
-
         let nanos = self.value.nanosecond() % 1_000_000_000;
         let digits = match self.written {
             Some(written) => usize::from(written.digits),
@@ -153,15 +141,11 @@ impl fmt::Display for DateTimeOffset {
             None if nanos % 100 == 0 => 7,
             None => 9,
         };
-
         if (1..=9).contains(&digits) {
-            const SCALE: [u32; 9] = [
-                1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
-            ];
+            const SCALE: [u32; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
             let kept = nanos / SCALE[9 - digits];
             write!(f, ".{kept:0digits$}")?;
         }
-
         let offset = self.value.offset().local_minus_utc();
         if offset == 0 && self.written.is_none_or(|w| w.zulu) {
             f.write_str("Z")
@@ -175,6 +159,8 @@ impl fmt::Display for DateTimeOffset {
 
 impl Serialize for DateTimeOffset {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Printed on the stack and written as one string: `collect_str` would
+        // go through a formatter adapter piece by piece.
         let mut text = ShortText::default();
         match fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
             Ok(()) => serializer.serialize_str(text.as_str()),
@@ -197,6 +183,7 @@ impl Default for ShortText {
 
 impl ShortText {
     fn as_str(&self) -> &str {
+        // Only whole `str`s are ever copied in, so this never fails.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
     }
 }
@@ -204,10 +191,7 @@ impl ShortText {
 impl fmt::Write for ShortText {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         let end = self.len + s.len();
-        self.bytes
-            .get_mut(self.len..end)
-            .ok_or(fmt::Error)?
-            .copy_from_slice(s.as_bytes());
+        self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?.copy_from_slice(s.as_bytes());
         self.len = end;
         Ok(())
     }
@@ -216,6 +200,7 @@ impl fmt::Write for ShortText {
 impl<'de> Deserialize<'de> for DateTimeOffset {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct TimestampVisitor;
+
         impl Visitor<'_> for TimestampVisitor {
             type Value = DateTimeOffset;
 
@@ -240,10 +225,7 @@ pub struct ParseDateTimeOffsetError {
 
 impl fmt::Display for ParseDateTimeOffsetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f, "`{}` is not an RFC 3339 timestamp (e.g. 2020-07-06T06:34:12.2294868Z)",
-            self.text
-        )
+        write!(f, "`{}` is not an RFC 3339 timestamp (e.g. 2020-07-06T06:34:12.2294868Z)", self.text)
     }
 }
 

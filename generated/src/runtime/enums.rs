@@ -17,10 +17,9 @@ pub trait WireEnum: Sized + Clone + PartialEq {
 }
 
 /// Reads a forward-compatible enum from a JSON string.
-pub fn deserialize<'de, E: WireEnum, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<E, D::Error> {
+pub fn deserialize<'de, E: WireEnum, D: Deserializer<'de>>(deserializer: D) -> Result<E, D::Error> {
     struct EnumVisitor<E>(PhantomData<E>);
+
     impl<E: WireEnum> Visitor<'_> for EnumVisitor<E> {
         type Value = E;
 
@@ -62,15 +61,12 @@ impl<E: WireEnum> Flags<E> {
         for member in members {
             flags.insert(member);
         }
-
         flags
     }
 
     /// Reads Graph's comma-joined form; blanks around members are ignored.
     pub fn parse(text: &str) -> Self {
-        Self::new(
-            text.split(',').map(str::trim).filter(|m| !m.is_empty()).map(E::from_wire),
-        )
+        Self::new(text.split(',').map(str::trim).filter(|m| !m.is_empty()).map(E::from_wire))
     }
 
     /// Whether `member` is set.
@@ -83,7 +79,6 @@ impl<E: WireEnum> Flags<E> {
         if self.contains(&member) {
             return false;
         }
-
         self.members.push(member);
         true
     }
@@ -124,6 +119,7 @@ impl<E: WireEnum> PartialEq for Flags<E> {
 }
 
 impl<E: WireEnum + Eq> Eq for Flags<E> {}
+
 impl<E: WireEnum> From<E> for Flags<E> {
     fn from(member: E) -> Self {
         Self::new([member])
@@ -166,10 +162,8 @@ impl<E: WireEnum> fmt::Display for Flags<E> {
             if i > 0 {
                 f.write_str(",")?;
             }
-
             f.write_str(member.as_str())?;
         }
-
         Ok(())
     }
 }
@@ -183,6 +177,7 @@ impl<E: WireEnum> fmt::Debug for Flags<E> {
 impl<E: WireEnum> Serialize for Flags<E> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self.members.as_slice() {
+            // The usual case, written as it is rather than through a formatter.
             [member] => serializer.serialize_str(member.as_str()),
             _ => serializer.collect_str(self),
         }
@@ -192,6 +187,7 @@ impl<E: WireEnum> Serialize for Flags<E> {
 impl<'de, E: WireEnum> serde::Deserialize<'de> for Flags<E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct FlagsVisitor<E>(PhantomData<E>);
+
         impl<'de, E: WireEnum> Visitor<'de> for FlagsVisitor<E> {
             type Value = Flags<E>;
 
@@ -203,17 +199,11 @@ impl<'de, E: WireEnum> serde::Deserialize<'de> for Flags<E> {
                 Ok(Flags::parse(value))
             }
 
-            fn visit_seq<A: SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Flags<E>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Flags<E>, A::Error> {
                 let mut flags = Flags::empty();
-                while let Some(member) = seq
-                    .next_element::<std::borrow::Cow<'de, str>>()?
-                {
+                while let Some(member) = seq.next_element::<std::borrow::Cow<'de, str>>()? {
                     flags.insert(E::from_wire(member.trim()));
                 }
-
                 Ok(flags)
             }
         }

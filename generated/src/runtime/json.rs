@@ -28,6 +28,7 @@ impl fmt::Display for DecodeError {
 }
 
 impl std::error::Error for DecodeError {}
+
 /// Reads `T` from JSON bytes.
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     serde_json::from_slice(bytes).map_err(|error| decode_error(bytes, &error))
@@ -43,11 +44,7 @@ fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeError {
         Some(offset) => path_at(bytes, offset),
         None => ".".to_owned(),
     };
-
-    DecodeError {
-        path,
-        message: error.to_string(),
-    }
+    DecodeError { path, message: error.to_string() }
 }
 
 /// The byte offset of serde_json's line (from 1) and column (bytes into the
@@ -56,18 +53,11 @@ fn offset(bytes: &[u8], line: usize, column: usize) -> Option<usize> {
     if line == 0 {
         return None;
     }
-
     let start = if line == 1 {
         0
     } else {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .nth(line - 2)
-            .map(|(at, _)| at + 1)?
+        bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map(|(at, _)| at + 1)?
     };
-
     Some((start + column).min(bytes.len()))
 }
 
@@ -92,38 +82,27 @@ fn path_at(bytes: &[u8], offset: usize) -> String {
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-
+                // A string in key position becomes the member's key.
                 if let Some(Frame::Object(key @ None)) = stack.last_mut() {
                     let raw = &bytes[start..(i + 1).min(bytes.len())];
-                    *key = Some(
-                        serde_json::from_slice::<String>(raw)
-                            .unwrap_or_else(|_| {
-                                String::from_utf8_lossy(
-                                        raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default(),
-                                    )
-                                    .into_owned()
-                            }),
-                    );
+                    *key = Some(serde_json::from_slice::<String>(raw).unwrap_or_else(|_| {
+                        String::from_utf8_lossy(raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default())
+                            .into_owned()
+                    }));
                 }
             }
-
             b'{' => stack.push(Frame::Object(None)),
             b'[' => stack.push(Frame::Array(0)),
             b'}' | b']' => {
                 stack.pop();
             }
-
-            b',' => {
-                match stack.last_mut() {
-                    Some(Frame::Object(key)) => *key = None,
-                    Some(Frame::Array(index)) => *index += 1,
-                    None => {}
-                }
-            }
-
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key)) => *key = None,
+                Some(Frame::Array(index)) => *index += 1,
+                None => {}
+            },
             _ => {}
         }
-
         i += 1;
     }
 
@@ -134,10 +113,8 @@ fn path_at(bytes: &[u8], offset: usize) -> String {
                 if !path.is_empty() {
                     path.push('.');
                 }
-
                 path.push_str(key);
             }
-
             Frame::Object(None) => break,
             Frame::Array(index) => {
                 path.push('[');
@@ -146,10 +123,8 @@ fn path_at(bytes: &[u8], offset: usize) -> String {
             }
         }
     }
-
     if path.is_empty() {
         path.push('.');
     }
-
     path
 }

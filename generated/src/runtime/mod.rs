@@ -27,8 +27,6 @@ pub type Guid = uuid::Uuid;
 #[doc(hidden)]
 pub mod __private {
     //! Used by the generated models; not part of the API.
-
     pub use super::enums::deserialize as deserialize_enum;
     pub use super::object::{deserialize, entry, entry_double, entry_doubles, serialize};
-
 }

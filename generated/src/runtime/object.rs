@@ -20,25 +20,20 @@ pub type AdditionalData = serde_json::Map<String, serde_json::Value>;
 pub trait Object: Default {
     /// Reads `key` if this type or one of its base types declares it; false
     /// for a member it does not know.
-    fn read_member<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
+    fn read_member<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error>;
+
     /// Writes every member that is set, base types' members first.
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error>;
+
     /// The members kept for no declared property.
     fn additional_data(&self) -> &AdditionalData;
+
     /// The members kept for no declared property.
     fn additional_data_mut(&mut self) -> &mut AdditionalData;
 }
 
 /// Writes one member if it is set.
-pub fn entry<S: SerializeMap, T: Serialize>(
-    map: &mut S,
-    key: &'static str,
-    value: &Option<T>,
-) -> Result<(), S::Error> {
+pub fn entry<S: SerializeMap, T: Serialize>(map: &mut S, key: &'static str, value: &Option<T>) -> Result<(), S::Error> {
     match value {
         Some(value) => map.serialize_entry(key, value),
         None => Ok(()),
@@ -47,11 +42,7 @@ pub fn entry<S: SerializeMap, T: Serialize>(
 
 /// Writes a `Double` member as Graph does: a whole number without `.0`
 /// (`100`, not `100.0`), so a value read is written back as it came.
-pub fn entry_double<S: SerializeMap>(
-    map: &mut S,
-    key: &'static str,
-    value: &Option<f64>,
-) -> Result<(), S::Error> {
+pub fn entry_double<S: SerializeMap>(map: &mut S, key: &'static str, value: &Option<f64>) -> Result<(), S::Error> {
     match value {
         Some(value) => map.serialize_entry(key, &Double(*value)),
         None => Ok(()),
@@ -65,21 +56,17 @@ pub fn entry_doubles<S: SerializeMap>(
     value: &Option<Vec<f64>>,
 ) -> Result<(), S::Error> {
     match value {
-        Some(values) => {
-            map.serialize_entry(
-                key,
-                &values.iter().map(|v| Double(*v)).collect::<Vec<_>>(),
-            )
-        }
-
+        Some(values) => map.serialize_entry(key, &values.iter().map(|v| Double(*v)).collect::<Vec<_>>()),
         None => Ok(()),
     }
 }
 
 /// A `Double` on the wire.
 struct Double(f64);
+
 impl Serialize for Double {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Whole numbers up to 2^53 are exact as integers.
         const EXACT: f64 = 9_007_199_254_740_992.0;
         if self.0.fract() == 0.0 && self.0.abs() <= EXACT {
             serializer.serialize_i64(self.0 as i64)
@@ -90,27 +77,22 @@ impl Serialize for Double {
 }
 
 /// Writes a model as a JSON object.
-pub fn serialize<T: Object, S: Serializer>(
-    value: &T,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
+pub fn serialize<T: Object, S: Serializer>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
     let mut map = serializer.serialize_map(None)?;
     value.write_members(&mut map)?;
     for (key, member) in value.additional_data() {
         map.serialize_entry(key, member)?;
     }
-
     map.end()
 }
 
 /// Reads a model from a JSON object.
-pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: Object, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
     deserializer.deserialize_map(ObjectVisitor(PhantomData))
 }
 
 struct ObjectVisitor<T>(PhantomData<T>);
+
 impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
     type Value = T;
 
@@ -126,16 +108,17 @@ impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
                 value.additional_data_mut().insert(key.into_owned(), member);
             }
         }
-
         Ok(value)
     }
 }
 
 /// A member name, borrowed from the input when it can be.
 struct Key<'de>(Cow<'de, str>);
+
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor;
+
         impl<'de> Visitor<'de> for KeyVisitor {
             type Value = Key<'de>;
 
@@ -143,10 +126,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
                 f.write_str("a member name")
             }
 
-            fn visit_borrowed_str<E: de::Error>(
-                self,
-                key: &'de str,
-            ) -> Result<Key<'de>, E> {
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
                 Ok(Key(Cow::Borrowed(key)))
             }
 

@@ -53,11 +53,7 @@ fn text(object: &Map<String, Value>, key: &str) -> Option<String> {
 impl ODataError {
     /// An error with a code and a message.
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            message: message.into(),
-            ..Self::default()
-        }
+        Self { code: code.into(), message: message.into(), ..Self::default() }
     }
 
     /// Reads a Graph error body; `None` when the bytes are not one.
@@ -79,23 +75,16 @@ impl ODataError {
                     .collect()
             })
             .unwrap_or_default();
-        let inner_error = error
-            .get("innerError")
-            .and_then(Value::as_object)
-            .map(|inner| InnerError {
-                request_id: text(inner, "request-id"),
-                client_request_id: text(inner, "client-request-id"),
-                date: text(inner, "date"),
-                additional: inner
-                    .iter()
-                    .filter(|(k, _)| {
-                        !matches!(
-                            k.as_str(), "request-id" | "client-request-id" | "date"
-                        )
-                    })
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect(),
-            });
+        let inner_error = error.get("innerError").and_then(Value::as_object).map(|inner| InnerError {
+            request_id: text(inner, "request-id"),
+            client_request_id: text(inner, "client-request-id"),
+            date: text(inner, "date"),
+            additional: inner
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "request-id" | "client-request-id" | "date"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        });
         Some(Self {
             code: text(error, "code")?,
             message: text(error, "message").unwrap_or_default(),
@@ -118,7 +107,6 @@ impl ODataError {
         if let Some(target) = &self.target {
             error.insert("target".into(), json!(target));
         }
-
         if !self.details.is_empty() {
             let details: Vec<Value> = self
                 .details
@@ -130,13 +118,11 @@ impl ODataError {
                     if let Some(target) = &d.target {
                         detail.insert("target".into(), json!(target));
                     }
-
                     Value::Object(detail)
                 })
                 .collect();
             error.insert("details".into(), Value::Array(details));
         }
-
         if let Some(inner) = &self.inner_error {
             let mut object = inner.additional.clone();
             for (key, value) in [
@@ -148,11 +134,9 @@ impl ODataError {
                     object.insert(key.into(), json!(value));
                 }
             }
-
             error.insert("innerError".into(), Value::Object(object));
         }
-
-        json!({ "error" : Value::Object(error) })
+        json!({ "error": Value::Object(error) })
     }
 }
 
@@ -162,7 +146,6 @@ impl fmt::Display for ODataError {
         if let Some(id) = self.request_id() {
             write!(f, " (request-id: {id})")?;
         }
-
         Ok(())
     }
 }

@@ -15,11 +15,7 @@ pub enum PermissionType {
 
 impl PermissionType {
     /// Every permission type, in the order Graph's tables list them.
-    pub const ALL: [Self; 3] = [
-        Self::DelegatedWork,
-        Self::DelegatedPersonal,
-        Self::Application,
-    ];
+    pub const ALL: [Self; 3] = [Self::DelegatedWork, Self::DelegatedPersonal, Self::Application];
 }
 
 /// The scopes (or app roles) one permission type may use.
@@ -58,15 +54,9 @@ impl PermissionSet {
 
     /// The scopes any one of which lets `kind` call; acting on another user
     /// than the caller may need the higher-privileged ones only.
-    pub fn accepted(
-        &self,
-        kind: PermissionType,
-        on_other_user: bool,
-    ) -> Vec<&'static str> {
+    pub fn accepted(&self, kind: PermissionType, on_other_user: bool) -> Vec<&'static str> {
         let Some(grant) = self.grant(kind) else { return Vec::new() };
-        if on_other_user && self.other_user_needs_higher
-            && kind != PermissionType::Application
-        {
+        if on_other_user && self.other_user_needs_higher && kind != PermissionType::Application {
             grant.higher.to_vec()
         } else {
             grant.least.iter().chain(grant.higher).copied().collect()
@@ -75,12 +65,7 @@ impl PermissionSet {
 
     /// Whether a caller of `kind` holding `granted` may call. Scope names
     /// compare without regard to case, as Microsoft identity does.
-    pub fn allows<S: AsRef<str>>(
-        &self,
-        kind: PermissionType,
-        granted: &[S],
-        on_other_user: bool,
-    ) -> bool {
+    pub fn allows<S: AsRef<str>>(&self, kind: PermissionType, granted: &[S], on_other_user: bool) -> bool {
         self.accepted(kind, on_other_user)
             .iter()
             .any(|scope| granted.iter().any(|g| g.as_ref().eq_ignore_ascii_case(scope)))

@@ -42,10 +42,7 @@ pub enum Caller {
 
 impl Caller {
     /// A delegated caller of a work or school account.
-    pub fn work(
-        id: impl Into<String>,
-        scopes: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn work(id: impl Into<String>, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self::Delegated {
             id: id.into(),
             upn: None,
@@ -55,10 +52,7 @@ impl Caller {
     }
 
     /// A delegated caller of a personal Microsoft account.
-    pub fn personal(
-        id: impl Into<String>,
-        scopes: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
+    pub fn personal(id: impl Into<String>, scopes: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self::Delegated {
             id: id.into(),
             upn: None,
@@ -68,14 +62,8 @@ impl Caller {
     }
 
     /// An application caller.
-    pub fn application(
-        app_id: impl Into<String>,
-        roles: impl IntoIterator<Item = impl Into<String>>,
-    ) -> Self {
-        Self::Application {
-            app_id: app_id.into(),
-            roles: roles.into_iter().map(Into::into).collect(),
-        }
+    pub fn application(app_id: impl Into<String>, roles: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self::Application { app_id: app_id.into(), roles: roles.into_iter().map(Into::into).collect() }
     }
 
     /// The same caller with a userPrincipalName; an application is returned unchanged.
@@ -84,21 +72,14 @@ impl Caller {
         if let Self::Delegated { upn, .. } = &mut self {
             *upn = Some(value.into());
         }
-
         self
     }
 
     /// The row of the permission table this caller falls under.
     pub fn permission_type(&self) -> PermissionType {
         match self {
-            Self::Delegated { account: AccountType::Work, .. } => {
-                PermissionType::DelegatedWork
-            }
-
-            Self::Delegated { account: AccountType::Personal, .. } => {
-                PermissionType::DelegatedPersonal
-            }
-
+            Self::Delegated { account: AccountType::Work, .. } => PermissionType::DelegatedWork,
+            Self::Delegated { account: AccountType::Personal, .. } => PermissionType::DelegatedPersonal,
             Self::Application { .. } => PermissionType::Application,
         }
     }
@@ -125,10 +106,8 @@ impl Caller {
     pub fn is_user(&self, user: &str) -> bool {
         match self {
             Self::Delegated { id, upn, .. } => {
-                id.eq_ignore_ascii_case(user)
-                    || upn.as_deref().is_some_and(|upn| upn.eq_ignore_ascii_case(user))
+                id.eq_ignore_ascii_case(user) || upn.as_deref().is_some_and(|upn| upn.eq_ignore_ascii_case(user))
             }
-
             Self::Application { .. } => false,
         }
     }

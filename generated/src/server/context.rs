@@ -41,9 +41,7 @@ impl Context {
         match (&self.subject, &self.caller) {
             (Subject::User(user), _) => user.to_ascii_lowercase(),
             (Subject::Caller, Caller::Delegated { id, .. }) => id.to_ascii_lowercase(),
-            (Subject::Caller, Caller::Application { app_id, .. }) => {
-                format!("app:{}", app_id.to_ascii_lowercase())
-            }
+            (Subject::Caller, Caller::Application { app_id, .. }) => format!("app:{}", app_id.to_ascii_lowercase()),
         }
     }
 }

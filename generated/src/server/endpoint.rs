@@ -58,13 +58,7 @@ impl<S: Send + Sync + 'static> Endpoint<S> {
         route: Route,
         serve: fn(Arc<S>, Route, Request) -> Reply,
     ) -> Self {
-        Self {
-            state: Arc::clone(state),
-            serve,
-            method,
-            path,
-            route,
-        }
+        Self { state: Arc::clone(state), serve, method, path, route }
     }
 }
 
@@ -78,9 +72,7 @@ impl<S: Send + Sync + 'static> Handler<(), ()> for Endpoint<S> {
 
 /// The routes of `endpoints`: one axum route per path, with a method router
 /// of every endpoint at that path.
-pub fn routes<S: Send + Sync + 'static>(
-    endpoints: impl IntoIterator<Item = Endpoint<S>>,
-) -> Router {
+pub fn routes<S: Send + Sync + 'static>(endpoints: impl IntoIterator<Item = Endpoint<S>>) -> Router {
     let mut paths: Vec<&'static str> = Vec::new();
     let mut by_path: HashMap<&'static str, MethodRouter> = HashMap::new();
     for endpoint in endpoints {
@@ -93,17 +85,10 @@ pub fn routes<S: Send + Sync + 'static>(
                 axum::routing::on(method, endpoint)
             }
         };
-
         by_path.insert(path, router);
     }
-
-    paths
-        .into_iter()
-        .fold(
-            Router::new(),
-            |router, path| match by_path.remove(path) {
-                Some(methods) => router.route(path, methods),
-                None => router,
-            },
-        )
+    paths.into_iter().fold(Router::new(), |router, path| match by_path.remove(path) {
+        Some(methods) => router.route(path, methods),
+        None => router,
+    })
 }

@@ -42,16 +42,8 @@ pub struct GraphError {
 
 impl GraphError {
     /// An error with a status, a code and a message.
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            status,
-            error: ODataError::new(code, message),
-            retry_after: None,
-        }
+    pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { status, error: ODataError::new(code, message), retry_after: None }
     }
 
     /// `429 TooManyRequests`, to throttle a caller; add [`Self::with_retry_after`].
@@ -142,19 +134,11 @@ impl GraphError {
         let headers = response.headers_mut();
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         if self.status == StatusCode::UNAUTHORIZED {
-            headers
-                .insert(
-                    WWW_AUTHENTICATE,
-                    HeaderValue::from_static(
-                        "Bearer realm=\"\", error=\"invalid_token\"",
-                    ),
-                );
+            headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"\", error=\"invalid_token\""));
         }
-
         if let Some(seconds) = self.retry_after {
             headers.insert(RETRY_AFTER, HeaderValue::from(seconds));
         }
-
         response
     }
 }

@@ -59,112 +59,70 @@ fn describe(kind: PermissionType) -> &'static str {
 fn bearer_token(request: &Request) -> Result<String, GraphError> {
     let mut values = request.headers().get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
-        return Err(
-            GraphError::unauthenticated(
-                "Access token is empty: send `Authorization: Bearer {token}`.",
-            ),
-        );
+        return Err(GraphError::unauthenticated("Access token is empty: send `Authorization: Bearer {token}`."));
     };
-
-    let malformed = || GraphError::unauthenticated(
-        "The `Authorization` header is not `Bearer {token}`.",
-    );
+    let malformed = || GraphError::unauthenticated("The `Authorization` header is not `Bearer {token}`.");
     if values.next().is_some() {
         return Err(malformed());
     }
-
     let text = value.to_str().map_err(|_| malformed())?;
     let (scheme, token) = text.trim().split_once(' ').ok_or_else(malformed)?;
     let token = token.trim();
-    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty()
-        || token.contains(char::is_whitespace)
-    {
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(char::is_whitespace) {
         return Err(malformed());
     }
-
     Ok(token.to_owned())
 }
 
 /// Whether a path value can be a user id or a userPrincipalName.
 fn is_user_name(value: &str) -> bool {
-    !value.is_empty() && value.len() <= 1024 && !value.contains('/')
-        && !value.chars().any(char::is_control)
+    !value.is_empty() && value.len() <= 1024 && !value.contains('/') && !value.chars().any(char::is_control)
 }
 
-fn authorize(
-    caller: &Caller,
-    subject: &Subject,
-    operation: &str,
-) -> Result<(), GraphError> {
+fn authorize(caller: &Caller, subject: &Subject, operation: &str) -> Result<(), GraphError> {
     let Some(set) = crate::permissions::for_operation(operation) else { return Ok(()) };
     let kind = caller.permission_type();
     if set.grant(kind).is_none() {
-        return Err(
-            GraphError::access_denied(
-                format!(
-                    "{} permissions are not supported by this operation.", describe(kind)
-                ),
-            ),
-        );
+        return Err(GraphError::access_denied(format!(
+            "{} permissions are not supported by this operation.",
+            describe(kind)
+        )));
     }
-
     let on_other_user = matches!(subject, Subject::User(_));
     if set.allows(kind, caller.granted(), on_other_user) {
         return Ok(());
     }
-
     let accepted = set.accepted(kind, on_other_user);
     let whom = if on_other_user { " to act on another user" } else { "" };
-    Err(
-        GraphError::access_denied(
-            if accepted.is_empty() {
-                format!(
-                    "{} permissions cannot act on another user here.", describe(kind)
-                )
-            } else {
-                format!(
-                    "Insufficient privileges: one of the {} permissions {} is required{whom}.",
-                    describe(kind).to_ascii_lowercase(), accepted.join(", ")
-                )
-            },
-        ),
-    )
+    Err(GraphError::access_denied(if accepted.is_empty() {
+        format!("{} permissions cannot act on another user here.", describe(kind))
+    } else {
+        format!(
+            "Insufficient privileges: one of the {} permissions {} is required{whom}.",
+            describe(kind).to_ascii_lowercase(),
+            accepted.join(", ")
+        )
+    }))
 }
 
 fn is_json(request: &Request) -> bool {
-    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
-    else { return false };
+    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
     let essence = value.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json")
 }
 
-async fn read_body(
-    body: Body,
-    limit: usize,
-    timeout: std::time::Duration,
-) -> Result<Bytes, GraphError> {
-    let too_large = || GraphError::too_large(
-        format!("The request body is larger than {limit} bytes."),
-    );
-    let Ok(read) = tokio::time::timeout(timeout, Limited::new(body, limit).collect())
-        .await else {
-        return Err(
-            GraphError::new(
-                http::StatusCode::REQUEST_TIMEOUT,
-                "requestTimeout",
-                format!(
-                    "The request body did not arrive within {} s.", timeout.as_secs()
-                ),
-            ),
-        );
+async fn read_body(body: Body, limit: usize, timeout: std::time::Duration) -> Result<Bytes, GraphError> {
+    let too_large = || GraphError::too_large(format!("The request body is larger than {limit} bytes."));
+    let Ok(read) = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await else {
+        return Err(GraphError::new(
+            http::StatusCode::REQUEST_TIMEOUT,
+            "requestTimeout",
+            format!("The request body did not arrive within {} s.", timeout.as_secs()),
+        ));
     };
-
     match read {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
-            Err(too_large())
-        }
-
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
         Err(_) => Err(GraphError::bad_request("The request body could not be read.")),
     }
 }
@@ -179,27 +137,19 @@ fn percent_decode(text: &str, plus: bool) -> Option<String> {
         let hex = |b: u8| (b as char).to_digit(16);
         match bytes[i] {
             b'%' => {
-                let pair = bytes
-                    .get(i + 1)
-                    .copied()
-                    .and_then(hex)
-                    .zip(bytes.get(i + 2).copied().and_then(hex));
+                let pair = bytes.get(i + 1).copied().and_then(hex).zip(bytes.get(i + 2).copied().and_then(hex));
                 if let Some((high, low)) = pair {
                     out.push((high * 16 + low) as u8);
                     i += 3;
                     continue;
                 }
-
                 out.push(b'%');
             }
-
             b'+' if plus => out.push(b' '),
             other => out.push(other),
         }
-
         i += 1;
     }
-
     String::from_utf8(out).ok()
 }
 
@@ -212,13 +162,7 @@ fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, GraphError>
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             match (percent_decode(name, true), percent_decode(value, true)) {
                 (Some(name), Some(value)) => Ok((name, value)),
-                _ => {
-                    Err(
-                        GraphError::bad_request(
-                            "The query string is not percent-encoded UTF-8.",
-                        ),
-                    )
-                }
+                _ => Err(GraphError::bad_request("The query string is not percent-encoded UTF-8.")),
             }
         })
         .collect()
@@ -238,97 +182,62 @@ impl Incoming {
         if let Some(span) = request.extensions().get::<tracing::Span>() {
             span.record("route", route.template).record("operation", route.operation);
         }
-
         let token = bearer_token(&request)?;
         let caller = authenticator
             .authenticate(&token)
             .await
-            .ok_or_else(|| GraphError::unauthenticated(
-                "Access token validation failure: the token is not valid.",
-            ))?;
+            .ok_or_else(|| GraphError::unauthenticated("Access token validation failure: the token is not valid."))?;
         let url = RequestMeta::of(&request).url;
         let json = is_json(&request);
-        let declared_length = request
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
+        let declared_length =
+            request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         let (mut parts, body) = request.into_parts();
         let raw = RawPathParams::from_request_parts(&mut parts, &())
             .await
-            .map_err(|_| GraphError::bad_request(
-                "A path segment is not percent-encoded UTF-8.",
-            ))?;
-        let path: Vec<(&'static str, String)> = route
-            .parameters
-            .iter()
-            .copied()
-            .zip(raw.iter().map(|(_, value)| value.to_owned()))
-            .collect();
+            .map_err(|_| GraphError::bad_request("A path segment is not percent-encoded UTF-8."))?;
+        let path: Vec<(&'static str, String)> =
+            route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect();
         let query = parse_query(parts.uri.query())?;
-        let subject = match route
-            .user_parameter
-            .and_then(|name| path.iter().find(|(n, _)| *n == name))
-        {
-            Some((name, user)) if !is_user_name(user) => {
-                return Err(
-                    GraphError::bad_request(
-                            format!("`{user}` is not a user id or userPrincipalName."),
-                        )
-                        .with_target(*name),
-                );
-            }
 
+        let subject = match route.user_parameter.and_then(|name| path.iter().find(|(n, _)| *n == name)) {
+            Some((name, user)) if !is_user_name(user) => {
+                return Err(GraphError::bad_request(format!("`{user}` is not a user id or userPrincipalName."))
+                    .with_target(*name));
+            }
             Some((_, user)) if !caller.is_user(user) => Subject::User(user.clone()),
             _ => Subject::Caller,
         };
-
         authorize(&caller, &subject, route.operation)?;
         if route.is_me && matches!(caller, Caller::Application { .. }) {
-            return Err(
-                GraphError::bad_request(
-                    "`/me` is only valid with a delegated token, one with a signed-in user.",
-                ),
-            );
+            return Err(GraphError::bad_request(
+                "`/me` is only valid with a delegated token, one with a signed-in user.",
+            ));
         }
-
         let resource_path = parts
             .uri
             .path()
             .split('/')
             .filter(|s| !s.is_empty())
             .skip(1 + route.user_segments)
-            .map(|segment| {
-                percent_decode(segment, false).unwrap_or_else(|| segment.to_owned())
-            })
+            .map(|segment| percent_decode(segment, false).unwrap_or_else(|| segment.to_owned()))
             .collect();
+
         let body = if route.has_body {
             if !json {
-                return Err(
-                    GraphError::unsupported_media_type(
-                        "The request body must be JSON: send `Content-Type: application/json`.",
-                    ),
-                );
+                return Err(GraphError::unsupported_media_type(
+                    "The request body must be JSON: send `Content-Type: application/json`.",
+                ));
             }
-
-            if declared_length
-                .is_some_and(|length| length > options.max_body_bytes as u64)
-            {
-                return Err(
-                    GraphError::too_large(
-                        format!(
-                            "The request body is larger than {} bytes.", options
-                            .max_body_bytes
-                        ),
-                    ),
-                );
+            if declared_length.is_some_and(|length| length > options.max_body_bytes as u64) {
+                return Err(GraphError::too_large(format!(
+                    "The request body is larger than {} bytes.",
+                    options.max_body_bytes
+                )));
             }
-
             read_body(body, options.max_body_bytes, options.body_read_timeout).await?
         } else {
             Bytes::new()
         };
-
         let meta = parts.extensions.get::<RequestMeta>().cloned();
         let context = Context {
             caller,
@@ -337,32 +246,17 @@ impl Incoming {
             request_id: meta.as_ref().map(|m| m.request_id.clone()).unwrap_or_default(),
             client_request_id: meta.and_then(|m| m.client_request_id),
         };
-
-        Ok(Self {
-            context,
-            path,
-            query,
-            body,
-            url,
-        })
+        Ok(Self { context, path, query, body, url })
     }
 
     /// A path parameter that every path of the operation has.
     pub fn path<T: FromParameter>(&self, name: &str) -> Result<T, GraphError> {
-        self.path_optional(name)?
-            .ok_or_else(|| GraphError::bad_request(format!("The path has no `{name}`.")))
+        self.path_optional(name)?.ok_or_else(|| GraphError::bad_request(format!("The path has no `{name}`.")))
     }
 
     /// A path parameter that only some paths of the operation have.
-    pub fn path_optional<T: FromParameter>(
-        &self,
-        name: &str,
-    ) -> Result<Option<T>, GraphError> {
-        self.path
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, value)| parse_parameter(name, value))
-            .transpose()
+    pub fn path_optional<T: FromParameter>(&self, name: &str) -> Result<Option<T>, GraphError> {
+        self.path.iter().find(|(n, _)| *n == name).map(|(_, value)| parse_parameter(name, value)).transpose()
     }
 
     fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
@@ -374,34 +268,22 @@ impl Incoming {
         let mut values = self.query_values(name);
         let Some(value) = values.next() else { return Ok(None) };
         if values.next().is_some() {
-            return Err(
-                GraphError::bad_request(
-                        format!("The query parameter `{name}` is given more than once."),
-                    )
-                    .with_target(name),
-            );
+            return Err(GraphError::bad_request(format!("The query parameter `{name}` is given more than once."))
+                .with_target(name));
         }
-
         parse_parameter(name, value).map(Some)
     }
 
     /// A query parameter that must be given.
     pub fn query_required<T: FromParameter>(&self, name: &str) -> Result<T, GraphError> {
-        self.query(name)?
-            .ok_or_else(|| {
-                GraphError::bad_request(
-                        format!("The query parameter `{name}` is required."),
-                    )
-                    .with_target(name)
-            })
+        self.query(name)?.ok_or_else(|| {
+            GraphError::bad_request(format!("The query parameter `{name}` is required.")).with_target(name)
+        })
     }
 
     /// A collection query parameter: repeated (`tags=a&tags=b`), comma-joined
     /// (`tags=a,b`), or both.
-    pub fn query_list<T: FromParameter>(
-        &self,
-        name: &str,
-    ) -> Result<Option<Vec<T>>, GraphError> {
+    pub fn query_list<T: FromParameter>(&self, name: &str) -> Result<Option<Vec<T>>, GraphError> {
         let mut found = false;
         let mut items = Vec::new();
         for value in self.query_values(name) {
@@ -410,36 +292,23 @@ impl Incoming {
                 items.push(parse_parameter(name, item)?);
             }
         }
-
         Ok(found.then_some(items))
     }
 
     /// A collection query parameter that must be given.
-    pub fn query_list_required<T: FromParameter>(
-        &self,
-        name: &str,
-    ) -> Result<Vec<T>, GraphError> {
-        self.query_list(name)?
-            .ok_or_else(|| {
-                GraphError::bad_request(
-                        format!("The query parameter `{name}` is required."),
-                    )
-                    .with_target(name)
-            })
+    pub fn query_list_required<T: FromParameter>(&self, name: &str) -> Result<Vec<T>, GraphError> {
+        self.query_list(name)?.ok_or_else(|| {
+            GraphError::bad_request(format!("The query parameter `{name}` is required.")).with_target(name)
+        })
     }
 
     /// The JSON body as `T`; a body that does not fit answers 400 naming the
     /// JSON path of the bad value.
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
-        runtime::from_slice(&self.body)
-            .map_err(|error| {
-                GraphError::bad_request(
-                        format!(
-                            "Invalid request body at `{}`: {}", error.path, error.message
-                        ),
-                    )
-                    .with_target(error.path)
-            })
+        runtime::from_slice(&self.body).map_err(|error| {
+            GraphError::bad_request(format!("Invalid request body at `{}`: {}", error.path, error.message))
+                .with_target(error.path)
+        })
     }
 
     /// The request's URL without its query, after normalization.
@@ -466,7 +335,6 @@ pub fn location(url: &str, id: &str) -> String {
             location.push_str(&format!("%{byte:02X}"));
         }
     }
-
     location
 }
 
@@ -474,29 +342,18 @@ pub fn location(url: &str, id: &str) -> String {
 pub fn require_on_create(missing: &[&str]) -> Result<(), GraphError> {
     match missing {
         [] => Ok(()),
-        [first, ..] => {
-            Err(
-                GraphError::bad_request(
-                        format!(
-                            "Required on create and missing: {}.", missing.iter().map(|
-                            name | format!("`{name}`")).collect::< Vec < _ >> ()
-                            .join(", ")
-                        ),
-                    )
-                    .with_target(*first),
-            )
-        }
+        [first, ..] => Err(GraphError::bad_request(format!(
+            "Required on create and missing: {}.",
+            missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+        ))
+        .with_target(*first)),
     }
 }
 
 fn parse_parameter<T: FromParameter>(name: &str, value: &str) -> Result<T, GraphError> {
-    T::from_parameter(value)
-        .ok_or_else(|| {
-            GraphError::bad_request(
-                    format!("`{value}` is not a valid {} for `{name}`.", T::EXPECTED),
-                )
-                .with_target(name)
-        })
+    T::from_parameter(value).ok_or_else(|| {
+        GraphError::bad_request(format!("`{value}` is not a valid {} for `{name}`.", T::EXPECTED)).with_target(name)
+    })
 }
 
 /// A value a path or query parameter can hold, read from its text.

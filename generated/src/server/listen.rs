@@ -33,27 +33,30 @@ pub const MAX_CONNECTIONS: usize = 1024;
 /// arrive within the options' `header_read_timeout` (slow or idle clients),
 /// and caps the connections served at once at [`MAX_CONNECTIONS`]; a slow body
 /// gets `408` after the options' `body_read_timeout`.
-pub async fn serve(
-    listener: TcpListener,
-    service: GraphService,
-    shutdown: impl Future<Output = ()>,
-) -> io::Result<()> {
+pub async fn serve(listener: TcpListener, service: GraphService, shutdown: impl Future<Output = ()>) -> io::Result<()> {
     let header_read_timeout = service.options().header_read_timeout;
     let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let (stop, stopping) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let slot = tokio::select! {
-            slot = Arc::clone(& slots).acquire_owned() => match slot { Ok(slot) => slot,
-            Err(_) => break, }, () = & mut shutdown => break,
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
         };
-
         let stream = tokio::select! {
-            accepted = listener.accept() => match accepted { Ok((stream, _)) => stream,
-            Err(_) => { tokio::time::sleep(Duration::from_millis(50)). await; continue; }
-            }, () = & mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: wait, do not spin or die.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
         };
-
         let _ = stream.set_nodelay(true);
         let service = service.clone();
         let stopping = stopping.clone();
@@ -64,27 +67,22 @@ pub async fn serve(
                 async move { service.call(request.map(Body::new)).await }
             });
             let mut builder = http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_read_timeout)
-                .keep_alive(true);
+            builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
             let connection = builder.serve_connection(TokioIo::new(stream), handler);
             let mut connection = std::pin::pin!(connection);
             tokio::select! {
-                _ = connection.as_mut() => {} () = stopped(stopping) => { connection
-                .as_mut().graceful_shutdown(); let _ =
-                tokio::time::timeout(SHUTDOWN_GRACE, connection). await; }
+                _ = connection.as_mut() => {}
+                () = stopped(stopping) => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(SHUTDOWN_GRACE, connection).await;
+                }
             }
         });
     }
-
     let _ = stop.send(true);
+    // Every slot back means every connection is done.
     let everyone = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
-    let _ = tokio::time::timeout(
-            SHUTDOWN_GRACE + Duration::from_secs(1),
-            slots.acquire_many(everyone),
-        )
-        .await;
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE + Duration::from_secs(1), slots.acquire_many(everyone)).await;
     Ok(())
 }
 
@@ -94,7 +92,6 @@ async fn stopped(mut stopping: watch::Receiver<bool>) {
         if *stopping.borrow_and_update() {
             return;
         }
-
         if stopping.changed().await.is_err() {
             return;
         }

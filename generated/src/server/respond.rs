@@ -11,19 +11,14 @@ use serde::Serialize;
 use super::error::GraphError;
 
 /// A response with `body` as JSON, and `Location` when one is given.
-pub fn json<T: Serialize>(
-    status: StatusCode,
-    body: &T,
-    location: Option<String>,
-) -> Result<Response, GraphError> {
-    let bytes = serde_json::to_vec(body)
-        .map_err(|error| {
-            GraphError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "generalException",
-                format!("The response could not be written: {error}"),
-            )
-        })?;
+pub fn json<T: Serialize>(status: StatusCode, body: &T, location: Option<String>) -> Result<Response, GraphError> {
+    let bytes = serde_json::to_vec(body).map_err(|error| {
+        GraphError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            format!("The response could not be written: {error}"),
+        )
+    })?;
     Ok(json_bytes(status, bytes, location))
 }
 
@@ -36,7 +31,6 @@ fn json_bytes(status: StatusCode, bytes: Vec<u8>, location: Option<String>) -> R
     if let Some(location) = location.and_then(|l| HeaderValue::try_from(l).ok()) {
         headers.insert(LOCATION, location);
     }
-
     response
 }
 

@@ -24,7 +24,6 @@ use super::error::GraphError;
 
 /// The header that carries the id the server gives every request.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
-
 /// The header that carries the id the client gives a call, echoed back.
 pub const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
 
@@ -106,15 +105,11 @@ impl RequestMeta {
     /// The meta data of a request, or a fresh one when the request did not
     /// come through [`GraphService`].
     pub fn of(request: &Request) -> Self {
-        request
-            .extensions()
-            .get::<Self>()
-            .cloned()
-            .unwrap_or_else(|| Self {
-                request_id: super::store::new_id(),
-                client_request_id: None,
-                url: request.uri().path().to_owned(),
-            })
+        request.extensions().get::<Self>().cloned().unwrap_or_else(|| Self {
+            request_id: super::store::new_id(),
+            client_request_id: None,
+            url: request.uri().path().to_owned(),
+        })
     }
 }
 
@@ -148,23 +143,16 @@ impl GraphService {
         let path = request.uri().path();
         let base = match &self.options.base_url {
             Some(base) => base.clone(),
-            None => {
-                request
-                    .headers()
-                    .get(HOST)
-                    .and_then(|host| host.to_str().ok())
-                    .and_then(|host| host.parse::<Authority>().ok())
-                    .or_else(|| request.uri().authority().cloned())
-                    .map(|authority| format!("http://{authority}"))
-                    .unwrap_or_default()
-            }
+            None => request
+                .headers()
+                .get(HOST)
+                .and_then(|host| host.to_str().ok())
+                .and_then(|host| host.parse::<Authority>().ok())
+                .or_else(|| request.uri().authority().cloned())
+                .map(|authority| format!("http://{authority}"))
+                .unwrap_or_default(),
         };
-
-        RequestMeta {
-            request_id: super::store::new_id(),
-            client_request_id,
-            url: format!("{base}{path}"),
-        }
+        RequestMeta { request_id: super::store::new_id(), client_request_id, url: format!("{base}{path}") }
     }
 }
 
@@ -175,22 +163,18 @@ fn normalize_path(uri: &Uri) -> Option<Uri> {
     if !path.contains("//") && (path.len() <= 1 || !path.ends_with('/')) {
         return None;
     }
-
     let mut normalized = String::with_capacity(path.len());
     for segment in path.split('/').filter(|s| !s.is_empty()) {
         normalized.push('/');
         normalized.push_str(segment);
     }
-
     if normalized.is_empty() {
         normalized.push('/');
     }
-
     if let Some(query) = uri.query() {
         normalized.push('?');
         normalized.push_str(query);
     }
-
     let mut parts = uri.clone().into_parts();
     parts.path_and_query = Some(PathAndQuery::try_from(normalized).ok()?);
     Uri::from_parts(parts).ok()
@@ -209,16 +193,15 @@ impl Service<Request> for GraphService {
         if let Some(uri) = normalize_path(request.uri()) {
             *request.uri_mut() = uri;
         }
-
         let meta = self.meta(&request);
-        let echo = request
-            .headers()
-            .get(&CLIENT_REQUEST_ID)
-            .filter(|_| meta.client_request_id.is_some())
-            .cloned();
+        let echo = request.headers().get(&CLIENT_REQUEST_ID).filter(|_| meta.client_request_id.is_some()).cloned();
         let span = tracing::info_span!(
-            "request", method = % request.method(), route = Empty, operation = Empty,
-            request_id = % meta.request_id, status = Empty,
+            "request",
+            method = %request.method(),
+            route = Empty,
+            operation = Empty,
+            request_id = %meta.request_id,
+            status = Empty,
         );
         let request_id = HeaderValue::from_str(&meta.request_id).ok();
         request.extensions_mut().insert(meta);
@@ -232,16 +215,14 @@ impl Service<Request> for GraphService {
                 if let Some(id) = request_id {
                     headers.insert(REQUEST_ID, id);
                 }
-
                 if let Some(id) = echo {
                     headers.insert(CLIENT_REQUEST_ID, id);
                 }
-
                 request_span.record("status", response.status().as_u16());
                 tracing::debug!("answered");
                 Ok(response)
             }
-                .instrument(span),
+            .instrument(span),
         )
     }
 }
@@ -263,20 +244,16 @@ impl<L: Listener> Service<IncomingStream<'_, L>> for GraphService {
 /// The answer for a path no operation serves.
 pub(crate) async fn not_found(request: Request) -> Response {
     let meta = RequestMeta::of(&request);
-    GraphError::not_found(
-            format!("No operation of this API is at `{}`.", request.uri().path()),
-        )
-        .into_response(&meta)
+    GraphError::not_found(format!("No operation of this API is at `{}`.", request.uri().path())).into_response(&meta)
 }
 
 /// The answer for a method the path is not served with.
 pub(crate) async fn method_not_allowed(request: Request) -> Response {
     let meta = RequestMeta::of(&request);
-    GraphError::method_not_allowed(
-            format!(
-                "`{}` is not served with the method {}.", request.uri().path(), request
-                .method()
-            ),
-        )
-        .into_response(&meta)
+    GraphError::method_not_allowed(format!(
+        "`{}` is not served with the method {}.",
+        request.uri().path(),
+        request.method()
+    ))
+    .into_response(&meta)
 }

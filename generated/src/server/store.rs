@@ -76,7 +76,6 @@ impl Items {
         for (position, (later, _)) in self.list.iter().enumerate().skip(at) {
             self.index.insert(later.clone(), position);
         }
-
         true
     }
 }
@@ -98,10 +97,7 @@ impl InMemory {
 
     /// An empty store holding at most `max_objects` objects.
     pub fn with_max_objects(max_objects: usize) -> Self {
-        Self {
-            objects: Mutex::new(Objects::default()),
-            max_objects,
-        }
+        Self { objects: Mutex::new(Objects::default()), max_objects }
     }
 
     /// The most objects the store holds.
@@ -123,44 +119,27 @@ impl InMemory {
         self.objects.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    // Each generic method below is a thin shell over a method that is not:
+    // the shells are compiled per model, the work once.
+
     /// Stores a new object under `id`.
     #[doc(hidden)]
-    pub fn insert<T: Serialize>(
-        &self,
-        collection: Collection,
-        id: String,
-        object: &T,
-    ) -> Result<(), GraphError> {
+    pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
         self.insert_json(collection, id, to_json(object)?)
     }
 
-    fn insert_json(
-        &self,
-        collection: Collection,
-        id: String,
-        json: Vec<u8>,
-    ) -> Result<(), GraphError> {
+    fn insert_json(&self, collection: Collection, id: String, json: Vec<u8>) -> Result<(), GraphError> {
         let mut objects = self.lock();
         if objects.count >= self.max_objects {
-            return Err(
-                GraphError::quota_reached(
-                    format!(
-                        "The in-memory store is full: it holds at most {} objects. Delete some first.",
-                        self.max_objects
-                    ),
-                ),
-            );
+            return Err(GraphError::quota_reached(format!(
+                "The in-memory store is full: it holds at most {} objects. Delete some first.",
+                self.max_objects
+            )));
         }
-
         let items = objects.collections.entry(collection).or_default();
         if items.contains(&id) {
-            return Err(
-                GraphError::conflict(
-                    format!("An object with the id `{id}` exists already."),
-                ),
-            );
+            return Err(GraphError::conflict(format!("An object with the id `{id}` exists already.")));
         }
-
         items.push(id, json);
         objects.count += 1;
         Ok(())
@@ -168,34 +147,19 @@ impl InMemory {
 
     /// The object stored under `id`.
     #[doc(hidden)]
-    pub fn get<T: DeserializeOwned>(
-        &self,
-        collection: &Collection,
-        id: &str,
-    ) -> Result<T, GraphError> {
+    pub fn get<T: DeserializeOwned>(&self, collection: &Collection, id: &str) -> Result<T, GraphError> {
         from_json(&self.get_json(collection, id)?)
     }
 
-    fn get_json(
-        &self,
-        collection: &Collection,
-        id: &str,
-    ) -> Result<Vec<u8>, GraphError> {
+    fn get_json(&self, collection: &Collection, id: &str) -> Result<Vec<u8>, GraphError> {
         let objects = self.lock();
-        let json = objects
-            .collections
-            .get(collection)
-            .and_then(|items| items.get(id))
-            .ok_or_else(|| not_found(id))?;
+        let json = objects.collections.get(collection).and_then(|items| items.get(id)).ok_or_else(|| not_found(id))?;
         Ok(json.to_vec())
     }
 
     /// Every object of a collection, oldest first.
     #[doc(hidden)]
-    pub fn list<T: DeserializeOwned>(
-        &self,
-        collection: &Collection,
-    ) -> Result<Vec<T>, GraphError> {
+    pub fn list<T: DeserializeOwned>(&self, collection: &Collection) -> Result<Vec<T>, GraphError> {
         self.list_json(collection).iter().map(|json| from_json(json)).collect()
     }
 
@@ -222,20 +186,14 @@ impl InMemory {
                 stamp(object);
             }
         };
-
         let mut object = None;
-        self.update_json(
-            collection,
-            id,
-            &to_json(patch)?,
-            &mut |merged| {
-                let mut merged: T = from_json(merged)?;
-                stamp_once(&mut merged);
-                let json = to_json(&merged)?;
-                object = Some(merged);
-                Ok(json)
-            },
-        )?;
+        self.update_json(collection, id, &to_json(patch)?, &mut |merged| {
+            let mut merged: T = from_json(merged)?;
+            stamp_once(&mut merged);
+            let json = to_json(&merged)?;
+            object = Some(merged);
+            Ok(json)
+        })?;
         object.ok_or_else(|| not_found(id))
     }
 
@@ -249,19 +207,12 @@ impl InMemory {
         finish: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, GraphError>,
     ) -> Result<(), GraphError> {
         let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(patch) else {
-            return Err(
-                GraphError::bad_request("The request body must be a JSON object."),
-            );
+            return Err(GraphError::bad_request("The request body must be a JSON object."));
         };
-
         let mut objects = self.lock();
-        let slot = objects
-            .collections
-            .get_mut(collection)
-            .and_then(|items| items.get_mut(id))
-            .ok_or_else(|| not_found(id))?;
-        let mut merged = serde_json::from_slice::<Map<String, Value>>(slot)
-            .unwrap_or_default();
+        let slot =
+            objects.collections.get_mut(collection).and_then(|items| items.get_mut(id)).ok_or_else(|| not_found(id))?;
+        let mut merged = serde_json::from_slice::<Map<String, Value>>(slot).unwrap_or_default();
         for (key, value) in patch {
             if value.is_null() {
                 merged.remove(&key);
@@ -269,11 +220,8 @@ impl InMemory {
                 merged.insert(key, value);
             }
         }
-
         let merged = serde_json::to_vec(&merged)
-            .map_err(|error| GraphError::bad_request(
-                format!("The object cannot be stored: {error}"),
-            ))?;
+            .map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))?;
         *slot = finish(&merged)?;
         Ok(())
     }
@@ -282,14 +230,10 @@ impl InMemory {
     #[doc(hidden)]
     pub fn remove(&self, collection: &Collection, id: &str) -> Result<(), GraphError> {
         let mut objects = self.lock();
-        let items = objects
-            .collections
-            .get_mut(collection)
-            .ok_or_else(|| not_found(id))?;
+        let items = objects.collections.get_mut(collection).ok_or_else(|| not_found(id))?;
         if !items.remove(id) {
             return Err(not_found(id));
         }
-
         objects.count -= 1;
         Ok(())
     }
@@ -300,17 +244,12 @@ fn not_found(id: &str) -> GraphError {
 }
 
 fn to_json<T: Serialize>(object: &T) -> Result<Vec<u8>, GraphError> {
-    serde_json::to_vec(object)
-        .map_err(|error| GraphError::bad_request(
-            format!("The object cannot be stored: {error}"),
-        ))
+    serde_json::to_vec(object).map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))
 }
 
 fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
     serde_json::from_slice(json)
-        .map_err(|error| GraphError::not_implemented(
-            format!("A stored object does not fit this operation: {error}"),
-        ))
+        .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
 }
 
 /// Where objects live: the subject user and the collection's path.
@@ -323,25 +262,14 @@ pub struct Collection {
 impl Collection {
     /// The collection a request's path names (`POST` or `GET` of a collection).
     pub fn of(context: &Context) -> Self {
-        Self {
-            owner: context.subject_key(),
-            path: context.resource_path.join("/"),
-        }
+        Self { owner: context.subject_key(), path: context.resource_path.join("/") }
     }
 
     /// The collection and the id of the item a request's path names.
     pub fn of_item(context: &Context) -> (Self, String) {
-        let (id, parent) = context
-            .resource_path
-            .split_last()
-            .map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
-        (
-            Self {
-                owner: context.subject_key(),
-                path: parent.join("/"),
-            },
-            id,
-        )
+        let (id, parent) =
+            context.resource_path.split_last().map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
+        (Self { owner: context.subject_key(), path: parent.join("/") }, id)
     }
 }
 
@@ -354,7 +282,6 @@ pub fn now() -> DateTimeOffset {
 /// from `fastrand` (seeded once per thread from the OS), not from a system
 /// call per id: ids and request ids must be unique, not secret.
 pub fn new_id() -> String {
-    let guid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
-        .into_uuid();
+    let guid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
     guid.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
 }

@@ -14,7 +14,6 @@ mod shape;
 use proc_macro2::TokenStream;
 
 use super::Options;
-use super::support;
 use crate::format::FormatError;
 use crate::ir::Api;
 
@@ -22,7 +21,7 @@ pub use mock::cargo_toml as mock_cargo_toml;
 pub(super) use shape::{names, trait_name};
 
 /// The hand-written files, by their path in the generated crate.
-const FILES: &[(&str, &str)] = &[
+pub const SUPPORT_FILES: &[(&str, &str)] = &[
     ("src/server/auth.rs", include_str!("../support/server/auth.rs")),
     ("src/server/context.rs", include_str!("../support/server/context.rs")),
     ("src/server/endpoint.rs", include_str!("../support/server/endpoint.rs")),
@@ -38,7 +37,7 @@ const FILES: &[(&str, &str)] = &[
 /// The Rust files of the server module, and of the mock-server package
 /// (under `mock-server/`).
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<(String, TokenStream)>, FormatError> {
-    let mut files = support::parse(FILES)?;
+    let mut files = Vec::new();
     files.push(("src/server/mod.rs".into(), handler::emit(api, options)));
     files.push(("src/server/memory.rs".into(), memory::emit(api)));
     files.extend(mock::emit(api, options)?);

@@ -80,7 +80,9 @@ impl PartialOrd for DateTimeOffset {
 
 impl Ord for DateTimeOffset {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.value.cmp(&other.value).then_with(|| self.value.offset().local_minus_utc().cmp(&other.value.offset().local_minus_utc()))
+        self.value
+            .cmp(&other.value)
+            .then_with(|| self.value.offset().local_minus_utc().cmp(&other.value.offset().local_minus_utc()))
     }
 }
 

@@ -83,10 +83,10 @@ fn path_at(bytes: &[u8], offset: usize) -> String {
                 // A string in key position becomes the member's key.
                 if let Some(Frame::Object(key @ None)) = stack.last_mut() {
                     let raw = &bytes[start..(i + 1).min(bytes.len())];
-                    *key = Some(
-                        serde_json::from_slice::<String>(raw)
-                            .unwrap_or_else(|_| String::from_utf8_lossy(raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default()).into_owned()),
-                    );
+                    *key = Some(serde_json::from_slice::<String>(raw).unwrap_or_else(|_| {
+                        String::from_utf8_lossy(raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default())
+                            .into_owned()
+                    }));
                 }
             }
             b'{' => stack.push(Frame::Object(None)),

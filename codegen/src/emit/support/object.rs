@@ -48,7 +48,11 @@ pub fn entry_double<S: SerializeMap>(map: &mut S, key: &'static str, value: &Opt
 }
 
 /// Writes a member that is a list of `Double`s, as [`entry_double`] does.
-pub fn entry_doubles<S: SerializeMap>(map: &mut S, key: &'static str, value: &Option<Vec<f64>>) -> Result<(), S::Error> {
+pub fn entry_doubles<S: SerializeMap>(
+    map: &mut S,
+    key: &'static str,
+    value: &Option<Vec<f64>>,
+) -> Result<(), S::Error> {
     match value {
         Some(values) => map.serialize_entry(key, &values.iter().map(|v| Double(*v)).collect::<Vec<_>>()),
         None => Ok(()),

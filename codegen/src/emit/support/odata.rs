@@ -123,9 +123,11 @@ impl ODataError {
         }
         if let Some(inner) = &self.inner_error {
             let mut object = inner.additional.clone();
-            for (key, value) in
-                [("date", &inner.date), ("request-id", &inner.request_id), ("client-request-id", &inner.client_request_id)]
-            {
+            for (key, value) in [
+                ("date", &inner.date),
+                ("request-id", &inner.request_id),
+                ("client-request-id", &inner.client_request_id),
+            ] {
                 if let Some(value) = value {
                     object.insert(key.into(), json!(value));
                 }

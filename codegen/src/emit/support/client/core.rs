@@ -86,7 +86,8 @@ impl Client {
         let uri: Uri = format!("{}{}", inner.origin, path_and_query)
             .parse()
             .map_err(|e| Error::InvalidArgument(format!("cannot build the request URL: {e}")))?;
-        let client_request_id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid().to_string();
+        let client_request_id =
+            uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid().to_string();
         let body = match call.body {
             Some(body) => Some(Bytes::from(body)),
             None => None,
@@ -173,7 +174,8 @@ fn api_error(status: u16, headers: &HeaderMap, body: &[u8], client_request_id: S
         Some(_) => String::new(),
         None => {
             let text = String::from_utf8_lossy(body);
-            let mut excerpt: String = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(EXCERPT_CHARS).collect();
+            let mut excerpt: String =
+                text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(EXCERPT_CHARS).collect();
             if text.chars().count() > EXCERPT_CHARS {
                 excerpt.push_str("...");
             }
@@ -219,7 +221,8 @@ impl<'a> Call<'a> {
     /// Adds a JSON body.
     #[allow(dead_code)] // used by the operations of specs with request bodies
     pub fn json<T: Serialize>(mut self, body: &T) -> Result<Self, Error> {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| Error::InvalidArgument(format!("cannot encode the body: {e}")))?);
+        self.body =
+            Some(serde_json::to_vec(body).map_err(|e| Error::InvalidArgument(format!("cannot encode the body: {e}")))?);
         Ok(self)
     }
 
@@ -355,7 +358,8 @@ impl ClientBuilder {
     /// The client.
     pub fn build(self) -> Result<Client, Error> {
         let token = self.token.ok_or_else(|| Error::Config("no token: call `token` or `token_provider`".into()))?;
-        let uri: Uri = self.base_url.parse().map_err(|e| Error::Config(format!("base URL `{}`: {e}", self.base_url)))?;
+        let uri: Uri =
+            self.base_url.parse().map_err(|e| Error::Config(format!("base URL `{}`: {e}", self.base_url)))?;
         let scheme = uri.scheme_str().unwrap_or_default();
         if scheme != "https" && scheme != "http" {
             return Err(Error::Config(format!("base URL `{}` must start with https:// or http://", self.base_url)));

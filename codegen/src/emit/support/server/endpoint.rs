@@ -37,7 +37,13 @@ pub struct Endpoint<S> {
 
 impl<S> Clone for Endpoint<S> {
     fn clone(&self) -> Self {
-        Self { state: Arc::clone(&self.state), serve: self.serve, method: self.method, path: self.path, route: self.route }
+        Self {
+            state: Arc::clone(&self.state),
+            serve: self.serve,
+            method: self.method,
+            path: self.path,
+            route: self.route,
+        }
     }
 }
 

@@ -207,7 +207,9 @@ impl Incoming {
         };
         authorize(&caller, &subject, route.operation)?;
         if route.is_me && matches!(caller, Caller::Application { .. }) {
-            return Err(GraphError::bad_request("`/me` is only valid with a delegated token, one with a signed-in user."));
+            return Err(GraphError::bad_request(
+                "`/me` is only valid with a delegated token, one with a signed-in user.",
+            ));
         }
         let resource_path = parts
             .uri

@@ -94,7 +94,9 @@ fn parse(args: &[String], spec: &MockServer) -> Result<Option<Args>, String> {
         };
         match name {
             "--bind" => {
-                let address = value.parse().map_err(|_| format!("`--bind` expects an address such as 127.0.0.1:8080; got `{value}`"))?;
+                let address = value
+                    .parse()
+                    .map_err(|_| format!("`--bind` expects an address such as 127.0.0.1:8080; got `{value}`"))?;
                 if bind.replace(address).is_some() {
                     return Err("`--bind` is given twice".into());
                 }

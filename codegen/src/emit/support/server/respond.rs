@@ -11,7 +11,11 @@ use super::error::GraphError;
 /// A response with `body` as JSON, and `Location` when one is given.
 pub fn json<T: Serialize>(status: StatusCode, body: &T, location: Option<String>) -> Result<Response, GraphError> {
     let bytes = serde_json::to_vec(body).map_err(|error| {
-        GraphError::new(StatusCode::INTERNAL_SERVER_ERROR, "generalException", format!("The response could not be written: {error}"))
+        GraphError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "generalException",
+            format!("The response could not be written: {error}"),
+        )
     })?;
     Ok(json_bytes(status, bytes, location))
 }

@@ -208,11 +208,8 @@ impl InMemory {
             return Err(GraphError::bad_request("The request body must be a JSON object."));
         };
         let mut objects = self.lock();
-        let slot = objects
-            .collections
-            .get_mut(collection)
-            .and_then(|items| items.get_mut(id))
-            .ok_or_else(|| not_found(id))?;
+        let slot =
+            objects.collections.get_mut(collection).and_then(|items| items.get_mut(id)).ok_or_else(|| not_found(id))?;
         let mut merged = serde_json::from_slice::<Map<String, Value>>(slot).unwrap_or_default();
         for (key, value) in patch {
             if value.is_null() {
@@ -268,7 +265,8 @@ impl Collection {
 
     /// The collection and the id of the item a request's path names.
     pub fn of_item(context: &Context) -> (Self, String) {
-        let (id, parent) = context.resource_path.split_last().map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
+        let (id, parent) =
+            context.resource_path.split_last().map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
         (Self { owner: context.subject_key(), path: parent.join("/") }, id)
     }
 }
