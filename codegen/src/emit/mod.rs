@@ -115,7 +115,7 @@ pub fn format_all(emitted: Emitted, options: &Options) -> Result<Vec<GeneratedFi
 
 /// One emitter's Rust files, each a path and its tokens in pieces that are
 /// printed one after another; only the models come in more than one piece.
-type RustFiles<'a> = Vec<(String, Box<dyn Iterator<Item = TokenStream> + 'a>)>;
+pub(crate) type RustFiles<'a> = Vec<(String, Box<dyn Iterator<Item = TokenStream> + 'a>)>;
 
 type Emitter<'a> = Box<dyn Fn() -> Result<RustFiles<'a>, format::FormatError> + Send + Sync + 'a>;
 
@@ -132,7 +132,7 @@ fn rust_emitters<'a>(api: &'a Api, options: &'a Options) -> Vec<Emitter<'a>> {
         Box::new(move || {
             Ok(vec![("src/models.rs".into(), Box::new(models::pieces(api)) as Box<dyn Iterator<Item = _>>)])
         }),
-        Box::new(move || server::emit(api, options).map(whole)),
+        Box::new(move || server::emit(api, options)),
         Box::new(move || client::emit(api).map(whole)),
         Box::new(move || Ok(whole(vec![("src/lib.rs".into(), lib_rs::emit(api, options))]))),
         Box::new(move || Ok(whole(vec![("src/permissions.rs".into(), permissions::emit(api))]))),

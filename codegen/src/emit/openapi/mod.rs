@@ -53,7 +53,7 @@ use serde_json::{Map, Value, json};
 
 use self::operations::{canonical_templates, operation, operation_ids, parameter_renames, shape};
 use self::schemas::{enum_schema, error_schemas, type_schema};
-use crate::ir::Api;
+use crate::ir::{Api, Path};
 
 /// The document's path in the generated crate.
 pub const PATH: &str = "openapi.yaml";
@@ -70,39 +70,139 @@ const INNER_ERROR: &str = "ODataErrors.InnerError";
 const ERROR_RESPONSE: &str = "error";
 const BEARER: &str = "bearer";
 
-/// The document as YAML (without the `@generated` line).
+/// The document as YAML (without the `@generated` line): the same text as
+/// printing [`document`], written a path item and a schema at a time, so that
+/// the whole document never exists as a value (for 1000 types that value was
+/// the generator's peak memory).
 pub fn emit(api: &Api) -> String {
-    yaml::to_yaml(&document(api), ROOT_ORDER)
-}
-
-/// The document as a JSON value.
-pub fn document(api: &Api) -> Value {
-    let names = SchemaNames::new(api);
-    let mut paths = Map::new();
-    let canonical = canonical_templates(api);
-    let ids = operation_ids(api);
-    for op in &api.operations {
-        for (index, path) in op.paths.iter().enumerate() {
-            let template = &canonical[&shape(path)];
-            let rename = parameter_renames(path, template);
-            let operation = operation(api, &names, op, index, path, &rename, &ids[&(op.name.clone(), index)]);
-            let item = paths.entry(template.template.clone()).or_insert_with(|| json!({}));
-            if let Value::Object(item) = item {
-                item.insert(op.method.as_str().to_ascii_lowercase(), operation);
-            }
+    let context = PathContext::new(api);
+    let names = &context.names;
+    let mut out = yaml::to_yaml(&head(api), ROOT_ORDER);
+    let items = path_items(api);
+    if items.is_empty() {
+        out.push_str("paths: {}\n");
+    } else {
+        out.push_str("paths:\n");
+        for (template, operations) in &items {
+            yaml::write_entry(&mut out, template, &path_item(api, &context, operations), 2);
         }
     }
+    out.push_str("components:\n");
+    let components = components_without_schemas();
+    for (key, value) in &components {
+        if key.as_str() > "schemas" {
+            break;
+        }
+        yaml::write_entry(&mut out, key, value, 2);
+    }
+    out.push_str("  schemas:\n");
+    for (name, schema) in schema_names(api, names) {
+        let value = match schema {
+            Schema::Type(i) => type_schema(api, names, &api.types[i]),
+            Schema::Enum(i) => enum_schema(&api.enums[i]),
+            Schema::Error(value) => value,
+        };
+        yaml::write_entry(&mut out, &name, &value, 4);
+    }
+    for (key, value) in components.iter().filter(|(key, _)| key.as_str() > "schemas") {
+        yaml::write_entry(&mut out, key, value, 2);
+    }
+    out
+}
 
+/// The document as a JSON value (what [`emit`] prints, whole; for tests).
+#[cfg(test)]
+pub fn document(api: &Api) -> Value {
+    let context = PathContext::new(api);
+    let names = &context.names;
+    let mut paths = Map::new();
+    for (template, operations) in &path_items(api) {
+        paths.insert(template.clone(), path_item(api, &context, operations));
+    }
     let mut schemas = Map::new();
-    for ty in &api.types {
-        schemas.insert(names.get(&ty.name).to_owned(), type_schema(api, &names, ty));
+    for (name, schema) in schema_names(api, names) {
+        let value = match schema {
+            Schema::Type(i) => type_schema(api, names, &api.types[i]),
+            Schema::Enum(i) => enum_schema(&api.enums[i]),
+            Schema::Error(value) => value,
+        };
+        schemas.insert(name, value);
     }
-    for e in &api.enums {
-        schemas.insert(names.get(&e.name).to_owned(), enum_schema(e));
+    let mut components = components_without_schemas();
+    components.insert("schemas".into(), Value::Object(schemas));
+    let mut document = head(api);
+    document["paths"] = Value::Object(paths);
+    document["components"] = Value::Object(components);
+    document
+}
+
+/// Where each operation goes: by OpenAPI path (sorted), the operations and
+/// the index of their path there, in the spec's order.
+fn path_items(api: &Api) -> BTreeMap<String, Vec<(usize, usize)>> {
+    let canonical = canonical_templates(api);
+    let mut items: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
+    for (op_index, op) in api.operations.iter().enumerate() {
+        for (index, path) in op.paths.iter().enumerate() {
+            items.entry(canonical[&shape(path)].template.clone()).or_default().push((op_index, index));
+        }
     }
-    schemas.extend(error_schemas());
+    items
+}
+
+/// What every path item needs, worked out once.
+struct PathContext<'a> {
+    names: SchemaNames,
+    canonical: BTreeMap<String, &'a Path>,
+    ids: BTreeMap<(String, usize), String>,
+}
+
+impl<'a> PathContext<'a> {
+    fn new(api: &'a Api) -> Self {
+        Self { names: SchemaNames::new(api), canonical: canonical_templates(api), ids: operation_ids(api) }
+    }
+}
+
+/// One path item: its operations by method.
+fn path_item(api: &Api, context: &PathContext<'_>, operations: &[(usize, usize)]) -> Value {
+    let PathContext { names, canonical, ids } = context;
+    let mut item = Map::new();
+    for &(op_index, index) in operations {
+        let op = &api.operations[op_index];
+        let path = &op.paths[index];
+        let template = &canonical[&shape(path)];
+        let rename = parameter_renames(path, template);
+        let operation = operation(api, names, op, index, path, &rename, &ids[&(op.name.clone(), index)]);
+        item.insert(op.method.as_str().to_ascii_lowercase(), operation);
+    }
+    Value::Object(item)
+}
+
+/// Where a component schema comes from.
+enum Schema {
+    Type(usize),
+    Enum(usize),
+    Error(Value),
+}
+
+/// Every component schema by its name, sorted (a later one of the same name
+/// replaces an earlier one, as inserting into a map would).
+fn schema_names(api: &Api, names: &SchemaNames) -> BTreeMap<String, Schema> {
+    let mut schemas = BTreeMap::new();
+    for (i, ty) in api.types.iter().enumerate() {
+        schemas.insert(names.get(&ty.name).to_owned(), Schema::Type(i));
+    }
+    for (i, e) in api.enums.iter().enumerate() {
+        schemas.insert(names.get(&e.name).to_owned(), Schema::Enum(i));
+    }
+    for (name, value) in error_schemas() {
+        schemas.insert(name, Schema::Error(value));
+    }
+    schemas
+}
+
+/// `components` but for `schemas`.
+fn components_without_schemas() -> Map<String, Value> {
     let components = json!({
-        "schemas": schemas,
         "responses": {
             ERROR_RESPONSE: {
                 "description": "An error, with Graph's error body.",
@@ -120,7 +220,14 @@ pub fn document(api: &Api) -> Value {
             },
         },
     });
+    match components {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
 
+/// The document's first keys: everything but `paths` and `components`.
+fn head(api: &Api) -> Value {
     let mut info = json!({"title": api.title, "version": api.version, "x-odata-namespace": api.namespace});
     if let Some(description) = &api.description {
         info["description"] = json!(description);
@@ -137,8 +244,6 @@ pub fn document(api: &Api) -> Value {
         // Graph authenticates every request, and so does the server stub; a
         // permission set narrows this per operation.
         "security": [{BEARER: []}],
-        "paths": paths,
-        "components": components,
     })
 }
 
@@ -245,6 +350,19 @@ operations:
     parameters: {itemId: {in: path}}
     responses: {204: {}}
 "#;
+
+    #[test]
+    fn written_in_parts_it_is_the_document_printed_whole() {
+        let specs = [SPEC.to_owned(), crate::synth::synth(12)];
+        for source in &specs {
+            let api = api(source);
+            assert_eq!(emit(&api), yaml::to_yaml(&document(&api), ROOT_ORDER));
+        }
+        let seed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/profile.yaml"))
+            .expect("the seed spec");
+        let api = api(&seed);
+        assert_eq!(emit(&api), yaml::to_yaml(&document(&api), ROOT_ORDER));
+    }
 
     #[test]
     fn yaml_reads_back_as_the_document() {

@@ -50,6 +50,13 @@ fn write_node(out: &mut String, value: &Value, indent: usize) {
     }
 }
 
+/// Writes one `key: value` entry of a mapping at `indent`, the indentation
+/// included: for a document written a part at a time.
+pub fn write_entry(out: &mut String, key: &String, value: &Value, indent: usize) {
+    pad(out, indent);
+    write_entries(out, std::iter::once((key, value)), indent);
+}
+
 fn write_entries<'a>(out: &mut String, entries: impl Iterator<Item = (&'a String, &'a Value)>, indent: usize) {
     for (i, (key, value)) in entries.enumerate() {
         if i > 0 {

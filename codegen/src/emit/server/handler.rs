@@ -16,7 +16,10 @@ use crate::emit::permissions::table_doc;
 use crate::ir::{Api, Grant, Method, Operation, TypeRef};
 use crate::naming::ident;
 
-pub fn emit(api: &Api, options: &Options) -> TokenStream {
+/// The module, in pieces that are printed one after another (a piece per
+/// operation's types and dispatch function), so that a large API's module is
+/// never held as one token stream or one syntax tree.
+pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenStream> + 'a {
     let trait_id = trait_name(api);
     let module_doc = inner_doc(&module_doc(api));
     let models_use = api
@@ -28,9 +31,7 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
                 || op.responses.iter().any(|r| r.ty.as_ref().is_some_and(uses_models))
         })
         .then(|| quote! { use crate::models; });
-    let types = api.operations.iter().map(|op| operation_types(api, op));
     let methods = api.operations.iter().map(|op| trait_method(api, op));
-    let dispatch = api.operations.iter().map(|op| dispatch(api, op, &trait_id));
     let route_consts = api.operations.iter().map(|op| route_consts(api, op));
     let router = router(api, &trait_id);
     let default_scopes = default_scopes(api);
@@ -45,7 +46,7 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
     ));
     let bin = &options.mock_server_bin;
 
-    quote! {
+    let head = quote! {
         #module_doc
 
         mod auth;
@@ -87,9 +88,8 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         pub use self::respond::{empty, json};
         #[doc(hidden)]
         pub use self::store::{Collection, new_id, now};
-
-        #(#types)*
-
+    };
+    let middle = quote! {
         #trait_doc
         pub trait #trait_id: Send + Sync + 'static {
             #(#methods)*
@@ -105,15 +105,19 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         #(#route_consts)*
 
         #router
-
-        #(#dispatch)*
-
+    };
+    let tail = quote! {
         #mock_doc
         pub fn mock_server_main() -> ExitCode {
             let spec = MockServer { bin: #bin, title: #title, default_scopes: &[#(#default_scopes),*] };
             mock::run(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
         }
-    }
+    };
+    std::iter::once(head)
+        .chain(api.operations.iter().map(move |op| operation_types(api, op)))
+        .chain(std::iter::once(middle))
+        .chain(api.operations.iter().map(move |op| dispatch(api, op, &trait_id)))
+        .chain(std::iter::once(tail))
 }
 
 /// The least-privileged work-account scopes of every permission set, in order.

@@ -11,9 +11,7 @@ mod memory;
 mod mock;
 mod shape;
 
-use proc_macro2::TokenStream;
-
-use super::Options;
+use super::{Options, RustFiles};
 use crate::format::FormatError;
 use crate::ir::Api;
 
@@ -36,10 +34,11 @@ pub const SUPPORT_FILES: &[(&str, &str)] = &[
 
 /// The Rust files of the server module, and of the mock-server package
 /// (under `mock-server/`).
-pub fn emit(api: &Api, options: &Options) -> Result<Vec<(String, TokenStream)>, FormatError> {
-    let mut files = Vec::new();
-    files.push(("src/server/mod.rs".into(), handler::emit(api, options)));
-    files.push(("src/server/memory.rs".into(), memory::emit(api)));
-    files.extend(mock::emit(api, options)?);
+pub fn emit<'a>(api: &'a Api, options: &Options) -> Result<RustFiles<'a>, FormatError> {
+    let mut files: RustFiles<'a> = vec![("src/server/mod.rs".into(), Box::new(handler::emit(api, options)))];
+    files.push(("src/server/memory.rs".into(), Box::new(std::iter::once(memory::emit(api)))));
+    for (path, tokens) in mock::emit(api, options)? {
+        files.push((path, Box::new(std::iter::once(tokens))));
+    }
     Ok(files)
 }
