@@ -145,7 +145,7 @@ fn the_regeneration_loop() {
     assert!(models.contains("pub fn with_verification_url("), "the model has the setter");
     assert!(models.contains("\"verificationUrl\" => self.verification_url = map.next_value()?"), "it is read");
     assert!(models.contains("Alumni,") && models.contains("\"alumni\" => Self::Alumni"), "the member");
-    let client = fs::read_to_string(out.join("src/client/mod.rs")).expect("client");
+    let client = fs::read_to_string(out.join("src/client/paths.rs")).expect("client");
     assert!(client.contains("body: &models::PersonCertification"), "the client sends the model");
     assert_eq!(files_under(&out).len(), files_before.len(), "no file appears or disappears");
 

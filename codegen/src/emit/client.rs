@@ -11,6 +11,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::RustFiles;
 use super::docs::{doc, inner_doc, paragraph};
 use super::permissions::table_doc;
 use super::types::rust_type;
@@ -26,9 +27,16 @@ pub const SUPPORT_FILES: &[(&str, &str)] = &[
     ("src/client/retry.rs", include_str!("support/client/retry.rs")),
 ];
 
-pub fn emit(api: &Api) -> Result<Vec<(String, TokenStream)>, FormatError> {
-    let files = vec![("src/client/mod.rs".to_owned(), module(api))];
-    Ok(files)
+/// `src/client/mod.rs`, and `src/client/paths.rs` in pieces of one struct
+/// each, printed one after another (for a large API it is most of the client,
+/// and printing it whole held it all as one syntax tree).
+pub fn emit<'a>(api: &'a Api) -> Result<RustFiles<'a>, FormatError> {
+    let (module, paths) = module(api);
+    let paths = std::iter::once(quote! { use super::*; }).chain(paths);
+    Ok(vec![
+        ("src/client/mod.rs".to_owned(), Box::new(std::iter::once(module))),
+        ("src/client/paths.rs".to_owned(), Box::new(paths)),
+    ])
 }
 
 /// A node of the path tree: a place a chain of accessors reaches.
@@ -243,7 +251,7 @@ pub(super) fn query_struct_name(operation: &Operation) -> String {
     format!("{}Query", type_name(&operation.name))
 }
 
-fn module(api: &Api) -> TokenStream {
+fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     let root = tree(api);
     let mut nodes = Vec::new();
     root.walk(&mut nodes);
@@ -336,7 +344,7 @@ fn module(api: &Api) -> TokenStream {
         quote! {}
     };
 
-    quote! {
+    let module = quote! {
         #module_doc
 
         mod auth;
@@ -362,12 +370,9 @@ fn module(api: &Api) -> TokenStream {
         #(#queries)*
 
         /// The places a chain of accessors reaches, one struct per path prefix.
-        pub mod paths {
-            use super::*;
-
-            #(#structs)*
-        }
-    }
+        pub mod paths;
+    };
+    (module, structs)
 }
 
 fn mentions_model(ty: &TypeRef) -> bool {

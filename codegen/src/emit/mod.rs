@@ -133,7 +133,7 @@ fn rust_emitters<'a>(api: &'a Api, options: &'a Options) -> Vec<Emitter<'a>> {
             Ok(vec![("src/models.rs".into(), Box::new(models::pieces(api)) as Box<dyn Iterator<Item = _>>)])
         }),
         Box::new(move || server::emit(api, options)),
-        Box::new(move || client::emit(api).map(whole)),
+        Box::new(move || client::emit(api)),
         Box::new(move || Ok(whole(vec![("src/lib.rs".into(), lib_rs::emit(api, options))]))),
         Box::new(move || Ok(whole(vec![("src/permissions.rs".into(), permissions::emit(api))]))),
         Box::new(move || protocol::emit(api).map(whole)),
