@@ -114,58 +114,68 @@ impl FromStr for DateTimeOffset {
     }
 }
 
-impl fmt::Display for DateTimeOffset {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DateTimeOffset {
+    /// The text of the timestamp, on the stack: digits written one by one,
+    /// without `core::fmt` (which was a twentieth of the server's time).
+    fn text(&self) -> ShortText {
+        let mut text = ShortText::default();
         let local = self.value.naive_local();
         // Leap seconds are stored as nanoseconds past 1e9; print them as :60.
         let leap = u32::from(local.nanosecond() >= 1_000_000_000);
-        if (0..=9999).contains(&local.year()) {
-            // What `%Y-%m-%dT%H:%M:%S` prints, without parsing that format on every call.
-            write!(
-                f,
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                local.year(),
-                local.month(),
-                local.day(),
-                local.hour(),
-                local.minute(),
-                local.second() + leap
-            )?;
-        } else {
-            write!(f, "{}", self.value.format("%Y-%m-%dT%H:%M:%S"))?;
+        match u32::try_from(local.year()) {
+            Ok(year) if year <= 9999 => {
+                // What `%Y-%m-%dT%H:%M:%S` prints.
+                text.digits(year, 4);
+                text.push(b'-');
+                text.digits(local.month(), 2);
+                text.push(b'-');
+                text.digits(local.day(), 2);
+                text.push(b'T');
+                text.digits(local.hour(), 2);
+                text.push(b':');
+                text.digits(local.minute(), 2);
+                text.push(b':');
+                text.digits(local.second() + leap, 2);
+            }
+            _ => {
+                // Fits: a year of chrono's range takes at most 7 characters.
+                let _ = fmt::Write::write_fmt(&mut text, format_args!("{}", self.value.format("%Y-%m-%dT%H:%M:%S")));
+            }
         }
         let nanos = self.value.nanosecond() % 1_000_000_000;
         let digits = match self.written {
-            Some(written) => usize::from(written.digits),
+            Some(written) => u32::from(written.digits),
             None if nanos == 0 => 0,
             None if nanos % 100 == 0 => 7,
             None => 9,
         };
         if (1..=9).contains(&digits) {
-            const SCALE: [u32; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
-            let kept = nanos / SCALE[9 - digits];
-            write!(f, ".{kept:0digits$}")?;
+            text.push(b'.');
+            text.digits(nanos / 10u32.pow(9 - digits), digits);
         }
         let offset = self.value.offset().local_minus_utc();
         if offset == 0 && self.written.is_none_or(|w| w.zulu) {
-            f.write_str("Z")
+            text.push(b'Z');
         } else {
-            let sign = if offset < 0 { '-' } else { '+' };
+            text.push(if offset < 0 { b'-' } else { b'+' });
             let minutes = offset.unsigned_abs() / 60;
-            write!(f, "{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+            text.digits(minutes / 60, 2);
+            text.push(b':');
+            text.digits(minutes % 60, 2);
         }
+        text
+    }
+}
+
+impl fmt::Display for DateTimeOffset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text().as_str())
     }
 }
 
 impl Serialize for DateTimeOffset {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Printed on the stack and written as one string: `collect_str` would
-        // go through a formatter adapter piece by piece.
-        let mut text = ShortText::default();
-        match fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
-            Ok(()) => serializer.serialize_str(text.as_str()),
-            Err(_) => serializer.collect_str(self),
-        }
+        serializer.serialize_str(self.text().as_str())
     }
 }
 
@@ -182,6 +192,26 @@ impl Default for ShortText {
 }
 
 impl ShortText {
+    /// Appends an ASCII byte; past the end, it is dropped.
+    fn push(&mut self, byte: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = byte;
+            self.len += 1;
+        }
+    }
+
+    /// Appends the last `width` decimal digits of `value`, zero-padded.
+    fn digits(&mut self, mut value: u32, width: u32) {
+        let start = self.len;
+        let end = start + width as usize;
+        let Some(slots) = self.bytes.get_mut(start..end) else { return };
+        for slot in slots.iter_mut().rev() {
+            *slot = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+        self.len = end;
+    }
+
     fn as_str(&self) -> &str {
         // Only whole `str`s are ever copied in, so this never fails.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()

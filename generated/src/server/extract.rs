@@ -325,11 +325,16 @@ impl Incoming {
 /// The `Location` of a created object: `url`, `/`, and the id, percent-encoded
 /// as one path segment.
 pub fn location(url: &str, id: &str) -> String {
+    let plain = |byte: u8| byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte);
     let mut location = String::with_capacity(url.len() + 1 + id.len());
     location.push_str(url);
     location.push('/');
+    if id.bytes().all(plain) {
+        location.push_str(id);
+        return location;
+    }
     for byte in id.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte) {
+        if plain(byte) {
             location.push(char::from(byte));
         } else {
             location.push_str(&format!("%{byte:02X}"));

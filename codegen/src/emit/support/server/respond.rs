@@ -10,7 +10,8 @@ use super::error::GraphError;
 
 /// A response with `body` as JSON, and `Location` when one is given.
 pub fn json<T: Serialize>(status: StatusCode, body: &T, location: Option<String>) -> Result<Response, GraphError> {
-    let bytes = serde_json::to_vec(body).map_err(|error| {
+    let mut bytes = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut bytes, body).map_err(|error| {
         GraphError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "generalException",

@@ -242,7 +242,11 @@ fn not_found(id: &str) -> GraphError {
 }
 
 fn to_json<T: Serialize>(object: &T) -> Result<Vec<u8>, GraphError> {
-    serde_json::to_vec(object).map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))
+    let mut json = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut json, object)
+        .map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))?;
+    json.shrink_to_fit();
+    Ok(json)
 }
 
 fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
