@@ -321,6 +321,41 @@ impl Api {
         false
     }
 
+    /// The most types one value can hold by value one inside another (boxed
+    /// or not): the longest chain of base types and non-collection fields,
+    /// counting every type of a cycle once. rustc's drop check recurses about
+    /// twice per link, so a long chain needs a higher `recursion_limit`.
+    pub fn longest_by_value_chain(&self) -> usize {
+        let components = self.derived.by_value_components.get_or_init(|| self.by_value_components());
+        let count = components.iter().copied().max().map_or(0, |max| max + 1);
+        let mut size = vec![0usize; count];
+        let mut successors: Vec<Vec<usize>> = vec![Vec::new(); count];
+        let mut incoming = vec![0usize; count];
+        for (from, &c) in components.iter().enumerate() {
+            size[c] += 1;
+            for to in self.by_value_edges(from) {
+                let d = components[to];
+                if d != c && !successors[c].contains(&d) {
+                    successors[c].push(d);
+                    incoming[d] += 1;
+                }
+            }
+        }
+        // Longest path through the components, in topological order (Kahn).
+        let mut longest = size.clone();
+        let mut ready: Vec<usize> = (0..count).filter(|&c| incoming[c] == 0).collect();
+        while let Some(c) = ready.pop() {
+            for &d in &successors[c] {
+                longest[d] = longest[d].max(longest[c] + size[d]);
+                incoming[d] -= 1;
+                if incoming[d] == 0 {
+                    ready.push(d);
+                }
+            }
+        }
+        longest.into_iter().max().unwrap_or(0)
+    }
+
     /// Kosaraju's algorithm, without recursion: each type's component.
     fn by_value_components(&self) -> Vec<usize> {
         let n = self.types.len();

@@ -32,7 +32,8 @@ pub const SUPPORT_FILES: &[(&str, &str)] = &[
 /// and printing it whole held it all as one syntax tree).
 pub fn emit<'a>(api: &'a Api) -> Result<RustFiles<'a>, FormatError> {
     let (module, paths) = module(api);
-    let paths = std::iter::once(quote! { use super::*; }).chain(paths);
+    let glob = (!paths.is_empty()).then(|| quote! { use super::*; });
+    let paths = glob.into_iter().chain(paths);
     Ok(vec![
         ("src/client/mod.rs".to_owned(), Box::new(std::iter::once(module))),
         ("src/client/paths.rs".to_owned(), Box::new(paths)),
@@ -338,11 +339,7 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
             op.request.is_some() || success_type(op).is_some() || op.parameters.iter().any(|p| mentions_model(&p.ty))
         })
         .then(|| quote! { use crate::models; });
-    let core_use = if uses_method {
-        quote! { Call, segment }
-    } else {
-        quote! {}
-    };
+    let core_use = uses_method.then(|| quote! { use self::core::{Call, segment}; });
 
     let module = quote! {
         #module_doc
@@ -360,7 +357,7 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
 
         #method_use
 
-        use self::core::{#core_use};
+        #core_use
         #models_use
 
         impl Client {

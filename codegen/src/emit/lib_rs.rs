@@ -53,17 +53,30 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
     let base_urls = arms(&|d| format!("{}/{}", d.host, api.version));
     let names = arms(&|d| d.name.clone());
 
+    // rustc's drop check recurses about twice per type a value holds inside
+    // another; past its default limit (128) the crate would not build.
+    // A spec without operations leaves most of the shared client and server
+    // code unused; say so rather than warn in the user's build.
+    let no_operations = api.operations.is_empty().then(|| quote! { #[allow(dead_code)] });
+    let chain = api.longest_by_value_chain();
+    let recursion_limit = (chain > 40).then(|| {
+        let limit = (chain * 3 + 64).to_string();
+        quote! { #![recursion_limit = #limit] }
+    });
     quote! {
         #crate_doc
         #![forbid(unsafe_code)]
+        #recursion_limit
 
         pub mod models;
         pub mod permissions;
         pub mod runtime;
 
         #[cfg(feature = "client-http")]
+        #no_operations
         pub mod client;
         #[cfg(feature = "server")]
+        #no_operations
         pub mod server;
 
         pub use runtime::{Date, DateTimeOffset, Flags, Guid};

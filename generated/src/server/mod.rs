@@ -44,15 +44,17 @@ mod service;
 mod store;
 
 use std::future::Future;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::MethodFilter;
 
-use crate::models;
 use self::endpoint::{Endpoint, Reply};
+
+use std::process::ExitCode;
+
+use crate::models;
 use self::mock::MockServer;
 pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
 pub use self::context::{Context, Subject};

@@ -45,6 +45,18 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
          ```no_run\nfn main() -> std::process::ExitCode {{\n    {crate_ident}::server::mock_server_main()\n}}\n```"
     ));
     let bin = &options.mock_server_bin;
+    let operation_uses = (!api.operations.is_empty()).then(|| {
+        quote! {
+            use std::future::Future;
+            use std::sync::Arc;
+
+            use axum::extract::Request;
+            use axum::response::Response;
+            use axum::routing::MethodFilter;
+
+            use self::endpoint::{Endpoint, Reply};
+        }
+    });
 
     let head = quote! {
         #module_doc
@@ -61,16 +73,10 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         mod service;
         mod store;
 
-        use std::future::Future;
+        #operation_uses
         use std::process::ExitCode;
-        use std::sync::Arc;
-
-        use axum::extract::Request;
-        use axum::response::Response;
-        use axum::routing::MethodFilter;
 
         #models_use
-        use self::endpoint::{Endpoint, Reply};
         use self::mock::MockServer;
 
         pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
@@ -89,18 +95,23 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #[doc(hidden)]
         pub use self::store::{Collection, new_id, now};
     };
+    let shared = (!api.operations.is_empty()).then(|| {
+        quote! {
+            /// What every route shares: the handler, the authenticator and the options.
+            struct Shared<H, A> {
+                handler: H,
+                authenticator: A,
+                options: ServerOptions,
+            }
+        }
+    });
     let middle = quote! {
         #trait_doc
         pub trait #trait_id: Send + Sync + 'static {
             #(#methods)*
         }
 
-        /// What every route shares: the handler, the authenticator and the options.
-        struct Shared<H, A> {
-            handler: H,
-            authenticator: A,
-            options: ServerOptions,
-        }
+        #shared
 
         #(#route_consts)*
 

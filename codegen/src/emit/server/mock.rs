@@ -131,6 +131,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<(String, TokenStream)>, 
     let version = &api.version;
     let scopes = all_scopes(api);
     let (method, path, body) = probe(api);
+    let probe_is_served = !api.operations.is_empty();
     let example = match example(api) {
         Some((method, path, body, status)) => {
             let status = proc_macro2::Literal::u16_unsuffixed(status);
@@ -153,6 +154,9 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<(String, TokenStream)>, 
         const ALL_SCOPES: &[&str] = &[#(#scopes),*];
         /// A request to the first operation: method, path, body.
         const PROBE: (&str, &str, &str) = (#method, #path, #body);
+        /// Whether an operation serves `PROBE` (so it needs a token); in a spec
+        /// without operations it is a path nothing serves.
+        const PROBE_IS_SERVED: bool = #probe_is_served;
         /// An example of the spec the in-memory implementation answers as documented:
         /// method, path, body, status.
         const EXAMPLE: Option<(&str, &str, &str, u16)> = #example;

@@ -12,6 +12,17 @@ struct Server {
     lines: Receiver<String>,
 }
 
+/// A test that fails must not leave its server running: the process would
+/// outlive the test binary and keep its output pipe open.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Starts the binary and waits until it prints the address it listens on.
 fn start(args: &[&str]) -> Server {
     let mut child = Command::new(BIN)
@@ -148,9 +159,13 @@ fn serves_over_http_and_stops_cleanly_on_sigterm() {
     let (method, path, body) = PROBE;
 
     let anonymous = send(&server.address, method, path, None, body);
-    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
-    assert!(anonymous.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")));
-    assert!(anonymous.body.contains("\"InvalidAuthenticationToken\""), "{}", anonymous.body);
+    if PROBE_IS_SERVED {
+        assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+        assert!(anonymous.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")));
+        assert!(anonymous.body.contains("\"InvalidAuthenticationToken\""), "{}", anonymous.body);
+    } else {
+        assert_eq!(anonymous.status, 404, "{}", anonymous.body);
+    }
     assert!(anonymous.header("request-id").is_some());
 
     let unknown = send(&server.address, "GET", &format!("/{VERSION}/no/such/path"), Some("user-token"), "");
@@ -185,7 +200,7 @@ fn without_token_flags_one_random_token_is_printed_and_only_it_is_accepted() {
     let accepted = send(&server.address, method, path, Some(&token), body);
     assert!(accepted.status != 401 && accepted.status < 500, "{} {}", accepted.status, accepted.body);
     let refused = send(&server.address, method, path, Some("some-other-token"), body);
-    assert_eq!(refused.status, 401);
+    assert_eq!(refused.status, if PROBE_IS_SERVED { 401 } else { 404 }, "{}", refused.body);
 
     let (status, _) = stop(server, "INT");
     assert!(status.success(), "{status:?}");
