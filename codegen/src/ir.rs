@@ -471,4 +471,42 @@ mod tests {
             }
         }
     }
+
+    /// A spec of types that each hold the types listed after them.
+    fn holding(pairs: &[(&str, &[&str])]) -> Api {
+        let mut text = String::from(
+            "api: {name: t, namespace: example.t, version: v1, deployments: {local: {host: \"http://h\"}}}\ntypes:\n",
+        );
+        for (name, held) in pairs {
+            text.push_str(&format!("  {name}:\n    properties:\n      label: {{type: String}}\n"));
+            for (i, other) in held.iter().enumerate() {
+                text.push_str(&format!("      f{i}: {{type: {other}}}\n"));
+            }
+        }
+        crate::parse_spec("x.yaml", &text).unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    #[test]
+    fn the_longest_chain_counts_each_type_of_a_cycle_once() {
+        // a -> b -> c: three types one inside another.
+        assert_eq!(holding(&[("a", &["b"]), ("b", &["c"]), ("c", &[])]).longest_by_value_chain(), 3);
+        // A ring of four, entered from a type outside it, which also holds a leaf.
+        let api = holding(&[
+            ("entry", &["r0", "leaf"]),
+            ("r0", &["r1"]),
+            ("r1", &["r2"]),
+            ("r2", &["r3"]),
+            ("r3", &["r0", "tail"]),
+            ("tail", &[]),
+            ("leaf", &[]),
+        ]);
+        assert_eq!(api.longest_by_value_chain(), 6);
+        // The fixture: one ring of 64 types.
+        let ring = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs/ring.yaml"),
+        )
+        .expect("spec");
+        let api = crate::parse_spec("ring.yaml", &ring).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(api.longest_by_value_chain(), 64);
+    }
 }
