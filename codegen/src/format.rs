@@ -4,6 +4,7 @@
 use std::fmt;
 
 use proc_macro2::TokenStream;
+use syn::parse::Parser;
 
 use crate::emit::Options;
 
@@ -32,6 +33,17 @@ pub fn with_header(text: &str, comment: &str, options: &Options) -> String {
     format!("{}{text}", header(comment, options))
 }
 
+/// The attribute every generated Rust file starts with, after its header: the
+/// text is the generator's, and `cargo fmt` must not rewrite it (a formatted
+/// file would no longer match what the spec produces).
+const RUSTFMT_SKIP: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]";
+
+/// A hand-written Rust file as the crate gets it: the header, the attribute,
+/// and its text unchanged.
+pub fn rust_verbatim(text: &str, options: &Options) -> String {
+    with_header(&format!("{RUSTFMT_SKIP}\n{text}"), "//", options)
+}
+
 /// Prints a Rust file.
 pub fn rust(path: &str, tokens: TokenStream, options: &Options) -> Result<String, FormatError> {
     rust_pieces(path, std::iter::once(tokens), options)
@@ -50,9 +62,10 @@ pub fn rust_pieces(
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
         if i == 0 {
-            // The output is prettyplease's, and `cargo fmt` must not rewrite it: a
-            // formatted file would no longer match what the spec produces.
-            file.attrs.insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+            let skip = syn::Attribute::parse_inner
+                .parse_str(RUSTFMT_SKIP)
+                .map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
+            file.attrs.splice(0..0, skip);
         }
         text.push_str(&prettyplease::unparse(&file));
     }

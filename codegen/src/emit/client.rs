@@ -11,10 +11,10 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::RustFiles;
 use super::docs::{doc, inner_doc, paragraph};
 use super::permissions::table_doc;
 use super::types::rust_type;
+use super::{RustFiles, whole};
 use crate::format::FormatError;
 use crate::ir::{Api, Method, Operation, ParameterLocation, Path, Primitive, Segment, TypeRef};
 use crate::naming::{field_name, ident, type_name};
@@ -34,10 +34,9 @@ pub fn emit<'a>(api: &'a Api) -> Result<RustFiles<'a>, FormatError> {
     let (module, paths) = module(api);
     let glob = (!paths.is_empty()).then(|| quote! { use super::*; });
     let paths = glob.into_iter().chain(paths);
-    Ok(vec![
-        ("src/client/mod.rs".to_owned(), Box::new(std::iter::once(module))),
-        ("src/client/paths.rs".to_owned(), Box::new(paths)),
-    ])
+    let mut files = whole(vec![("src/client/mod.rs".to_owned(), module)]);
+    files.push(("src/client/paths.rs".to_owned(), Box::new(paths)));
+    Ok(files)
 }
 
 /// A node of the path tree: a place a chain of accessors reaches.

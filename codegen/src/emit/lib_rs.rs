@@ -53,11 +53,11 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
     let base_urls = arms(&|d| format!("{}/{}", d.host, api.version));
     let names = arms(&|d| d.name.clone());
 
-    // rustc's drop check recurses about twice per type a value holds inside
-    // another; past its default limit (128) the crate would not build.
     // A spec without operations leaves most of the shared client and server
     // code unused; say so rather than warn in the user's build.
     let no_operations = api.operations.is_empty().then(|| quote! { #[allow(dead_code)] });
+    // rustc's drop check recurses about twice per type a value holds inside
+    // another; past its default limit (128) the crate would not build.
     let chain = api.longest_by_value_chain();
     let recursion_limit = (chain > 40).then(|| {
         let limit = (chain * 3 + 64).to_string();

@@ -117,17 +117,19 @@ pub fn format_all(emitted: Emitted, options: &Options) -> Result<Vec<GeneratedFi
 /// printed one after another; only the models come in more than one piece.
 pub(crate) type RustFiles<'a> = Vec<(String, Box<dyn Iterator<Item = TokenStream> + 'a>)>;
 
+/// Files that each come as one piece.
+pub(crate) fn whole<'a>(files: Vec<(String, TokenStream)>) -> RustFiles<'a> {
+    files
+        .into_iter()
+        .map(|(path, tokens)| (path, Box::new(std::iter::once(tokens)) as Box<dyn Iterator<Item = TokenStream>>))
+        .collect()
+}
+
 type Emitter<'a> = Box<dyn Fn() -> Result<RustFiles<'a>, format::FormatError> + Send + Sync + 'a>;
 
 /// The Rust emitters, the largest first (they are shared out among threads
 /// in this order); each runs when called.
 fn rust_emitters<'a>(api: &'a Api, options: &'a Options) -> Vec<Emitter<'a>> {
-    fn whole<'a>(files: Vec<(String, TokenStream)>) -> RustFiles<'a> {
-        files
-            .into_iter()
-            .map(|(path, tokens)| (path, Box::new(std::iter::once(tokens)) as Box<dyn Iterator<Item = TokenStream>>))
-            .collect()
-    }
     vec![
         Box::new(move || {
             Ok(vec![("src/models.rs".into(), Box::new(models::pieces(api)) as Box<dyn Iterator<Item = _>>)])

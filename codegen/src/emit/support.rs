@@ -6,7 +6,8 @@ use proc_macro2::TokenStream;
 use super::{GeneratedFile, Options};
 use crate::format::{self, FormatError};
 
-const FILES: &[(&str, &str)] = &[
+/// The runtime's files, by their path in the generated crate.
+pub const RUNTIME: &[(&str, &str)] = &[
     ("src/runtime/mod.rs", include_str!("support/runtime.rs")),
     ("src/runtime/dates.rs", include_str!("support/dates.rs")),
     ("src/runtime/enums.rs", include_str!("support/enums.rs")),
@@ -16,9 +17,6 @@ const FILES: &[(&str, &str)] = &[
     ("src/runtime/permissions.rs", include_str!("support/permissions.rs")),
 ];
 
-/// The runtime's files.
-pub const RUNTIME: &[(&str, &str)] = FILES;
-
 /// Hand-written files as they are written to the crate: the header line, the
 /// attribute that keeps `cargo fmt` off them, and their text unchanged (it
 /// is `rustfmt`-formatted in this repository). They are not printed through
@@ -27,10 +25,7 @@ pub const RUNTIME: &[(&str, &str)] = FILES;
 pub fn verbatim(files: &[(&str, &str)], options: &Options) -> Vec<GeneratedFile> {
     files
         .iter()
-        .map(|(path, text)| GeneratedFile {
-            path: (*path).to_owned(),
-            contents: format::with_header(&format!("#![cfg_attr(rustfmt, rustfmt::skip)]\n{text}"), "//", options),
-        })
+        .map(|(path, text)| GeneratedFile { path: (*path).to_owned(), contents: format::rust_verbatim(text, options) })
         .collect()
 }
 

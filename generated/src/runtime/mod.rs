@@ -24,6 +24,14 @@ pub use permissions::{Grant, PermissionSet, PermissionType};
 /// Graph's `Edm.Guid`.
 pub type Guid = uuid::Uuid;
 
+/// A new random (version 4) GUID. The random bits come from `fastrand`
+/// (seeded once per thread from the OS), not from a system call per GUID:
+/// request and object ids must be unique, not secret.
+#[cfg(any(feature = "client-http", feature = "server"))]
+pub(crate) fn random_guid() -> Guid {
+    uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid()
+}
+
 #[doc(hidden)]
 pub mod __private {
     //! Used by the generated models; not part of the API.

@@ -180,16 +180,14 @@ impl InMemory {
         patch: &T,
         stamp: impl FnOnce(&mut T),
     ) -> Result<T, GraphError> {
+        // `update_json` calls `finish` once; `stamp` runs there.
         let mut stamp = Some(stamp);
-        let mut stamp_once = |object: &mut T| {
-            if let Some(stamp) = stamp.take() {
-                stamp(object);
-            }
-        };
         let mut object = None;
         self.update_json(collection, id, &to_json(patch)?, &mut |merged| {
             let mut merged: T = from_json(merged)?;
-            stamp_once(&mut merged);
+            if let Some(stamp) = stamp.take() {
+                stamp(&mut merged);
+            }
             let json = to_json(&merged)?;
             object = Some(merged);
             Ok(json)
@@ -220,9 +218,7 @@ impl InMemory {
                 merged.insert(key, value);
             }
         }
-        let merged = serde_json::to_vec(&merged)
-            .map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))?;
-        *slot = finish(&merged)?;
+        *slot = finish(&to_json(&merged)?)?;
         Ok(())
     }
 
@@ -282,10 +278,7 @@ pub fn now() -> DateTimeOffset {
     DateTimeOffset::from(Utc::now().trunc_subsecs(7))
 }
 
-/// A new object id: a random (version 4) GUID, as text. The random bits come
-/// from `fastrand` (seeded once per thread from the OS), not from a system
-/// call per id: ids and request ids must be unique, not secret.
+/// A new object id: a random GUID ([`crate::runtime::random_guid`]), as text.
 pub fn new_id() -> String {
-    let guid = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid();
-    guid.hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
+    crate::runtime::random_guid().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
 }

@@ -97,12 +97,7 @@ pub fn emit(api: &Api) -> String {
     }
     out.push_str("  schemas:\n");
     for (name, schema) in schema_names(api, names) {
-        let value = match schema {
-            Schema::Type(i) => type_schema(api, names, &api.types[i]),
-            Schema::Enum(i) => enum_schema(&api.enums[i]),
-            Schema::Error(value) => value,
-        };
-        yaml::write_entry(&mut out, &name, &value, 4);
+        yaml::write_entry(&mut out, &name, &schema_value(api, names, schema), 4);
     }
     for (key, value) in components.iter().filter(|(key, _)| key.as_str() > "schemas") {
         yaml::write_entry(&mut out, key, value, 2);
@@ -121,12 +116,7 @@ pub fn document(api: &Api) -> Value {
     }
     let mut schemas = Map::new();
     for (name, schema) in schema_names(api, names) {
-        let value = match schema {
-            Schema::Type(i) => type_schema(api, names, &api.types[i]),
-            Schema::Enum(i) => enum_schema(&api.enums[i]),
-            Schema::Error(value) => value,
-        };
-        schemas.insert(name, value);
+        schemas.insert(name, schema_value(api, names, schema));
     }
     let mut components = components_without_schemas();
     components.insert("schemas".into(), Value::Object(schemas));
@@ -198,6 +188,15 @@ fn schema_names(api: &Api, names: &SchemaNames) -> BTreeMap<String, Schema> {
         schemas.insert(name, Schema::Error(value));
     }
     schemas
+}
+
+/// The schema itself.
+fn schema_value(api: &Api, names: &SchemaNames, schema: Schema) -> Value {
+    match schema {
+        Schema::Type(i) => type_schema(api, names, &api.types[i]),
+        Schema::Enum(i) => enum_schema(&api.enums[i]),
+        Schema::Error(value) => value,
+    }
 }
 
 /// `components` but for `schemas`.

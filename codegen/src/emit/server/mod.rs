@@ -11,7 +11,7 @@ mod memory;
 mod mock;
 mod shape;
 
-use super::{Options, RustFiles};
+use super::{Options, RustFiles, whole};
 use crate::format::FormatError;
 use crate::ir::Api;
 
@@ -36,9 +36,7 @@ pub const SUPPORT_FILES: &[(&str, &str)] = &[
 /// (under `mock-server/`).
 pub fn emit<'a>(api: &'a Api, options: &Options) -> Result<RustFiles<'a>, FormatError> {
     let mut files: RustFiles<'a> = vec![("src/server/mod.rs".into(), Box::new(handler::emit(api, options)))];
-    files.push(("src/server/memory.rs".into(), Box::new(std::iter::once(memory::emit(api)))));
-    for (path, tokens) in mock::emit(api, options)? {
-        files.push((path, Box::new(std::iter::once(tokens))));
-    }
+    files.extend(whole(vec![("src/server/memory.rs".into(), memory::emit(api))]));
+    files.extend(whole(mock::emit(api, options)?));
     Ok(files)
 }

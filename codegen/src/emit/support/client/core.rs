@@ -86,8 +86,7 @@ impl Client {
         let uri: Uri = format!("{}{}", inner.origin, path_and_query)
             .parse()
             .map_err(|e| Error::InvalidArgument(format!("cannot build the request URL: {e}")))?;
-        let client_request_id =
-            uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes()).into_uuid().to_string();
+        let client_request_id = crate::runtime::random_guid().to_string();
         let body = match call.body {
             Some(body) => Some(Bytes::from(body)),
             None => None,
