@@ -177,13 +177,23 @@ fn indent(line: &str) -> usize {
     line.len() - line.trim_start().len()
 }
 
+/// The group of a `use` line: std, other crates, this crate; re-exports
+/// (`pub use`) form groups of their own.
 fn use_group(line: &str) -> Option<u8> {
-    let path = line.trim_start().strip_prefix("pub ").unwrap_or(line.trim_start()).strip_prefix("use ")?;
-    Some(match path.split("::").next().unwrap_or_default() {
-        "std" | "core" | "alloc" => 0,
-        "crate" | "self" | "super" => 2,
-        _ => 1,
-    })
+    let trimmed = line.trim_start();
+    let (reexport, rest) = match trimmed.strip_prefix("pub ") {
+        Some(rest) => (3, rest),
+        None => (0, trimmed),
+    };
+    let path = rest.strip_prefix("use ")?;
+    Some(
+        reexport
+            + match path.split("::").next().unwrap_or_default() {
+                "std" | "core" | "alloc" => 0,
+                "crate" | "self" | "super" => 2,
+                _ => 1,
+            },
+    )
 }
 
 /// The kind of a one-line item (`use`, `mod`, `const`...), for grouping.
@@ -200,6 +210,9 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     let (p, l) = (prev.trim(), line.trim());
     if l.is_empty() || p.is_empty() {
         return false;
+    }
+    if p.ends_with('{') || p.ends_with('(') || p.ends_with('[') {
+        return false; // the first line inside a block, a list or a multi-line `use`
     }
     if p.starts_with("//!") || p.starts_with("#![") {
         return !(l.starts_with("//!") || l.starts_with("#!["));
@@ -221,7 +234,8 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     if !same_level || continues {
         return false;
     }
-    let closed_block = p == "}" || p == "};";
+    // `}`, `};`, or a whole block on one line (`pub fn clear(&mut self) {}`).
+    let closed_block = p == "}" || p == "};" || p.ends_with("{}");
     let starts_item = l.starts_with("///")
         || l.starts_with("#[")
         || l.starts_with("pub ")

@@ -165,6 +165,7 @@ mod tests {
             command: "cargo xtask synth 10".into(),
             spec_path: "synth-10.yaml".into(),
             mock_server_bin: "mock-server".into(),
+            runtime: crate::emit::RuntimeDependency::Path("../runtime".into()),
         }
     }
 

@@ -6,7 +6,9 @@
 //!
 //! - [`models`]: the data types, with serde (always built).
 //! - [`permissions`]: each operation's permission table, as data.
-//! - [`runtime`]: the date, enum and flags types the models use.
+//! - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types
+//! the
+//! models use, and the client and server cores.
 //! - `client` (cargo feature `client`, or `client-http` without TLS): the async client.
 //! - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.
 //!
@@ -15,7 +17,9 @@
 
 pub mod models;
 pub mod permissions;
-pub mod runtime;
+
+/// The runtime crate this crate was generated for.
+pub use graph_codegen_runtime as runtime;
 
 #[cfg(feature = "client-http")]
 pub mod client;

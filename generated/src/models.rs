@@ -154,6 +154,7 @@ impl Identity {
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {}
+
     /// JSON names of the properties required on create that are not set.
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
@@ -267,6 +268,7 @@ impl IdentitySet {
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {}
+
     /// JSON names of the properties required on create that are not set.
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
@@ -371,6 +373,7 @@ impl InferenceData {
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {}
+
     /// JSON names of the properties required on create that are not set.
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
@@ -894,6 +897,7 @@ impl PersonDataSources {
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {}
+
     /// JSON names of the properties required on create that are not set.
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
@@ -1005,6 +1009,7 @@ impl ProfileSourceAnnotation {
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {}
+
     /// JSON names of the properties required on create that are not set.
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()

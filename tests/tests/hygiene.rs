@@ -1,8 +1,10 @@
-//! Generated code hygiene: the generated crates hold no `unsafe` code, and no
-//! code that could panic on what comes from outside.
+//! Generated code hygiene: the generated crates, and the runtime crate they
+//! depend on, hold no `unsafe` code, and no code that could panic on what
+//! comes from outside.
 //!
 //! Every generated crate (`generated/`, `tests/fixtures/crates/*`) is scanned:
-//! the library (`src/`) and the mock server's binary (`mock-server/src/`).
+//! the library (`src/`) and the mock server's binary (`mock-server/src/`); and
+//! so is the runtime crate (`runtime/src/`).
 //! All of it handles external input (JSON bodies, HTTP answers, requests,
 //! command lines), so none of it may call `unwrap(`, `expect(`, `panic!`,
 //! `todo!`, `unimplemented!` or `unreachable!`. Comments (doc examples
@@ -26,10 +28,10 @@ const FORBIDDEN: &[&str] = &["unwrap(", "expect(", "panic!", "todo!", "unimpleme
 /// allowed to lack it.
 const EXCEPTIONS: &[(&str, &str, &str)] = &[];
 
-/// The generated crates: `generated/` and each fixture crate.
+/// The runtime crate, `generated/` and each fixture crate.
 fn crates() -> Vec<PathBuf> {
     let root = common::root();
-    let mut crates = vec![root.join("generated")];
+    let mut crates = vec![root.join("runtime"), root.join("generated")];
     let fixtures = root.join("tests/fixtures/crates");
     let mut more: Vec<PathBuf> = fs::read_dir(&fixtures)
         .expect("tests/fixtures/crates exists")

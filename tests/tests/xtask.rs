@@ -113,7 +113,8 @@ fn the_regeneration_loop() {
     fs::write(&spec, &edited).expect("edit spec");
 
     // `--check` names exactly the files whose content changes.
-    let options = codegen::project::custom_target(s(&spec), s(&out)).options;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let options = codegen::project::custom_target(s(&spec), s(&out), &root, false).expect("target").options;
     let before = codegen::generate(&source, &options).expect("old spec generates");
     let after = codegen::generate(&edited, &options).expect("new spec generates");
     let changed: BTreeSet<String> = after
@@ -178,5 +179,39 @@ fn files_the_generator_no_longer_produces_are_reported_and_removed() {
     assert!(xtask(&["codegen", "--spec", s(&spec), "--out", s(&out)]).status.success());
     assert!(!leftover.exists(), "a stale generated file is removed");
     assert!(mine.exists(), "a file the generator did not write stays");
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `--vendor-runtime` output stands alone: copied outside this repository, the
+/// crate builds and passes its generated protocol tests with its own copy of
+/// the runtime, which is byte for byte the runtime crate's source.
+#[test]
+fn a_crate_with_a_vendored_runtime_builds_alone() {
+    let dir = std::env::temp_dir().join(format!("graph-codegen-vendored-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let spec = common::root().join("tests/fixtures/specs/todo.yaml");
+    let out = dir.join("todo");
+    let generate = xtask(&["codegen", "--spec", s(&spec), "--out", s(&out), "--vendor-runtime"]);
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+
+    let manifest = fs::read_to_string(out.join("Cargo.toml")).expect("manifest");
+    assert!(manifest.contains(r#"graph-codegen-runtime = { version = "0.1.0", path = "runtime""#), "{manifest}");
+    for file in files_under(&common::root().join("runtime/src")) {
+        let original = fs::read_to_string(common::root().join("runtime/src").join(&file)).expect("runtime file");
+        let copy = fs::read_to_string(out.join("runtime/src").join(&file)).expect("vendored file");
+        assert!(copy.ends_with(&original), "runtime/src/{file} is copied unchanged");
+    }
+
+    // Its own target directory, shared across runs: the first build compiles
+    // the HTTP stack once.
+    let target = common::root().join("target/vendored-runtime");
+    let test = Command::new(env!("CARGO"))
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", &target)
+        .args(["test", "--offline", "--quiet", "--features", "client-http,server", "--test", "protocol"])
+        .output()
+        .expect("cargo runs");
+    assert!(test.status.success(), "{}\n{}", text(&test.stdout), text(&test.stderr));
+    assert!(text(&test.stdout).contains("test result: ok"), "{}", text(&test.stdout));
     let _ = fs::remove_dir_all(&dir);
 }

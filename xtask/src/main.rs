@@ -17,13 +17,16 @@ use codegen::project::{custom_target, default_targets, read_spec};
 use codegen::write::{Mode, write_all};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR]
+usage: cargo xtask codegen [--check] [--spec FILE --out DIR [--vendor-runtime]]
 
   --check      change nothing; exit 1 and name the stale files if the output
                differs from what the spec produces
   --spec FILE  the spec to generate from (default: spec/profile.yaml, and the
                fixture specs in tests/fixtures/specs/)
   --out DIR    where the generated crate goes (default: generated/)
+  --vendor-runtime
+               copy the runtime crate into DIR/runtime/ instead of depending
+               on this repository's runtime/ by path (output that stands alone)
 
 Other tasks:
   cargo xtask synth N [--out FILE]   a synthetic spec with N types (benchmarks)
@@ -33,6 +36,7 @@ struct Args {
     check: bool,
     spec: Option<String>,
     out: Option<String>,
+    vendor_runtime: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -42,18 +46,22 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         Some("-h" | "--help") | None => return Err(String::new()),
         Some(other) => return Err(format!("unknown task `{other}`")),
     }
-    let mut parsed = Args { check: false, spec: None, out: None };
+    let mut parsed = Args { check: false, spec: None, out: None, vendor_runtime: false };
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--check" => parsed.check = true,
             "--spec" => parsed.spec = Some(rest.next().ok_or("`--spec` needs a file")?.clone()),
             "--out" => parsed.out = Some(rest.next().ok_or("`--out` needs a directory")?.clone()),
+            "--vendor-runtime" => parsed.vendor_runtime = true,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     if parsed.spec.is_some() != parsed.out.is_some() {
         return Err("`--spec` and `--out` go together".into());
+    }
+    if parsed.vendor_runtime && parsed.out.is_none() {
+        return Err("`--vendor-runtime` needs `--spec` and `--out`".into());
     }
     Ok(parsed)
 }
@@ -64,7 +72,9 @@ fn workspace_root() -> PathBuf {
 
 fn run(args: &Args) -> Result<bool, String> {
     let targets = match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => vec![custom_target(spec, out)],
+        (Some(spec), Some(out)) => {
+            vec![custom_target(spec, out, &workspace_root(), args.vendor_runtime).map_err(|e| e.to_string())?]
+        }
         _ => default_targets(&workspace_root()).map_err(|e| e.to_string())?,
     };
 

@@ -1,9 +1,21 @@
 //! The generated crate's `Cargo.toml`.
 
+use super::{Options, RuntimeDependency};
 use crate::ir::Api;
 
-pub fn emit(api: &Api) -> String {
+/// The package name of the runtime crate generated crates depend on.
+pub const RUNTIME_PACKAGE: &str = "graph-codegen-runtime";
+
+/// The version of the runtime crate this generator writes code for; the
+/// generated `Cargo.toml` requires it, and `--vendor-runtime` copies it.
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+pub fn emit(api: &Api, options: &Options) -> String {
     let description = format!("{} (generated)", api.title).replace('\\', "\\\\").replace('"', "\\\"");
+    let runtime_path = match &options.runtime {
+        RuntimeDependency::Path(path) => path.replace('\\', "/"),
+        RuntimeDependency::Vendored => super::runtime_crate::DIRECTORY.to_owned(),
+    };
     format!(
         r#"[package]
 name = "{name}"
@@ -17,35 +29,20 @@ publish = false
 # Models only by default: no HTTP crate is compiled.
 default = []
 # The async client, with HTTPS through rustls (ring provider) and the Mozilla roots.
-client = ["client-http", "dep:hyper-rustls", "dep:rustls", "dep:webpki-roots"]
+client = ["client-http", "{runtime}/client"]
 # The async client over plain HTTP only (no TLS to build; for tests and proxies).
-client-http = ["dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/client", "dep:hyper-util", "hyper-util/client-legacy", "dep:tokio"]
+client-http = ["{runtime}/client-http"]
 # The axum server stub, permission enforcement and the in-memory implementation.
-server = ["dep:axum", "dep:bytes", "dep:fastrand", "dep:http", "dep:http-body-util", "dep:hyper", "hyper/server", "dep:hyper-util", "dep:tokio", "dep:tower", "dep:tracing", "chrono/clock", "tokio/signal", "uuid/v4"]
+server = ["{runtime}/server"]
 
 [dependencies]
-chrono = {{ version = "0.4.41", default-features = false, features = ["alloc", "serde"] }}
+# Everything that does not depend on the spec: dates, enums, model serde, the
+# client core and the server runtime. Generated code reaches it as `crate::runtime`.
+{runtime} = {{ version = "{runtime_version}", path = "{runtime_path}", default-features = false }}
 serde = {{ version = "1.0.200", default-features = false, features = ["std"] }}
-# float_roundtrip: without it a double read from JSON can be one bit off, and a
-# read-modify-write would change numbers it did not touch.
-serde_json = {{ version = "1.0.120", default-features = false, features = ["std", "float_roundtrip"] }}
-uuid = {{ version = "1.10", default-features = false, features = ["std", "serde"] }}
-
-axum = {{ version = "0.8.4", default-features = false, features = ["http1", "tokio"], optional = true }}
-bytes = {{ version = "1.10", optional = true }}
-fastrand = {{ version = "2.3", optional = true }}
-http = {{ version = "1.3", optional = true }}
-http-body-util = {{ version = "0.1.3", optional = true }}
-hyper = {{ version = "1.6", default-features = false, features = ["http1"], optional = true }}
-hyper-rustls = {{ version = "0.27.7", default-features = false, features = ["http1", "ring", "tls12", "webpki-roots"], optional = true }}
-hyper-util = {{ version = "0.1.16", default-features = false, features = ["http1", "tokio"], optional = true }}
-rustls = {{ version = "0.23.31", default-features = false, features = ["ring", "std", "tls12"], optional = true }}
-tokio = {{ version = "1.47", default-features = false, features = ["net", "rt", "time", "sync"], optional = true }}
-tower = {{ version = "0.5.2", default-features = false, features = ["util"], optional = true }}
-tracing = {{ version = "0.1.41", default-features = false, features = ["std"], optional = true }}
-webpki-roots = {{ version = "1.0.2", optional = true }}
 
 [dev-dependencies]
+serde_json = {{ version = "1.0.120", default-features = false, features = ["std"] }}
 tokio = {{ version = "1.47", default-features = false, features = ["io-util", "macros", "net", "rt", "time"] }}
 
 # Generated from the spec's examples: the client and the server against them.
@@ -55,5 +52,7 @@ path = "tests/protocol/main.rs"
 required-features = ["client-http", "server"]
 "#,
         name = api.crate_name,
+        runtime = RUNTIME_PACKAGE,
+        runtime_version = RUNTIME_VERSION,
     )
 }

@@ -19,14 +19,6 @@ use crate::format::FormatError;
 use crate::ir::{Api, Method, Operation, ParameterLocation, Path, Primitive, Segment, TypeRef};
 use crate::naming::{field_name, ident, type_name};
 
-pub const SUPPORT_FILES: &[(&str, &str)] = &[
-    ("src/client/auth.rs", include_str!("support/client/auth.rs")),
-    ("src/client/core.rs", include_str!("support/client/core.rs")),
-    ("src/client/encode.rs", include_str!("support/client/encode.rs")),
-    ("src/client/error.rs", include_str!("support/client/error.rs")),
-    ("src/client/retry.rs", include_str!("support/client/retry.rs")),
-];
-
 /// `src/client/mod.rs`, and `src/client/paths.rs` in pieces of one struct
 /// each, printed one after another (for a large API it is most of the client,
 /// and printing it whole held it all as one syntax tree).
@@ -330,7 +322,7 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
 
     let queries = api.operations.iter().filter_map(|op| query_struct(api, op));
     let uses_method = !api.operations.is_empty();
-    let method_use = uses_method.then(|| quote! { use http::Method; });
+    let method_use = uses_method.then(|| quote! { use crate::runtime::client::Method; });
     let models_use = api
         .operations
         .iter()
@@ -338,28 +330,74 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
             op.request.is_some() || success_type(op).is_some() || op.parameters.iter().any(|p| mentions_model(&p.ty))
         })
         .then(|| quote! { use crate::models; });
-    let core_use = uses_method.then(|| quote! { use self::core::{Call, segment}; });
+    let core_use = if uses_method {
+        quote! { use crate::runtime::client::{ApiClient, Call, Core, segment}; }
+    } else {
+        quote! { use crate::runtime::client::{ApiClient, Core}; }
+    };
+    let default_deployment = api.deployments.first().map(|d| ident(&d.rust_name));
+    let client_doc = doc(&format!(
+        "An async client for {}. Cheap to clone; clones share connections.\n\n\
+         Build one with [`Client::builder`] (deployment or base URL, token, retries,\n\
+         timeouts), or [`Client::new`] for the default deployment and a fixed token.",
+        api.title
+    ));
 
     let module = quote! {
         #module_doc
 
-        mod auth;
-        mod core;
-        mod encode;
-        mod error;
-        mod retry;
-
-        pub use self::auth::{AccessToken, StaticToken, TokenError, TokenFuture, TokenProvider};
-        pub use self::core::{Client, ClientBuilder};
-        pub use self::error::{ApiError, Error};
-        pub use self::retry::{MAX_RETRIES, RetryPolicy};
-
-        #method_use
-
-        #core_use
         #models_use
+        #method_use
+        #core_use
+
+        pub use crate::runtime::client::{AccessToken, StaticToken, TokenProvider};
+        pub use crate::runtime::client::{ApiError, Error, TokenError, TokenFuture};
+        pub use crate::runtime::client::{MAX_RETRIES, RetryPolicy};
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: Core,
+        }
+
+        /// Configures a [`Client`].
+        pub type ClientBuilder = crate::runtime::client::ClientBuilder<Client>;
+
+        impl ApiClient for Client {
+            type Deployment = crate::Deployment;
+            const VERSION: &'static str = crate::VERSION;
+        }
+
+        impl From<Core> for Client {
+            fn from(core: Core) -> Self {
+                Self { core }
+            }
+        }
+
+        impl crate::runtime::client::Deployment for crate::Deployment {
+            const DEFAULT: Self = Self::#default_deployment;
+
+            fn host(self) -> &'static str {
+                crate::Deployment::host(self)
+            }
+        }
 
         impl Client {
+            /// A client for the default deployment with a fixed token.
+            pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+                Self::builder().token(token).build()
+            }
+
+            /// Configure a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+
+            /// The URL requests go to, up to and including the version segment.
+            pub fn base_url(&self) -> String {
+                self.core.base_url()
+            }
+
             #(#root_methods)*
         }
 
@@ -568,7 +606,7 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         pub async fn #method(&self, #(#args),*) -> Result<#output, Error> {
             let call = Call::new(#http, #this_path);
             #(#steps)*
-            let response = #this_client.send(call).await?;
+            let response = #this_client.core.send(call).await?;
             #finish
         }
     }

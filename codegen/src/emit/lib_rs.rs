@@ -18,7 +18,8 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         "Generated from `{}` by `{}`; do not edit by hand.\n\n\
          - [`models`]: the data types, with serde (always built).\n\
          - [`permissions`]: each operation's permission table, as data.\n\
-         - [`runtime`]: the date, enum and flags types the models use.\n\
+         - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types the\n\
+         models use, and the client and server cores.\n\
          - `client` (cargo feature `client`, or `client-http` without TLS): the async client.\n\
          - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.\n\n\
          Deployments (national clouds): see [`Deployment`].",
@@ -53,9 +54,6 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
     let base_urls = arms(&|d| format!("{}/{}", d.host, api.version));
     let names = arms(&|d| d.name.clone());
 
-    // A spec without operations leaves most of the shared client and server
-    // code unused; say so rather than warn in the user's build.
-    let no_operations = api.operations.is_empty().then(|| quote! { #[allow(dead_code)] });
     // rustc's drop check recurses about twice per type a value holds inside
     // another; past its default limit (128) the crate would not build.
     let chain = api.longest_by_value_chain();
@@ -70,13 +68,12 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
 
         pub mod models;
         pub mod permissions;
-        pub mod runtime;
+        /// The runtime crate this crate was generated for.
+        pub use graph_codegen_runtime as runtime;
 
         #[cfg(feature = "client-http")]
-        #no_operations
         pub mod client;
         #[cfg(feature = "server")]
-        #no_operations
         pub mod server;
 
         pub use runtime::{Date, DateTimeOffset, Flags, Guid};

@@ -9,6 +9,7 @@ mod models;
 mod openapi;
 mod permissions;
 mod protocol;
+mod runtime_crate;
 mod server;
 mod support;
 mod types;
@@ -28,6 +29,18 @@ pub struct Options {
     /// The name of the mock server's binary (`mock-server`); two crates of one
     /// workspace need different names.
     pub mock_server_bin: String,
+    /// Where the generated crate finds the runtime crate.
+    pub runtime: RuntimeDependency,
+}
+
+/// How a generated crate depends on the runtime crate (`graph-codegen-runtime`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// By version, and by this path relative to the generated crate (`../runtime`).
+    Path(String),
+    /// A copy of the runtime crate in the generated crate's `runtime/`
+    /// directory, for output that stands alone.
+    Vendored,
 }
 
 /// One file of the generated crate, with its path relative to the crate root.
@@ -146,7 +159,7 @@ fn rust_emitters<'a>(api: &'a Api, options: &'a Options) -> Vec<Emitter<'a>> {
 fn text_files(api: &Api, options: &Options) -> Vec<GeneratedFile> {
     let mut files = vec![GeneratedFile {
         path: "Cargo.toml".into(),
-        contents: format::with_header(&cargo_toml::emit(api), "#", options),
+        contents: format::with_header(&cargo_toml::emit(api, options), "#", options),
     }];
     files.push(GeneratedFile {
         path: "mock-server/Cargo.toml".into(),
@@ -156,8 +169,8 @@ fn text_files(api: &Api, options: &Options) -> Vec<GeneratedFile> {
         path: openapi::PATH.into(),
         contents: format::with_header(&openapi::emit(api), "#", options),
     });
-    for hand_written in [support::RUNTIME, client::SUPPORT_FILES, server::SUPPORT_FILES] {
-        files.extend(support::verbatim(hand_written, options));
+    if options.runtime == RuntimeDependency::Vendored {
+        files.extend(runtime_crate::vendored(options));
     }
     files
 }

@@ -414,7 +414,7 @@ fn server_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
             let service = server::router(recorder, tokens, server::ServerOptions::default());
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
             let url = format!("http://{}", listener.local_addr().expect("a bound address"));
-            tokio::spawn(async move { axum::serve(listener, service).await });
+            tokio::spawn(server::serve(listener, service, std::future::pending()));
             let (status, answer) = capture::send(&url, #method, #target, &[#(#headers),*], #body_bytes).await;
             assert!(status < 500 || status == 501, "{status}: {}", String::from_utf8_lossy(&answer));
             let seen = seen.lock().expect("the record").clone();

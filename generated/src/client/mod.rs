@@ -24,23 +24,63 @@
 //! honouring `Retry-After`; redirects are not followed, so a token never leaves
 //! the configured host.
 
-mod auth;
-mod core;
-mod encode;
-mod error;
-mod retry;
-
-pub use self::auth::{AccessToken, StaticToken, TokenError, TokenFuture, TokenProvider};
-pub use self::core::{Client, ClientBuilder};
-pub use self::error::{ApiError, Error};
-pub use self::retry::{MAX_RETRIES, RetryPolicy};
-
-use http::Method;
-
-use self::core::{Call, segment};
 use crate::models;
+use crate::runtime::client::Method;
+use crate::runtime::client::{ApiClient, Call, Core, segment};
+
+pub use crate::runtime::client::{AccessToken, StaticToken, TokenProvider};
+pub use crate::runtime::client::{ApiError, Error, TokenError, TokenFuture};
+pub use crate::runtime::client::{MAX_RETRIES, RetryPolicy};
+
+/// An async client for Microsoft Graph beta, profile certifications. Cheap to clone; clones
+/// share connections.
+///
+/// Build one with [`Client::builder`] (deployment or base URL, token, retries,
+/// timeouts), or [`Client::new`] for the default deployment and a fixed token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    core: Core,
+}
+
+/// Configures a [`Client`].
+pub type ClientBuilder = crate::runtime::client::ClientBuilder<Client>;
+
+impl ApiClient for Client {
+    type Deployment = crate::Deployment;
+
+    const VERSION: &'static str = crate::VERSION;
+}
+
+impl From<Core> for Client {
+    fn from(core: Core) -> Self {
+        Self { core }
+    }
+}
+
+impl crate::runtime::client::Deployment for crate::Deployment {
+    const DEFAULT: Self = Self::Global;
+
+    fn host(self) -> &'static str {
+        crate::Deployment::host(self)
+    }
+}
 
 impl Client {
+    /// A client for the default deployment with a fixed token.
+    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+        Self::builder().token(token).build()
+    }
+
+    /// Configure a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The URL requests go to, up to and including the version segment.
+    pub fn base_url(&self) -> String {
+        self.core.base_url()
+    }
+
     /// `/me`
     pub fn me(&self) -> paths::Me<'_> {
         paths::Me {

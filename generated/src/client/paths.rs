@@ -83,7 +83,7 @@ impl<'a> MeProfileCertifications<'a> {
             self.path.clone().map_err(Error::InvalidArgument)?,
         );
         let call = call.json(body)?;
-        let response = self.client.send(call).await?;
+        let response = self.client.core.send(call).await?;
         response.json()
     }
 }
@@ -168,7 +168,7 @@ impl<'a> UsersItemProfileCertifications<'a> {
             self.path.clone().map_err(Error::InvalidArgument)?,
         );
         let call = call.json(body)?;
-        let response = self.client.send(call).await?;
+        let response = self.client.core.send(call).await?;
         response.json()
     }
 }

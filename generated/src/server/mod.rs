@@ -31,49 +31,32 @@
 //! For example, `createPersonCertification` is served at `POST /beta/me/profile/certifications`
 //! and `POST /beta/users/{id}/profile/certifications`.
 
-mod auth;
-mod context;
-mod endpoint;
-mod error;
-mod extract;
-mod listen;
 mod memory;
-mod mock;
-mod respond;
-mod service;
-mod store;
 
 use std::future::Future;
+use std::process::ExitCode;
 use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::response::Response;
-use axum::routing::MethodFilter;
-
-use self::endpoint::{Endpoint, Reply};
-
-use std::process::ExitCode;
-
 use crate::models;
-use self::mock::MockServer;
-pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
-pub use self::context::{Context, Subject};
-pub use self::error::GraphError;
-pub use self::listen::{MAX_CONNECTIONS, serve};
-pub use self::service::{GraphService, RequestMeta, ServerOptions};
-pub use self::service::{CLIENT_REQUEST_ID, REQUEST_ID};
-pub use self::store::InMemory;
+use crate::runtime::server::MockServer;
+use crate::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response};
 
-pub use http::StatusCode;
+pub use crate::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
+pub use crate::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
+pub use crate::runtime::server::{Context, Subject};
+pub use crate::runtime::server::{GraphError, GraphService, RequestMeta, ServerOptions};
+pub use crate::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 
 #[doc(hidden)]
-pub use self::extract::{FromParameter, Incoming, Route, location, require_on_create};
+pub use crate::runtime::server::{Collection, new_id, now};
 
 #[doc(hidden)]
-pub use self::respond::{empty, json};
+pub use crate::runtime::server::{
+    FromParameter, Incoming, Route, location, require_on_create,
+};
 
 #[doc(hidden)]
-pub use self::store::{Collection, new_id, now};
+pub use crate::runtime::server::{empty, json};
 
 /// The path parameters of `createPersonCertification`.
 #[derive(Clone, Debug, PartialEq)]
@@ -157,6 +140,7 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
         user_segments: 1,
         is_me: true,
         has_body: true,
+        permissions: Some(&crate::permissions::PROFILE_WRITE),
     },
     Route {
         operation: "createPersonCertification",
@@ -166,6 +150,7 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
         user_segments: 2,
         is_me: false,
         has_body: true,
+        permissions: Some(&crate::permissions::PROFILE_WRITE),
     },
 ];
 /// The server: every operation of the API served by `handler`, with callers
@@ -180,7 +165,7 @@ pub fn router<H: GraphProfile, A: Authenticate>(
         authenticator,
         options: options.clone(),
     });
-    let routes = endpoint::routes([
+    let routes = crate::runtime::server::routes([
         Endpoint::new(
             &state,
             MethodFilter::POST,
@@ -197,8 +182,8 @@ pub fn router<H: GraphProfile, A: Authenticate>(
         ),
     ]);
     let routes = routes
-        .fallback(service::not_found)
-        .method_not_allowed_fallback(service::method_not_allowed);
+        .fallback(crate::runtime::server::not_found)
+        .method_not_allowed_fallback(crate::runtime::server::method_not_allowed);
     GraphService::new(routes, options)
 }
 
@@ -263,5 +248,8 @@ pub fn mock_server_main() -> ExitCode {
         default_scopes: &["User.ReadWrite"],
     };
 
-    mock::run(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
+    crate::runtime::server::run_mock_server(
+        spec,
+        |tokens| router(InMemory::new(), tokens, ServerOptions::default()),
+    )
 }

@@ -238,7 +238,7 @@ async fn create_person_certification_page_example_server_hands_the_handler_the_e
         .await
         .expect("bind a loopback port");
     let url = format!("http://{}", listener.local_addr().expect("a bound address"));
-    tokio::spawn(async move { axum::serve(listener, service).await });
+    tokio::spawn(server::serve(listener, service, std::future::pending()));
     let (status, answer) = capture::send(
             &url,
             "POST",

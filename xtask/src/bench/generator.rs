@@ -70,6 +70,7 @@ pub fn synth_options(n: usize) -> Options {
         command: format!("cargo xtask synth {n}"),
         spec_path: format!("synth-{n}.yaml"),
         mock_server_bin: "mock-server".into(),
+        runtime: codegen::emit::RuntimeDependency::Path("../runtime".into()),
     }
 }
 
@@ -343,6 +344,7 @@ fn child_run(stage: &str, spec: &Path, out: &Path) -> Result<(), String> {
         command: "cargo xtask bench".into(),
         spec_path: spec.display().to_string(),
         mock_server_bin: "mock-server".into(),
+        runtime: codegen::emit::RuntimeDependency::Path("../runtime".into()),
     };
     if upto < 1 {
         std::hint::black_box(&source);

@@ -45,55 +45,37 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
          ```no_run\nfn main() -> std::process::ExitCode {{\n    {crate_ident}::server::mock_server_main()\n}}\n```"
     ));
     let bin = &options.mock_server_bin;
-    let operation_uses = (!api.operations.is_empty()).then(|| {
-        quote! {
-            use std::future::Future;
-            use std::sync::Arc;
-
-            use axum::extract::Request;
-            use axum::response::Response;
-            use axum::routing::MethodFilter;
-
-            use self::endpoint::{Endpoint, Reply};
-        }
-    });
+    let has_operations = !api.operations.is_empty();
+    let future_use = has_operations.then(|| quote! { use std::future::Future; });
+    let arc_use = has_operations.then(|| quote! { use std::sync::Arc; });
+    let endpoint_use = has_operations
+        .then(|| quote! { use crate::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response}; });
 
     let head = quote! {
         #module_doc
 
-        mod auth;
-        mod context;
-        mod endpoint;
-        mod error;
-        mod extract;
-        mod listen;
         mod memory;
-        mod mock;
-        mod respond;
-        mod service;
-        mod store;
 
-        #operation_uses
+        #future_use
         use std::process::ExitCode;
+        #arc_use
 
         #models_use
-        use self::mock::MockServer;
+        use crate::runtime::server::MockServer;
+        #endpoint_use
 
-        pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
-        pub use self::context::{Context, Subject};
-        pub use self::error::GraphError;
-        pub use self::listen::{MAX_CONNECTIONS, serve};
-        pub use self::service::{GraphService, RequestMeta, ServerOptions};
-        pub use self::service::{CLIENT_REQUEST_ID, REQUEST_ID};
-        pub use self::store::InMemory;
-        pub use http::StatusCode;
+        pub use crate::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
+        pub use crate::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
+        pub use crate::runtime::server::{Context, Subject};
+        pub use crate::runtime::server::{GraphError, GraphService, RequestMeta, ServerOptions};
+        pub use crate::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 
         #[doc(hidden)]
-        pub use self::extract::{FromParameter, Incoming, Route, location, require_on_create};
+        pub use crate::runtime::server::{Collection, new_id, now};
         #[doc(hidden)]
-        pub use self::respond::{empty, json};
+        pub use crate::runtime::server::{FromParameter, Incoming, Route, location, require_on_create};
         #[doc(hidden)]
-        pub use self::store::{Collection, new_id, now};
+        pub use crate::runtime::server::{empty, json};
     };
     let shared = (!api.operations.is_empty()).then(|| {
         quote! {
@@ -121,7 +103,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #mock_doc
         pub fn mock_server_main() -> ExitCode {
             let spec = MockServer { bin: #bin, title: #title, default_scopes: &[#(#default_scopes),*] };
-            mock::run(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
+            crate::runtime::server::run_mock_server(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
         }
     };
     std::iter::once(head)
@@ -375,6 +357,14 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
     let count = proc_macro2::Literal::usize_unsuffixed(routes.len());
     let name = &op.name;
     let has_body = op.request.is_some();
+    let permissions =
+        match op.permissions.as_ref().and_then(|name| api.permission_sets.iter().find(|s| &s.name == name)) {
+            Some(set) => {
+                let id = ident(&set.rust_name);
+                quote! { Some(&crate::permissions::#id) }
+            }
+            None => quote! { None },
+        };
     let items = routes.iter().map(|r| {
         let Route { template, parameters, user_parameter, user_segments, is_me, .. } = r;
         let user_segments = proc_macro2::Literal::usize_unsuffixed(*user_segments);
@@ -391,6 +381,7 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
                 user_segments: #user_segments,
                 is_me: #is_me,
                 has_body: #has_body,
+                permissions: #permissions,
             }
         }
     });
@@ -421,12 +412,12 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
     let body = if api.operations.is_empty() {
         quote! {
             let _ = (handler, authenticator);
-            let routes = axum::Router::new();
+            let routes = crate::runtime::server::routes::<()>([]);
         }
     } else {
         quote! {
             let state = Arc::new(Shared { handler, authenticator, options: options.clone() });
-            let routes = endpoint::routes([#(#endpoints),*]);
+            let routes = crate::runtime::server::routes([#(#endpoints),*]);
         }
     };
     quote! {
@@ -435,8 +426,8 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
         pub fn router<H: #trait_id, A: Authenticate>(handler: H, authenticator: A, options: ServerOptions) -> GraphService {
             #body
             let routes = routes
-                .fallback(service::not_found)
-                .method_not_allowed_fallback(service::method_not_allowed);
+                .fallback(crate::runtime::server::not_found)
+                .method_not_allowed_fallback(crate::runtime::server::method_not_allowed);
             GraphService::new(routes, options)
         }
     }

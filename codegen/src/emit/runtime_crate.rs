@@ -1,0 +1,97 @@
+//! The runtime crate's own files, for `--vendor-runtime`: a copy of
+//! `runtime/` (the crate generated code depends on) written into the
+//! generated crate, so that the output builds with nothing of ours beside it.
+//! The copy is the tested crate itself, file for file, as progenitor's
+//! `--include-client` copies `progenitor-client`.
+
+use super::{GeneratedFile, Options};
+use crate::format;
+
+/// Where the copy goes, relative to the generated crate.
+pub const DIRECTORY: &str = "runtime";
+
+/// Every file of the runtime crate, by its path in it. A unit test checks
+/// the list against the directory, so a new file cannot be left out.
+pub const FILES: &[(&str, &str)] = &[
+    ("Cargo.toml", include_str!("../../../runtime/Cargo.toml")),
+    ("src/client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
+    ("src/client/core.rs", include_str!("../../../runtime/src/client/core.rs")),
+    ("src/client/encode.rs", include_str!("../../../runtime/src/client/encode.rs")),
+    ("src/client/error.rs", include_str!("../../../runtime/src/client/error.rs")),
+    ("src/client/mod.rs", include_str!("../../../runtime/src/client/mod.rs")),
+    ("src/client/retry.rs", include_str!("../../../runtime/src/client/retry.rs")),
+    ("src/dates.rs", include_str!("../../../runtime/src/dates.rs")),
+    ("src/enums.rs", include_str!("../../../runtime/src/enums.rs")),
+    ("src/json.rs", include_str!("../../../runtime/src/json.rs")),
+    ("src/lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("src/object.rs", include_str!("../../../runtime/src/object.rs")),
+    ("src/odata.rs", include_str!("../../../runtime/src/odata.rs")),
+    ("src/permissions.rs", include_str!("../../../runtime/src/permissions.rs")),
+    ("src/server/auth.rs", include_str!("../../../runtime/src/server/auth.rs")),
+    ("src/server/context.rs", include_str!("../../../runtime/src/server/context.rs")),
+    ("src/server/endpoint.rs", include_str!("../../../runtime/src/server/endpoint.rs")),
+    ("src/server/error.rs", include_str!("../../../runtime/src/server/error.rs")),
+    ("src/server/extract.rs", include_str!("../../../runtime/src/server/extract.rs")),
+    ("src/server/listen.rs", include_str!("../../../runtime/src/server/listen.rs")),
+    ("src/server/mock.rs", include_str!("../../../runtime/src/server/mock.rs")),
+    ("src/server/mod.rs", include_str!("../../../runtime/src/server/mod.rs")),
+    ("src/server/respond.rs", include_str!("../../../runtime/src/server/respond.rs")),
+    ("src/server/service.rs", include_str!("../../../runtime/src/server/service.rs")),
+    ("src/server/store.rs", include_str!("../../../runtime/src/server/store.rs")),
+];
+
+/// The copy, with the header every generated file has: its Rust files as
+/// they are (rustfmt-formatted in this repository), its manifest as it is.
+pub fn vendored(options: &Options) -> Vec<GeneratedFile> {
+    FILES
+        .iter()
+        .map(|(path, text)| {
+            let contents = if path.ends_with(".rs") {
+                format::rust_verbatim(text, options)
+            } else {
+                format::with_header(text, "#", options)
+            };
+            GeneratedFile { path: format!("{DIRECTORY}/{path}"), contents }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::FILES;
+
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("runtime directory") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path.strip_prefix(root).expect("under root");
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+
+    /// A file added to the runtime crate and not to `FILES` would be missing
+    /// from every vendored copy.
+    #[test]
+    fn every_runtime_source_file_is_vendored() {
+        let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+        let mut on_disk = Vec::new();
+        walk(&root.join("src"), &root, &mut on_disk);
+        on_disk.push("Cargo.toml".to_owned());
+        on_disk.sort();
+        let listed: Vec<String> = FILES.iter().map(|(path, _)| (*path).to_owned()).collect();
+        assert_eq!(listed, on_disk);
+    }
+
+    /// The version generated manifests require is the runtime's own.
+    #[test]
+    fn the_required_version_is_the_runtime_version() {
+        let manifest = FILES.iter().find(|(path, _)| *path == "Cargo.toml").map(|(_, text)| *text).unwrap_or("");
+        let version_line = format!("version = \"{}\"", crate::emit::cargo_toml::RUNTIME_VERSION);
+        assert!(manifest.lines().any(|line| line == version_line), "runtime/Cargo.toml lacks `{version_line}`");
+    }
+}

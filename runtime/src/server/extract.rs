@@ -1,0 +1,456 @@
+//! From an HTTP request to what an operation needs: the caller, checked
+//! against the permission table, and the path, query and body, checked and
+//! parsed. Every failure is a [`GraphError`], never a panic.
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::de::DeserializeOwned;
+
+use super::auth::{Authenticate, Caller};
+use super::context::{Context, Subject};
+use super::error::GraphError;
+use super::service::{RequestMeta, ServerOptions};
+use crate::{Date, DateTimeOffset, Flags, Guid, PermissionSet, PermissionType, WireEnum};
+
+/// One path an operation is served at, as the generated router knows it.
+#[derive(Clone, Copy, Debug)]
+pub struct Route {
+    /// The operation's name in the spec, e.g. `createPersonCertification`.
+    pub operation: &'static str,
+    /// The path as routed, with the version segment: `/beta/users/{id}/profile`.
+    pub template: &'static str,
+    /// The operation's names of the path's parameters, in path order.
+    pub parameters: &'static [&'static str],
+    /// The parameter that names the subject user (`identifiesUser`), if the
+    /// path has one.
+    pub user_parameter: Option<&'static str>,
+    /// How many segments after the version name the user (`me`: 1,
+    /// `users/{id}`: 2, none: 0).
+    pub user_segments: usize,
+    /// Whether the path starts with `/me`, which only a signed-in user can use.
+    pub is_me: bool,
+    /// Whether the operation takes a JSON body.
+    pub has_body: bool,
+    /// The operation's permission table; `None` when the spec gives it none
+    /// (then any authenticated caller may call it).
+    pub permissions: Option<&'static PermissionSet>,
+}
+
+/// A request that passed authentication and authorization, with its path,
+/// query and body read but not yet typed.
+pub struct Incoming {
+    context: Context,
+    path: Vec<(&'static str, String)>,
+    query: Vec<(String, String)>,
+    body: Bytes,
+    url: String,
+}
+
+fn describe(kind: PermissionType) -> &'static str {
+    match kind {
+        PermissionType::DelegatedWork => "Delegated (work or school account)",
+        PermissionType::DelegatedPersonal => "Delegated (personal Microsoft account)",
+        PermissionType::Application => "Application",
+    }
+}
+
+fn bearer_token(request: &Request) -> Result<String, GraphError> {
+    let mut values = request.headers().get_all(AUTHORIZATION).iter();
+    let Some(value) = values.next() else {
+        return Err(GraphError::unauthenticated("Access token is empty: send `Authorization: Bearer {token}`."));
+    };
+    let malformed = || GraphError::unauthenticated("The `Authorization` header is not `Bearer {token}`.");
+    if values.next().is_some() {
+        return Err(malformed());
+    }
+    let text = value.to_str().map_err(|_| malformed())?;
+    let (scheme, token) = text.trim().split_once(' ').ok_or_else(malformed)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(char::is_whitespace) {
+        return Err(malformed());
+    }
+    Ok(token.to_owned())
+}
+
+/// Whether a path value can be a user id or a userPrincipalName.
+fn is_user_name(value: &str) -> bool {
+    !value.is_empty() && value.len() <= 1024 && !value.contains('/') && !value.chars().any(char::is_control)
+}
+
+fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&PermissionSet>) -> Result<(), GraphError> {
+    let Some(set) = permissions else { return Ok(()) };
+    let kind = caller.permission_type();
+    if set.grant(kind).is_none() {
+        return Err(GraphError::access_denied(format!(
+            "{} permissions are not supported by this operation.",
+            describe(kind)
+        )));
+    }
+    let on_other_user = matches!(subject, Subject::User(_));
+    if set.allows(kind, caller.granted(), on_other_user) {
+        return Ok(());
+    }
+    let accepted = set.accepted(kind, on_other_user);
+    let whom = if on_other_user { " to act on another user" } else { "" };
+    Err(GraphError::access_denied(if accepted.is_empty() {
+        format!("{} permissions cannot act on another user here.", describe(kind))
+    } else {
+        format!(
+            "Insufficient privileges: one of the {} permissions {} is required{whom}.",
+            describe(kind).to_ascii_lowercase(),
+            accepted.join(", ")
+        )
+    }))
+}
+
+fn is_json(request: &Request) -> bool {
+    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    essence.eq_ignore_ascii_case("application/json")
+}
+
+async fn read_body(body: Body, limit: usize, timeout: std::time::Duration) -> Result<Bytes, GraphError> {
+    let too_large = || GraphError::too_large(format!("The request body is larger than {limit} bytes."));
+    let Ok(read) = tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await else {
+        return Err(GraphError::new(
+            http::StatusCode::REQUEST_TIMEOUT,
+            "requestTimeout",
+            format!("The request body did not arrive within {} s.", timeout.as_secs()),
+        ));
+    };
+    match read {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(_) => Err(GraphError::bad_request("The request body could not be read.")),
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space, when `plus` is set); `None`
+/// when the result is not UTF-8. A `%` not followed by two hex digits stays.
+fn percent_decode(text: &str, plus: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' => {
+                let pair = bytes.get(i + 1).copied().and_then(hex).zip(bytes.get(i + 2).copied().and_then(hex));
+                if let Some((high, low)) = pair {
+                    out.push((high * 16 + low) as u8);
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+            }
+            b'+' if plus => out.push(b' '),
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, GraphError> {
+    let Some(query) = query else { return Ok(Vec::new()) };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            match (percent_decode(name, true), percent_decode(value, true)) {
+                (Some(name), Some(value)) => Ok((name, value)),
+                _ => Err(GraphError::bad_request("The query string is not percent-encoded UTF-8.")),
+            }
+        })
+        .collect()
+}
+
+impl Incoming {
+    /// Authenticates, authorizes and reads a request for `route`, checking
+    /// in Graph's order: the bearer token (401), the path and query (400),
+    /// the permission table (403), then for a body its media type (415),
+    /// size (413).
+    pub async fn read<A: Authenticate>(
+        authenticator: &A,
+        options: &ServerOptions,
+        route: Route,
+        request: Request,
+    ) -> Result<Self, GraphError> {
+        if let Some(span) = request.extensions().get::<tracing::Span>() {
+            span.record("route", route.template).record("operation", route.operation);
+        }
+        let token = bearer_token(&request)?;
+        let caller = authenticator
+            .authenticate(&token)
+            .await
+            .ok_or_else(|| GraphError::unauthenticated("Access token validation failure: the token is not valid."))?;
+        let url = RequestMeta::of(&request).url;
+        let json = is_json(&request);
+        let declared_length =
+            request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+        let (mut parts, body) = request.into_parts();
+        let raw = RawPathParams::from_request_parts(&mut parts, &())
+            .await
+            .map_err(|_| GraphError::bad_request("A path segment is not percent-encoded UTF-8."))?;
+        let path: Vec<(&'static str, String)> =
+            route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect();
+        let query = parse_query(parts.uri.query())?;
+
+        let subject = match route.user_parameter.and_then(|name| path.iter().find(|(n, _)| *n == name)) {
+            Some((name, user)) if !is_user_name(user) => {
+                return Err(GraphError::bad_request(format!("`{user}` is not a user id or userPrincipalName."))
+                    .with_target(*name));
+            }
+            Some((_, user)) if !caller.is_user(user) => Subject::User(user.clone()),
+            _ => Subject::Caller,
+        };
+        authorize(&caller, &subject, route.permissions)?;
+        if route.is_me && matches!(caller, Caller::Application { .. }) {
+            return Err(GraphError::bad_request(
+                "`/me` is only valid with a delegated token, one with a signed-in user.",
+            ));
+        }
+        let resource_path = parts
+            .uri
+            .path()
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .skip(1 + route.user_segments)
+            .map(|segment| percent_decode(segment, false).unwrap_or_else(|| segment.to_owned()))
+            .collect();
+
+        let body = if route.has_body {
+            if !json {
+                return Err(GraphError::unsupported_media_type(
+                    "The request body must be JSON: send `Content-Type: application/json`.",
+                ));
+            }
+            if declared_length.is_some_and(|length| length > options.max_body_bytes as u64) {
+                return Err(GraphError::too_large(format!(
+                    "The request body is larger than {} bytes.",
+                    options.max_body_bytes
+                )));
+            }
+            read_body(body, options.max_body_bytes, options.body_read_timeout).await?
+        } else {
+            Bytes::new()
+        };
+        let meta = parts.extensions.get::<RequestMeta>().cloned();
+        let context = Context {
+            caller,
+            subject,
+            resource_path,
+            request_id: meta.as_ref().map(|m| m.request_id.clone()).unwrap_or_default(),
+            client_request_id: meta.and_then(|m| m.client_request_id),
+        };
+        Ok(Self { context, path, query, body, url })
+    }
+
+    /// A path parameter that every path of the operation has.
+    pub fn path<T: FromParameter>(&self, name: &str) -> Result<T, GraphError> {
+        self.path_optional(name)?.ok_or_else(|| GraphError::bad_request(format!("The path has no `{name}`.")))
+    }
+
+    /// A path parameter that only some paths of the operation have.
+    pub fn path_optional<T: FromParameter>(&self, name: &str) -> Result<Option<T>, GraphError> {
+        self.path.iter().find(|(n, _)| *n == name).map(|(_, value)| parse_parameter(name, value)).transpose()
+    }
+
+    fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query.iter().filter(move |(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// A query parameter given at most once.
+    pub fn query<T: FromParameter>(&self, name: &str) -> Result<Option<T>, GraphError> {
+        let mut values = self.query_values(name);
+        let Some(value) = values.next() else { return Ok(None) };
+        if values.next().is_some() {
+            return Err(GraphError::bad_request(format!("The query parameter `{name}` is given more than once."))
+                .with_target(name));
+        }
+        parse_parameter(name, value).map(Some)
+    }
+
+    /// A query parameter that must be given.
+    pub fn query_required<T: FromParameter>(&self, name: &str) -> Result<T, GraphError> {
+        self.query(name)?.ok_or_else(|| {
+            GraphError::bad_request(format!("The query parameter `{name}` is required.")).with_target(name)
+        })
+    }
+
+    /// A collection query parameter: repeated (`tags=a&tags=b`), comma-joined
+    /// (`tags=a,b`), or both.
+    pub fn query_list<T: FromParameter>(&self, name: &str) -> Result<Option<Vec<T>>, GraphError> {
+        let mut found = false;
+        let mut items = Vec::new();
+        for value in self.query_values(name) {
+            found = true;
+            for item in value.split(',').filter(|item| !item.is_empty()) {
+                items.push(parse_parameter(name, item)?);
+            }
+        }
+        Ok(found.then_some(items))
+    }
+
+    /// A collection query parameter that must be given.
+    pub fn query_list_required<T: FromParameter>(&self, name: &str) -> Result<Vec<T>, GraphError> {
+        self.query_list(name)?.ok_or_else(|| {
+            GraphError::bad_request(format!("The query parameter `{name}` is required.")).with_target(name)
+        })
+    }
+
+    /// The JSON body as `T`; a body that does not fit answers 400 naming the
+    /// JSON path of the bad value.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
+        crate::from_slice(&self.body).map_err(|error| {
+            GraphError::bad_request(format!("Invalid request body at `{}`: {}", error.path, error.message))
+                .with_target(error.path)
+        })
+    }
+
+    /// The request's URL without its query, after normalization.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The caller and subject, for the handler.
+    pub fn into_context(self) -> Context {
+        self.context
+    }
+}
+
+/// The `Location` of a created object: `url`, `/`, and the id, percent-encoded
+/// as one path segment.
+pub fn location(url: &str, id: &str) -> String {
+    let plain = |byte: u8| byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte);
+    let mut location = String::with_capacity(url.len() + 1 + id.len());
+    location.push_str(url);
+    location.push('/');
+    if id.bytes().all(plain) {
+        location.push_str(id);
+        return location;
+    }
+    for byte in id.bytes() {
+        if plain(byte) {
+            location.push(char::from(byte));
+        } else {
+            location.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    location
+}
+
+/// Checks a create body: every property required on create is present.
+pub fn require_on_create(missing: &[&str]) -> Result<(), GraphError> {
+    match missing {
+        [] => Ok(()),
+        [first, ..] => Err(GraphError::bad_request(format!(
+            "Required on create and missing: {}.",
+            missing.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+        ))
+        .with_target(*first)),
+    }
+}
+
+fn parse_parameter<T: FromParameter>(name: &str, value: &str) -> Result<T, GraphError> {
+    T::from_parameter(value).ok_or_else(|| {
+        GraphError::bad_request(format!("`{value}` is not a valid {} for `{name}`.", T::EXPECTED)).with_target(name)
+    })
+}
+
+/// A value a path or query parameter can hold, read from its text.
+pub trait FromParameter: Sized {
+    /// What the text should be, for error messages.
+    const EXPECTED: &'static str;
+
+    /// The value, or `None` when the text is not one.
+    fn from_parameter(text: &str) -> Option<Self>;
+}
+
+impl FromParameter for String {
+    const EXPECTED: &'static str = "string";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Some(text.to_owned())
+    }
+}
+
+impl FromParameter for bool {
+    const EXPECTED: &'static str = "Boolean (`true` or `false`)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        match text {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+
+impl FromParameter for i32 {
+    const EXPECTED: &'static str = "32-bit integer";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParameter for i64 {
+    const EXPECTED: &'static str = "64-bit integer";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParameter for f64 {
+    const EXPECTED: &'static str = "number";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        text.parse().ok().filter(|n: &f64| n.is_finite())
+    }
+}
+
+impl FromParameter for Date {
+    const EXPECTED: &'static str = "date (YYYY-MM-DD)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Date::parse_from_str(text, "%Y-%m-%d").ok()
+    }
+}
+
+impl FromParameter for DateTimeOffset {
+    const EXPECTED: &'static str = "RFC 3339 timestamp";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        DateTimeOffset::parse(text).ok()
+    }
+}
+
+impl FromParameter for Guid {
+    const EXPECTED: &'static str = "GUID";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Guid::parse_str(text).ok()
+    }
+}
+
+impl<E: WireEnum> FromParameter for E {
+    const EXPECTED: &'static str = "enum member";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Some(E::from_wire(text))
+    }
+}
+
+impl<E: WireEnum> FromParameter for Flags<E> {
+    const EXPECTED: &'static str = "comma-joined list of enum members";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Some(Flags::parse(text))
+    }
+}

@@ -1,0 +1,45 @@
+//! The server runtime (cargo feature `server`): what every generated server
+//! shares. Authentication and the permission check, request extraction,
+//! Graph error bodies, the in-memory store, the connection limits of
+//! [`serve`], and the mock server's command line. A generated crate's
+//! `server` module adds what its spec determines: the handler trait, the
+//! typed path, query and response types, and the router.
+
+mod auth;
+mod context;
+mod endpoint;
+mod error;
+mod extract;
+mod listen;
+mod mock;
+mod respond;
+mod service;
+mod store;
+
+pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
+pub use self::context::{Context, Subject};
+pub use self::error::GraphError;
+pub use self::listen::{MAX_CONNECTIONS, serve};
+pub use self::service::{CLIENT_REQUEST_ID, GraphService, REQUEST_ID, RequestMeta, ServerOptions};
+pub use self::store::InMemory;
+
+pub use http::StatusCode;
+
+#[doc(hidden)]
+pub use self::endpoint::{Endpoint, Reply, routes};
+#[doc(hidden)]
+pub use self::extract::{FromParameter, Incoming, Route, location, require_on_create};
+#[doc(hidden)]
+pub use self::mock::{MockServer, run as run_mock_server};
+#[doc(hidden)]
+pub use self::respond::{empty, json};
+#[doc(hidden)]
+pub use self::service::{method_not_allowed, not_found};
+#[doc(hidden)]
+pub use self::store::{Collection, new_id, now};
+#[doc(hidden)]
+pub use axum::extract::Request;
+#[doc(hidden)]
+pub use axum::response::Response;
+#[doc(hidden)]
+pub use axum::routing::MethodFilter;

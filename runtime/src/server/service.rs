@@ -1,0 +1,258 @@
+//! The service in front of the routes: path normalization, request ids,
+//! response headers and the tracing span of every request.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::response::Response;
+use axum::serve::{IncomingStream, Listener};
+use http::header::HOST;
+use http::uri::{Authority, PathAndQuery, Uri};
+use http::{HeaderName, HeaderValue};
+use tower::Service;
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use super::error::GraphError;
+
+/// The header that carries the id the server gives every request.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
+/// The header that carries the id the client gives a call, echoed back.
+pub const CLIENT_REQUEST_ID: HeaderName = HeaderName::from_static("client-request-id");
+
+/// The longest `client-request-id` that is echoed; Graph's are GUIDs.
+const MAX_CLIENT_REQUEST_ID: usize = 256;
+
+/// Settings of the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServerOptions {
+    /// The largest request body accepted, in bytes; a larger one is answered
+    /// `413 requestTooLarge`. Default: 1 MiB.
+    pub max_body_bytes: usize,
+    /// Scheme and host for `Location` headers, e.g. `https://graph.example.com`.
+    /// Default: `http://` and the request's `Host` header.
+    pub base_url: Option<String>,
+    /// How long [`serve`](super::serve) lets a connection take to send a
+    /// request's headers, idle time before them included. Default: 10 s.
+    pub header_read_timeout: Duration,
+    /// How long reading a request body may take; a slower body is answered
+    /// `408 requestTimeout`. Default: 30 s.
+    pub body_read_timeout: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            base_url: None,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl ServerOptions {
+    /// The default options: a 1 MiB body limit, `Location` from `Host`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The options with another body limit, in bytes.
+    #[must_use]
+    pub fn with_max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// The options with other time limits for request headers and bodies.
+    #[must_use]
+    pub fn with_timeouts(mut self, header_read: Duration, body_read: Duration) -> Self {
+        self.header_read_timeout = header_read;
+        self.body_read_timeout = body_read;
+        self
+    }
+
+    /// The options with a fixed scheme and host for `Location` headers.
+    #[must_use]
+    pub fn with_base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into().trim_end_matches('/').to_owned());
+        self
+    }
+}
+
+/// What the server knows about a request before routing it; handlers find it
+/// in the request's extensions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestMeta {
+    /// The id this server gave the request (a new GUID), sent as `request-id`.
+    pub request_id: String,
+    /// The `client-request-id` the client sent, when it is short visible text.
+    pub client_request_id: Option<String>,
+    /// The request's URL without its query, after normalization: the base of
+    /// `Location` headers. Relative (the path alone) when there is no host.
+    pub url: String,
+}
+
+impl RequestMeta {
+    /// The meta data of a request, or a fresh one when the request did not
+    /// come through [`GraphService`].
+    pub fn of(request: &Request) -> Self {
+        request.extensions().get::<Self>().cloned().unwrap_or_else(|| Self {
+            request_id: super::store::new_id(),
+            client_request_id: None,
+            url: request.uri().path().to_owned(),
+        })
+    }
+}
+
+/// The server: the generated routes behind path normalization, request ids
+/// and tracing. Serve it with [`serve`](super::serve) or `axum::serve`, or call it as
+/// a `tower::Service<Request>`.
+#[derive(Clone, Debug)]
+pub struct GraphService {
+    routes: Router,
+    options: ServerOptions,
+}
+
+impl GraphService {
+    /// Wraps the routes; used by the generated `router` function.
+    #[doc(hidden)]
+    pub fn new(routes: Router, options: ServerOptions) -> Self {
+        Self { routes, options }
+    }
+
+    /// The options the service was built with.
+    pub fn options(&self) -> &ServerOptions {
+        &self.options
+    }
+
+    fn meta(&self, request: &Request) -> RequestMeta {
+        let client_request_id = request
+            .headers()
+            .get(&CLIENT_REQUEST_ID)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| !value.is_empty() && value.len() <= MAX_CLIENT_REQUEST_ID)
+            .map(str::to_owned);
+        let path = request.uri().path();
+        let base = match &self.options.base_url {
+            Some(base) => base.clone(),
+            None => request
+                .headers()
+                .get(HOST)
+                .and_then(|host| host.to_str().ok())
+                .and_then(|host| host.parse::<Authority>().ok())
+                .or_else(|| request.uri().authority().cloned())
+                .map(|authority| format!("http://{authority}"))
+                .unwrap_or_default(),
+        };
+        RequestMeta { request_id: super::store::new_id(), client_request_id, url: format!("{base}{path}") }
+    }
+}
+
+/// The path with runs of `/` collapsed to one and a trailing `/` removed:
+/// Microsoft's Python SDK sends `/beta//me/...`, and Graph accepts it.
+fn normalize_path(uri: &Uri) -> Option<Uri> {
+    let path = uri.path();
+    if !path.contains("//") && (path.len() <= 1 || !path.ends_with('/')) {
+        return None;
+    }
+    let mut normalized = String::with_capacity(path.len());
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        normalized.push('/');
+        normalized.push_str(segment);
+    }
+    if normalized.is_empty() {
+        normalized.push('/');
+    }
+    if let Some(query) = uri.query() {
+        normalized.push('?');
+        normalized.push_str(query);
+    }
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = Some(PathAndQuery::try_from(normalized).ok()?);
+    Uri::from_parts(parts).ok()
+}
+
+impl Service<Request> for GraphService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        if let Some(uri) = normalize_path(request.uri()) {
+            *request.uri_mut() = uri;
+        }
+        let meta = self.meta(&request);
+        let echo = request.headers().get(&CLIENT_REQUEST_ID).filter(|_| meta.client_request_id.is_some()).cloned();
+        let span = tracing::info_span!(
+            "request",
+            method = %request.method(),
+            route = Empty,
+            operation = Empty,
+            request_id = %meta.request_id,
+            status = Empty,
+        );
+        let request_id = HeaderValue::from_str(&meta.request_id).ok();
+        request.extensions_mut().insert(meta);
+        request.extensions_mut().insert(span.clone());
+        let routed = self.routes.call(request);
+        let request_span = span.clone();
+        Box::pin(
+            async move {
+                let Ok(mut response) = routed.await;
+                let headers = response.headers_mut();
+                if let Some(id) = request_id {
+                    headers.insert(REQUEST_ID, id);
+                }
+                if let Some(id) = echo {
+                    headers.insert(CLIENT_REQUEST_ID, id);
+                }
+                request_span.record("status", response.status().as_u16());
+                tracing::debug!("answered");
+                Ok(response)
+            }
+            .instrument(span),
+        )
+    }
+}
+
+impl<L: Listener> Service<IncomingStream<'_, L>> for GraphService {
+    type Response = Self;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Self, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _connection: IncomingStream<'_, L>) -> Self::Future {
+        std::future::ready(Ok(self.clone()))
+    }
+}
+
+/// The answer for a path no operation serves.
+pub async fn not_found(request: Request) -> Response {
+    let meta = RequestMeta::of(&request);
+    GraphError::not_found(format!("No operation of this API is at `{}`.", request.uri().path())).into_response(&meta)
+}
+
+/// The answer for a method the path is not served with.
+pub async fn method_not_allowed(request: Request) -> Response {
+    let meta = RequestMeta::of(&request);
+    GraphError::method_not_allowed(format!(
+        "`{}` is not served with the method {}.",
+        request.uri().path(),
+        request.method()
+    ))
+    .into_response(&meta)
+}

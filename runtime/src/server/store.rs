@@ -1,0 +1,282 @@
+//! The in-memory implementation's store: JSON objects by subject user and
+//! collection path, with a cap on how many it holds.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use chrono::{SubsecRound, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::context::Context;
+use super::error::GraphError;
+use crate::DateTimeOffset;
+
+/// A ready implementation of the API that keeps objects in memory: good for
+/// tests and a mock server, gone when the process ends.
+///
+/// Objects live per subject user (the caller for `/me`, the named user for
+/// `/users/{id}`; the same user either way) and per collection path, so
+/// `POST /me/lists/1/tasks` and `GET /users/{my id}/lists/1/tasks/{id}` meet.
+/// What an operation does follows from its shape in the spec: a `POST` to a
+/// collection creates, a `GET` of an item reads, a `GET` of a collection lists
+/// (when the response has a `value` collection), a `PATCH` of an item merges,
+/// a `DELETE` of an item removes. Any other operation answers `501
+/// notImplemented`. Query parameters are not applied.
+///
+/// Creating fills in the server-set properties it understands: `id` (a new
+/// GUID, as text), date-times (now), and identity sets (`createdBy`) from the
+/// caller. When the store holds [`InMemory::max_objects`] objects, creating
+/// answers `507 quotaLimitReached` until something is deleted.
+#[derive(Debug)]
+pub struct InMemory {
+    objects: Mutex<Objects>,
+    max_objects: usize,
+}
+
+#[derive(Debug, Default)]
+struct Objects {
+    collections: HashMap<Collection, Items>,
+    count: usize,
+}
+
+/// One collection's objects as JSON text, oldest first, with an index by id so
+/// that a create, read or update does not scan the collection. Text rather
+/// than `serde_json::Value`: one buffer per object instead of a tree of them.
+#[derive(Debug, Default)]
+struct Items {
+    list: Vec<(String, Vec<u8>)>,
+    index: HashMap<String, usize>,
+}
+
+impl Items {
+    fn get(&self, id: &str) -> Option<&[u8]> {
+        self.index.get(id).map(|&i| self.list[i].1.as_slice())
+    }
+
+    fn get_mut(&mut self, id: &str) -> Option<&mut Vec<u8>> {
+        self.index.get(id).map(|&i| &mut self.list[i].1)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.index.contains_key(id)
+    }
+
+    fn push(&mut self, id: String, json: Vec<u8>) {
+        self.index.insert(id.clone(), self.list.len());
+        self.list.push((id, json));
+    }
+
+    fn remove(&mut self, id: &str) -> bool {
+        let Some(at) = self.index.remove(id) else { return false };
+        self.list.remove(at);
+        for (position, (later, _)) in self.list.iter().enumerate().skip(at) {
+            self.index.insert(later.clone(), position);
+        }
+        true
+    }
+}
+
+impl Default for InMemory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl InMemory {
+    /// How many objects a store holds unless told otherwise.
+    pub const DEFAULT_MAX_OBJECTS: usize = 10_000;
+
+    /// An empty store holding at most [`Self::DEFAULT_MAX_OBJECTS`] objects.
+    pub fn new() -> Self {
+        Self::with_max_objects(Self::DEFAULT_MAX_OBJECTS)
+    }
+
+    /// An empty store holding at most `max_objects` objects.
+    pub fn with_max_objects(max_objects: usize) -> Self {
+        Self { objects: Mutex::new(Objects::default()), max_objects }
+    }
+
+    /// The most objects the store holds.
+    pub fn max_objects(&self) -> usize {
+        self.max_objects
+    }
+
+    /// How many objects the store holds.
+    pub fn len(&self) -> usize {
+        self.lock().count
+    }
+
+    /// Whether the store holds no object.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Objects> {
+        self.objects.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    // Each generic method below is a thin shell over a method that is not:
+    // the shells are compiled per model, the work once.
+
+    /// Stores a new object under `id`.
+    #[doc(hidden)]
+    pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
+        self.insert_json(collection, id, to_json(object)?)
+    }
+
+    fn insert_json(&self, collection: Collection, id: String, json: Vec<u8>) -> Result<(), GraphError> {
+        let mut objects = self.lock();
+        if objects.count >= self.max_objects {
+            return Err(GraphError::quota_reached(format!(
+                "The in-memory store is full: it holds at most {} objects. Delete some first.",
+                self.max_objects
+            )));
+        }
+        let items = objects.collections.entry(collection).or_default();
+        if items.contains(&id) {
+            return Err(GraphError::conflict(format!("An object with the id `{id}` exists already.")));
+        }
+        items.push(id, json);
+        objects.count += 1;
+        Ok(())
+    }
+
+    /// The object stored under `id`.
+    #[doc(hidden)]
+    pub fn get<T: DeserializeOwned>(&self, collection: &Collection, id: &str) -> Result<T, GraphError> {
+        from_json(&self.get_json(collection, id)?)
+    }
+
+    fn get_json(&self, collection: &Collection, id: &str) -> Result<Vec<u8>, GraphError> {
+        let objects = self.lock();
+        let json = objects.collections.get(collection).and_then(|items| items.get(id)).ok_or_else(|| not_found(id))?;
+        Ok(json.to_vec())
+    }
+
+    /// Every object of a collection, oldest first.
+    #[doc(hidden)]
+    pub fn list<T: DeserializeOwned>(&self, collection: &Collection) -> Result<Vec<T>, GraphError> {
+        self.list_json(collection).iter().map(|json| from_json(json)).collect()
+    }
+
+    fn list_json(&self, collection: &Collection) -> Vec<Vec<u8>> {
+        let objects = self.lock();
+        let Some(items) = objects.collections.get(collection) else { return Vec::new() };
+        items.list.iter().map(|(_, json)| json.clone()).collect()
+    }
+
+    /// Merges `patch` into the object stored under `id` (members set in the
+    /// patch replace the stored ones; `null` members remove them), lets
+    /// `stamp` set server-set properties, and stores the result.
+    #[doc(hidden)]
+    pub fn update<T: Serialize + DeserializeOwned>(
+        &self,
+        collection: &Collection,
+        id: &str,
+        patch: &T,
+        stamp: impl FnOnce(&mut T),
+    ) -> Result<T, GraphError> {
+        // `update_json` calls `finish` once; `stamp` runs there.
+        let mut stamp = Some(stamp);
+        let mut object = None;
+        self.update_json(collection, id, &to_json(patch)?, &mut |merged| {
+            let mut merged: T = from_json(merged)?;
+            if let Some(stamp) = stamp.take() {
+                stamp(&mut merged);
+            }
+            let json = to_json(&merged)?;
+            object = Some(merged);
+            Ok(json)
+        })?;
+        object.ok_or_else(|| not_found(id))
+    }
+
+    /// The merge itself, under the lock: `finish` turns the merged JSON into
+    /// what is stored (the model, stamped).
+    fn update_json(
+        &self,
+        collection: &Collection,
+        id: &str,
+        patch: &[u8],
+        finish: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, GraphError>,
+    ) -> Result<(), GraphError> {
+        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(patch) else {
+            return Err(GraphError::bad_request("The request body must be a JSON object."));
+        };
+        let mut objects = self.lock();
+        let slot =
+            objects.collections.get_mut(collection).and_then(|items| items.get_mut(id)).ok_or_else(|| not_found(id))?;
+        let mut merged = serde_json::from_slice::<Map<String, Value>>(slot).unwrap_or_default();
+        for (key, value) in patch {
+            if value.is_null() {
+                merged.remove(&key);
+            } else {
+                merged.insert(key, value);
+            }
+        }
+        *slot = finish(&to_json(&merged)?)?;
+        Ok(())
+    }
+
+    /// Removes the object stored under `id`.
+    #[doc(hidden)]
+    pub fn remove(&self, collection: &Collection, id: &str) -> Result<(), GraphError> {
+        let mut objects = self.lock();
+        let items = objects.collections.get_mut(collection).ok_or_else(|| not_found(id))?;
+        if !items.remove(id) {
+            return Err(not_found(id));
+        }
+        objects.count -= 1;
+        Ok(())
+    }
+}
+
+fn not_found(id: &str) -> GraphError {
+    GraphError::not_found(format!("No object with the id `{id}` is here."))
+}
+
+fn to_json<T: Serialize>(object: &T) -> Result<Vec<u8>, GraphError> {
+    let mut json = Vec::with_capacity(1024);
+    serde_json::to_writer(&mut json, object)
+        .map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))?;
+    json.shrink_to_fit();
+    Ok(json)
+}
+
+fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
+    serde_json::from_slice(json)
+        .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
+}
+
+/// Where objects live: the subject user and the collection's path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Collection {
+    owner: String,
+    path: String,
+}
+
+impl Collection {
+    /// The collection a request's path names (`POST` or `GET` of a collection).
+    pub fn of(context: &Context) -> Self {
+        Self { owner: context.subject_key(), path: context.resource_path.join("/") }
+    }
+
+    /// The collection and the id of the item a request's path names.
+    pub fn of_item(context: &Context) -> (Self, String) {
+        let (id, parent) =
+            context.resource_path.split_last().map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
+        (Self { owner: context.subject_key(), path: parent.join("/") }, id)
+    }
+}
+
+/// The current time at Graph's precision (100 ns).
+pub fn now() -> DateTimeOffset {
+    DateTimeOffset::from(Utc::now().trunc_subsecs(7))
+}
+
+/// A new object id: a random GUID ([`crate::random_guid`]), as text.
+pub fn new_id() -> String {
+    crate::random_guid().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
+}
