@@ -6,7 +6,7 @@ use std::fmt;
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
 
-use crate::emit::Options;
+use crate::output::Options;
 
 /// An emitter produced tokens that do not parse as a Rust file: a bug in the
 /// generator, reported rather than written.
@@ -83,10 +83,11 @@ fn spaced(text: &str) -> String {
     let mut statement_indent = 0;
     for line in text.lines() {
         let starts_in_string = state != Lex::Code;
-        if let Some(prev) = &previous {
-            if !starts_in_string && needs_blank(prev, line) {
-                out.push('\n');
-            }
+        if let Some(prev) = &previous
+            && !starts_in_string
+            && needs_blank(prev, line)
+        {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');

@@ -25,10 +25,64 @@ pub struct Api {
     pub permission_sets: Vec<PermissionSet>,
     /// Sorted by name.
     pub operations: Vec<Operation>,
+    /// Rust names that belong to the API as a whole.
+    pub names: ApiNames,
+    /// The client's accessor tree: the root (the client itself) first.
+    pub client_nodes: Vec<ClientNode>,
     /// Facts derived from the fields above, computed on first use. The IR is
     /// not changed once `check` has built it; code that edits `types` anyway
     /// resets this to `Derived::default()`.
     pub derived: Derived,
+}
+
+/// The Rust names of the API's own items, decided by `check::names`.
+#[derive(Clone, Debug, Default)]
+pub struct ApiNames {
+    /// The crate as a Rust path segment: `msgraph_profile`.
+    pub crate_ident: String,
+    /// The server's handler trait: `GraphProfile`.
+    pub handler_trait: String,
+    /// Names the models module would import (`Option`, `Date`, `Object`, ...)
+    /// that a type or enum of the spec takes: the models module names those
+    /// by their full path instead, and does not import them.
+    pub models_shadowed: std::collections::BTreeSet<String>,
+}
+
+/// A place an accessor chain of the client reaches: a path prefix.
+#[derive(Clone, Debug, Default)]
+pub struct ClientNode {
+    /// The segments from the root to here.
+    pub segments: Vec<Segment>,
+    /// The struct in `client::paths` for this node; `None` for the root (the
+    /// client itself) and for a collection that is reached only through its
+    /// item accessor (`users` in `/users/{id}`).
+    pub struct_name: Option<String>,
+    /// The accessors from here to the nodes below, in order.
+    pub accessors: Vec<Accessor>,
+    /// The operations served here, as (operation index, path index).
+    pub operations: Vec<(usize, usize)>,
+}
+
+/// One accessor method of a client node.
+#[derive(Clone, Debug)]
+pub struct Accessor {
+    /// The method's Rust name: `profile`, `user`.
+    pub method: String,
+    /// The segments it appends: a literal, a literal and a parameter
+    /// (`user(id)` for `/users/{id}`), or a parameter.
+    pub literal: Option<String>,
+    pub parameter: Option<String>,
+    /// The node it leads to (index in `Api::client_nodes`).
+    pub target: usize,
+}
+
+/// One step of the accessor chain that reaches a path from the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainStep {
+    /// The accessor's Rust name.
+    pub method: String,
+    /// The path parameter it takes, if any.
+    pub parameter: Option<String>,
 }
 
 /// Lookups that would cost a walk over every type each time they are asked.
@@ -65,6 +119,8 @@ pub struct Property {
     pub name: String,
     /// The Rust field name (may need `r#`; see `naming::ident`).
     pub rust_name: String,
+    /// The builder method that sets it: `with_display_name`.
+    pub setter: String,
     pub ty: TypeRef,
     pub description: Option<String>,
     /// Set by the server; ignored by it in a create body.
@@ -115,7 +171,12 @@ impl Primitive {
 #[derive(Clone, Debug)]
 pub struct Enum {
     pub name: String,
+    /// The name users write: the enum itself, or for a flags enum the alias
+    /// `Flags<Member>`.
     pub rust_name: String,
+    /// The Rust enum whose variants are the members: `rust_name` itself, or
+    /// for a flags enum its member enum (`AllowedAudiencesMember`).
+    pub member_enum: String,
     pub flags: bool,
     pub evolvable: bool,
     pub description: Option<String>,
@@ -185,7 +246,10 @@ impl Method {
 #[derive(Clone, Debug)]
 pub struct Operation {
     pub name: String,
+    /// The method of the server's handler trait: `create_person_certification`.
     pub rust_name: String,
+    /// The Rust names of the items the operation adds to the client and server.
+    pub names: OperationNames,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub method: Method,
@@ -198,11 +262,46 @@ pub struct Operation {
     pub examples: Vec<Example>,
 }
 
+/// The Rust names of one operation's items, decided by `check::names`.
+#[derive(Clone, Debug, Default)]
+pub struct OperationNames {
+    /// The server's struct of path parameters: `CreatePersonCertificationPath`.
+    pub server_path: String,
+    /// The server's struct of query parameters.
+    pub server_query: String,
+    /// The server's enum of responses.
+    pub server_response: String,
+    /// The server function that serves the operation's routes.
+    pub serve: String,
+    /// The server's constant listing its routes.
+    pub routes: String,
+    /// The client's struct of query parameters.
+    pub client_query: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Path {
     /// As written in the spec, without the version segment: `/users/{id}/profile`.
     pub template: String,
     pub segments: Vec<Segment>,
+    /// The client's accessor chain to this path, from the client.
+    pub client_chain: Vec<ChainStep>,
+    /// The client method that sends the operation on this path: `create`.
+    pub client_method: String,
+}
+
+impl Path {
+    /// The path with every parameter written `{}`: paths of the same shape
+    /// are one route, whatever their parameters are called.
+    pub fn shape(&self) -> String {
+        self.segments
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(text) => format!("/{text}"),
+                Segment::Parameter(_) => "/{}".to_owned(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -236,9 +335,43 @@ pub struct Header {
     pub description: Option<String>,
 }
 
+/// HTTP statuses with a name: (code, the response variant, `http`'s constant).
+pub const STATUSES: &[(u16, &str, &str)] = &[
+    (100, "Continue", "CONTINUE"),
+    (101, "SwitchingProtocols", "SWITCHING_PROTOCOLS"),
+    (200, "Ok", "OK"),
+    (201, "Created", "CREATED"),
+    (202, "Accepted", "ACCEPTED"),
+    (203, "NonAuthoritativeInformation", "NON_AUTHORITATIVE_INFORMATION"),
+    (204, "NoContent", "NO_CONTENT"),
+    (205, "ResetContent", "RESET_CONTENT"),
+    (206, "PartialContent", "PARTIAL_CONTENT"),
+    (207, "MultiStatus", "MULTI_STATUS"),
+    (300, "MultipleChoices", "MULTIPLE_CHOICES"),
+    (301, "MovedPermanently", "MOVED_PERMANENTLY"),
+    (302, "Found", "FOUND"),
+    (303, "SeeOther", "SEE_OTHER"),
+    (304, "NotModified", "NOT_MODIFIED"),
+    (307, "TemporaryRedirect", "TEMPORARY_REDIRECT"),
+    (308, "PermanentRedirect", "PERMANENT_REDIRECT"),
+    (400, "BadRequest", "BAD_REQUEST"),
+    (401, "Unauthorized", "UNAUTHORIZED"),
+    (403, "Forbidden", "FORBIDDEN"),
+    (404, "NotFound", "NOT_FOUND"),
+    (409, "Conflict", "CONFLICT"),
+    (410, "Gone", "GONE"),
+    (412, "PreconditionFailed", "PRECONDITION_FAILED"),
+    (422, "UnprocessableEntity", "UNPROCESSABLE_ENTITY"),
+    (429, "TooManyRequests", "TOO_MANY_REQUESTS"),
+    (500, "InternalServerError", "INTERNAL_SERVER_ERROR"),
+    (503, "ServiceUnavailable", "SERVICE_UNAVAILABLE"),
+];
+
 #[derive(Clone, Debug)]
 pub struct Response {
     pub status: u16,
+    /// The variant of the server's response enum: `Created`, `Status299`.
+    pub variant: String,
     pub ty: Option<TypeRef>,
     pub description: Option<String>,
 }

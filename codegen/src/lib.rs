@@ -12,6 +12,7 @@ pub mod write;
 
 pub mod diagnostic;
 pub mod naming;
+pub mod output;
 pub mod project;
 pub mod synth;
 

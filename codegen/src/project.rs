@@ -4,7 +4,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::emit::{Options, RuntimeDependency};
+use crate::output::{Options, RuntimeDependency};
 
 /// The command that regenerates every default target.
 pub const COMMAND: &str = "cargo xtask codegen";

@@ -7,8 +7,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::emit::GeneratedFile;
 use crate::format::is_generated;
+use crate::output::GeneratedFile;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {

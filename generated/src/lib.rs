@@ -7,8 +7,7 @@
 //! - [`models`]: the data types, with serde (always built).
 //! - [`permissions`]: each operation's permission table, as data.
 //! - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types
-//! the
-//! models use, and the client and server cores.
+//!   the models use, and the client and server cores.
 //! - `client` (cargo feature `client`, or `client-http` without TLS): the async client.
 //! - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.
 //!

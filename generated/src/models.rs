@@ -3,11 +3,10 @@
 //! The data models of Microsoft Graph beta, profile certifications: one struct per type, one
 //! enum per enum.
 //!
-//! Every property is optional, as on the wire. A type's base type is its `base`
-//! field, reached through `Deref`, so inherited properties read like its own
-//! (`certification.id`). Properties the server sets have no `with_` setter and
-//! are listed in the type's `SERVER_SET`. Members a model does not declare,
-//! `@odata.type` among them, survive a read-modify-write.
+//! Every property is optional, as on the wire. A type's base type is its `base` field, reached
+//! through `Deref`, so inherited properties read like its own (`certification.id`). Properties
+//! the server sets have no `with_` setter and are listed in the type's `SERVER_SET`. Members a
+//! model does not declare, `@odata.type` among them, survive a read-modify-write.
 
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -17,7 +16,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::runtime::__private;
-use crate::runtime::{AdditionalData, Object, Date, DateTimeOffset, Flags, WireEnum};
+use crate::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Object, WireEnum};
 
 /// The base type of every Graph entity.
 ///
@@ -1067,8 +1066,7 @@ impl<'de> Deserialize<'de> for ProfileSourceAnnotation {
 ///
 /// Forward compatible: a value this version does not know is kept in
 /// [`AllowedAudiencesMember::UnknownValue`] instead of failing, and written back unchanged.
-/// Match
-/// with a catch-all arm:
+/// Match with a catch-all arm:
 ///
 /// ```
 /// use msgraph_profile::models::AllowedAudiencesMember;
@@ -1080,8 +1078,8 @@ impl<'de> Deserialize<'de> for ProfileSourceAnnotation {
 /// }
 /// ```
 ///
-/// Evolvable: members after `unknownFutureValue` are sent only to clients that
-/// send `Prefer: include-unknown-enum-members`; others receive `unknownFutureValue`.
+/// Evolvable: members after `unknownFutureValue` are sent only to clients that send `Prefer:
+/// include-unknown-enum-members`; others receive `unknownFutureValue`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AllowedAudiencesMember {
     /// The user only. (`me`)

@@ -1,20 +1,14 @@
 //! The generated crate's `Cargo.toml`.
 
-use super::{Options, RuntimeDependency};
+use super::runtime_crate::{DIRECTORY, RUNTIME_PACKAGE, RUNTIME_VERSION};
 use crate::ir::Api;
-
-/// The package name of the runtime crate generated crates depend on.
-pub const RUNTIME_PACKAGE: &str = "graph-codegen-runtime";
-
-/// The version of the runtime crate this generator writes code for; the
-/// generated `Cargo.toml` requires it, and `--vendor-runtime` copies it.
-pub const RUNTIME_VERSION: &str = "0.1.0";
+use crate::output::{Options, RuntimeDependency};
 
 pub fn emit(api: &Api, options: &Options) -> String {
     let description = format!("{} (generated)", api.title).replace('\\', "\\\\").replace('"', "\\\"");
     let runtime_path = match &options.runtime {
         RuntimeDependency::Path(path) => path.replace('\\', "/"),
-        RuntimeDependency::Vendored => super::runtime_crate::DIRECTORY.to_owned(),
+        RuntimeDependency::Vendored => DIRECTORY.to_owned(),
     };
     format!(
         r#"[package]

@@ -5,19 +5,15 @@
 //! path parameter taken by the accessor named after the collection before it
 //! (`client.user("adele.vance@contoso.com")` for `/users/{id}`).
 
-use std::collections::BTreeMap;
-
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs::{doc, inner_doc, paragraph};
-use super::permissions::table_doc;
-use super::types::rust_type;
+use super::docs::{call_chain, doc, inner_doc, paragraph, table_doc};
+use super::types::{Place, rust_type};
 use super::{RustFiles, whole};
 use crate::format::FormatError;
-use crate::ir::{Api, Method, Operation, ParameterLocation, Path, Primitive, Segment, TypeRef};
-use crate::naming::{field_name, ident, type_name};
+use crate::ir::{Api, ClientNode, Method, Operation, ParameterLocation, Path, Primitive, Segment, TypeRef};
+use crate::naming::ident;
 
 /// `src/client/mod.rs`, and `src/client/paths.rs` in pieces of one struct
 /// each, printed one after another (for a large API it is most of the client,
@@ -31,178 +27,6 @@ pub fn emit<'a>(api: &'a Api) -> Result<RustFiles<'a>, FormatError> {
     Ok(files)
 }
 
-/// A node of the path tree: a place a chain of accessors reaches.
-#[derive(Default)]
-struct Node<'a> {
-    /// The segments from the root to here.
-    segments: Vec<Segment>,
-    literals: BTreeMap<String, Node<'a>>,
-    parameter: Option<Box<Node<'a>>>,
-    operations: Vec<(&'a Operation, &'a Path)>,
-}
-
-impl<'a> Node<'a> {
-    fn insert(&mut self, operation: &'a Operation, path: &'a Path) {
-        let mut node = self;
-        for (i, segment) in path.segments.iter().enumerate() {
-            let prefix = path.segments[..=i].to_vec();
-            node = match segment {
-                Segment::Literal(l) => {
-                    node.literals.entry(l.clone()).or_insert_with(|| Node { segments: prefix, ..Node::default() })
-                }
-                Segment::Parameter(_) => {
-                    node.parameter.get_or_insert_with(|| Box::new(Node { segments: prefix, ..Node::default() }))
-                }
-            };
-        }
-        node.operations.push((operation, path));
-    }
-
-    /// Whether a chain needs to stop here: it has operations or literal children.
-    fn reachable_by_name(&self) -> bool {
-        !self.operations.is_empty() || !self.literals.is_empty()
-    }
-
-    fn walk<'s>(&'s self, out: &mut Vec<&'s Node<'a>>) {
-        out.push(self);
-        for child in self.literals.values() {
-            child.walk(out);
-        }
-        if let Some(child) = &self.parameter {
-            child.walk(out);
-        }
-    }
-}
-
-/// The accessor names a node gives its children; one rule for the accessors
-/// themselves, the documentation example and the protocol tests.
-#[derive(Default)]
-struct AccessorNames {
-    /// Literal child -> its accessor, when it is reached by name.
-    literal: BTreeMap<String, String>,
-    /// Literal child -> the accessor of the parameter after it (`user(id)`).
-    item: BTreeMap<String, String>,
-    /// The accessor of a parameter right after this node, when this node is
-    /// not a literal (those are reached through `item`).
-    parameter: Option<String>,
-}
-
-fn accessor_names(api: &Api, node: &Node<'_>) -> AccessorNames {
-    let mut names = AccessorNames::default();
-    let mut taken: Vec<String> = Vec::new();
-    for (literal, child) in &node.literals {
-        if child.reachable_by_name() || child.parameter.is_none() {
-            let method = field_name(literal);
-            taken.push(method.clone());
-            names.literal.insert(literal.clone(), method);
-        }
-        if child.parameter.is_some() {
-            let mut method = singular(literal);
-            if taken.contains(&method) {
-                method = format!("{}_item", field_name(literal));
-            }
-            taken.push(method.clone());
-            names.item.insert(literal.clone(), method);
-        }
-    }
-    let after_literal = matches!(node.segments.last(), Some(Segment::Literal(_)));
-    if let Some(item) = node.parameter.as_ref().filter(|_| !after_literal) {
-        let (param_name, _) = parameter_of(api, item);
-        let mut method = field_name(&param_name);
-        if taken.contains(&method) {
-            method = format!("{method}_item");
-        }
-        names.parameter = Some(method);
-    }
-    names
-}
-
-/// The path tree of every operation's every path.
-fn tree(api: &Api) -> Node<'_> {
-    let mut root = Node::default();
-    for operation in &api.operations {
-        for path in &operation.paths {
-            root.insert(operation, path);
-        }
-    }
-    root
-}
-
-/// The accessor chain that reaches `path` from a client, as Rust source
-/// (`.user("adele@contoso.com").profile().certifications()`), with `values`
-/// for its parameters in order. For documentation and generated tests.
-pub(super) fn call_chain(api: &Api, path: &Path, values: &[String]) -> String {
-    let root = tree(api);
-    let mut node = &root;
-    let mut chain = String::new();
-    let mut values = values.iter();
-    let mut i = 0;
-    while i < path.segments.len() {
-        let names = accessor_names(api, node);
-        match (&path.segments[i], path.segments.get(i + 1)) {
-            (Segment::Literal(l), Some(Segment::Parameter(_))) if names.item.contains_key(l) => {
-                let value = values.next().map_or(String::new(), Clone::clone);
-                chain.push_str(&format!(".{}({value:?})", crate::naming::display(&names.item[l])));
-                let Some(next) = node.literals.get(l).and_then(|c| c.parameter.as_deref()) else { break };
-                node = next;
-                i += 2;
-            }
-            (Segment::Literal(l), _) => {
-                let method = names.literal.get(l).map_or_else(|| field_name(l), Clone::clone);
-                chain.push_str(&format!(".{}()", crate::naming::display(&method)));
-                let Some(next) = node.literals.get(l) else { break };
-                node = next;
-                i += 1;
-            }
-            (Segment::Parameter(p), _) => {
-                let value = values.next().map_or(String::new(), Clone::clone);
-                let method = names.parameter.clone().unwrap_or_else(|| field_name(p));
-                chain.push_str(&format!(".{}({value:?})", crate::naming::display(&method)));
-                let Some(next) = node.parameter.as_deref() else { break };
-                node = next;
-                i += 1;
-            }
-        }
-    }
-    chain
-}
-
-/// `/users/{id}/profile` -> `UsersItemProfile`.
-fn node_struct_name(segments: &[Segment]) -> String {
-    let mut name = String::new();
-    for s in segments {
-        match s {
-            Segment::Literal(l) => name.push_str(&type_name(l)),
-            Segment::Parameter(_) => name.push_str("Item"),
-        }
-    }
-    if name.is_empty() { "Root".to_owned() } else { name.to_upper_camel_case() }
-}
-
-/// `users` -> `user`, `categories` -> `category`; otherwise `<name>_item`.
-fn singular(literal: &str) -> String {
-    let snake = field_name(literal);
-    if let Some(stem) = snake.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if snake.ends_with("ss") || !snake.ends_with('s') || snake.len() < 3 {
-        format!("{snake}_item")
-    } else {
-        snake[..snake.len() - 1].to_owned()
-    }
-}
-
-pub(super) fn method_name(operation: &Operation, path: &Path) -> &'static str {
-    let on_item = matches!(path.segments.last(), Some(Segment::Parameter(_)));
-    match operation.method {
-        Method::Get => "get",
-        Method::Post if on_item => "post",
-        Method::Post => "create",
-        Method::Put => "replace",
-        Method::Patch => "update",
-        Method::Delete => "delete",
-    }
-}
-
 fn http_method(method: Method) -> TokenStream {
     match method {
         Method::Get => quote! { Method::GET },
@@ -213,24 +37,9 @@ fn http_method(method: Method) -> TokenStream {
     }
 }
 
+/// The client module names models through `models::`.
 fn models_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    // The client module names models through `models::`, primitives as usual.
-    match ty {
-        TypeRef::Type(_) | TypeRef::Enum(_) => {
-            let inner = rust_type(api, ty);
-            quote! { models::#inner }
-        }
-        TypeRef::Collection(inner) => {
-            let inner = models_type(api, inner);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Primitive(p) => match p {
-            Primitive::Date => quote! { crate::Date },
-            Primitive::DateTimeOffset => quote! { crate::DateTimeOffset },
-            Primitive::Guid => quote! { crate::Guid },
-            _ => rust_type(api, ty),
-        },
-    }
+    rust_type(api, ty, Place::Outside(&quote! { crate }))
 }
 
 /// The success type of an operation: the type of its first documented 2xx
@@ -239,34 +48,9 @@ fn success_type(operation: &Operation) -> Option<&TypeRef> {
     operation.responses.iter().filter(|r| (200..300).contains(&r.status)).find_map(|r| r.ty.as_ref())
 }
 
-pub(super) fn query_struct_name(operation: &Operation) -> String {
-    format!("{}Query", type_name(&operation.name))
-}
-
 fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
-    let root = tree(api);
-    let mut nodes = Vec::new();
-    root.walk(&mut nodes);
-
-    // Struct names, unique: `a-b/c` and `a/b-c` would both be `ABC`.
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    let mut struct_names = Vec::new();
-    for node in &nodes {
-        let base = node_struct_name(&node.segments);
-        let count = names.entry(base.clone()).or_insert(0);
-        *count += 1;
-        struct_names.push(if *count == 1 { base } else { format!("{base}{count}") });
-    }
-    // By address: a scan of `nodes` per accessor was quadratic in the paths.
-    let index: std::collections::HashMap<*const Node<'_>, usize> =
-        nodes.iter().enumerate().map(|(i, n)| (std::ptr::from_ref::<Node<'_>>(*n), i)).collect();
-    let name_of = |node: &Node<'_>| -> String {
-        let i = index.get(&std::ptr::from_ref(node)).copied().unwrap_or(0);
-        struct_names[i].clone()
-    };
-
-    let crate_ident = api.crate_name.replace('-', "_");
-    let example = example_doc(api, &crate_ident);
+    let crate_ident = &api.names.crate_ident;
+    let example = example_doc(api, crate_ident);
     let module_doc = inner_doc(&format!(
         "The async client (cargo feature `client`; `client-http` builds it without TLS).\n\n\
          Calls read like the URL they send: each path segment is an accessor, a path\n\
@@ -281,20 +65,25 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
 
     let mut structs = Vec::new();
     let mut root_methods = Vec::new();
-    for (i, node) in nodes.iter().enumerate() {
-        let accessors = accessors(api, node, &name_of);
-        let operations: Vec<TokenStream> =
-            node.operations.iter().map(|(op, path)| operation_method(api, op, path)).collect();
+    for (i, node) in api.client_nodes.iter().enumerate() {
+        let accessors = accessors(api, node);
+        let operations: Vec<TokenStream> = node
+            .operations
+            .iter()
+            .map(|&(op, path)| {
+                let op = &api.operations[op];
+                operation_method(api, op, &op.paths[path])
+            })
+            .collect();
         if i == 0 {
             root_methods.extend(accessors);
             root_methods.extend(operations);
             continue;
         }
-        let skipped_through = matches!(node.segments.last(), Some(Segment::Literal(_))) && !node.reachable_by_name();
-        if skipped_through {
+        let Some(name) = &node.struct_name else {
             continue; // `users` in `/users/{id}`: reached as `user(id)` from the node before
-        }
-        let name = format_ident!("{}", struct_names[i]);
+        };
+        let name = ident(name);
         let template: String = node
             .segments
             .iter()
@@ -424,7 +213,7 @@ fn example_doc(api: &Api, crate_ident: &str) -> String {
     };
     let placeholders: Vec<String> =
         path.segments.iter().filter(|s| matches!(s, Segment::Parameter(_))).map(|_| "...".to_owned()).collect();
-    let chain = format!("client{}", call_chain(api, path, &placeholders));
+    let chain = format!("client{}", call_chain(path, &placeholders));
     let args = match (&op.request, op.parameters.iter().any(|p| p.location == ParameterLocation::Query)) {
         (Some(_), true) => "&body, &Default::default()",
         (Some(_), false) => "&body",
@@ -443,120 +232,100 @@ fn example_doc(api: &Api, crate_ident: &str) -> String {
          use {crate_ident}::client::Client;\n\n\
          let client = Client::builder().token(\"...\").build()?;\n{body_line}\
          let answer = {chain}.{}({args}).await?;\n# let _ = answer;\n# Ok(())\n# }}\n```",
-        method_name(op, path)
+        path.client_method
     )
 }
 
 /// The accessors from `node` to its children.
-fn accessors(api: &Api, node: &Node<'_>, name_of: &dyn Fn(&Node<'_>) -> String) -> Vec<TokenStream> {
-    let mut out = Vec::new();
+fn accessors(api: &Api, node: &ClientNode) -> Vec<TokenStream> {
     let at_root = node.segments.is_empty();
     let receiver_client = if at_root {
         quote! { self }
     } else {
         quote! { self.client }
     };
-    // The root names the node structs through their module; nodes are in it.
-    let in_paths = |name: String| -> TokenStream {
-        let id = format_ident!("{}", name);
-        if at_root {
-            quote! { paths::#id }
-        } else {
-            quote! { #id }
-        }
-    };
-    // The encoded path of a child: the path so far, then `tail`, a format
-    // string that may hold one `{}` for the encoded parameter.
-    let child_path = |tail: String, parameter: Option<TokenStream>| -> TokenStream {
-        match (at_root, parameter) {
-            (true, None) => quote! { Ok(#tail.to_owned()) },
-            (true, Some(value)) => quote! { #value.map(|segment| format!(#tail, segment)) },
-            (false, None) => {
-                let tail = format!("{{p}}{tail}");
-                quote! { self.path.clone().map(|p| format!(#tail)) }
-            }
-            (false, Some(value)) => {
-                let tail = format!("{{p}}{tail}");
-                quote! { self.path.clone().and_then(|p| Ok(format!(#tail, #value?))) }
-            }
-        }
-    };
-    let names = accessor_names(api, node);
-    for (literal, child) in &node.literals {
-        let child_name = in_paths(name_of(child));
-        if let Some(method) = names.literal.get(literal) {
-            let method = ident(method);
-            let d = doc(&format!("`/{literal}`"));
-            let path = child_path(format!("/{literal}"), None);
-            out.push(quote! {
-                #d
-                pub fn #method(&self) -> #child_name<'_> {
-                    #child_name { client: #receiver_client, path: #path }
-                }
+    node.accessors
+        .iter()
+        .map(|accessor| {
+            let target = &api.client_nodes[accessor.target];
+            let target_id = ident(target.struct_name.as_deref().unwrap_or("Root"));
+            // The root names the node structs through their module; nodes are in it.
+            let target_name = if at_root {
+                quote! { paths::#target_id }
+            } else {
+                quote! { #target_id }
+            };
+            let method = ident(&accessor.method);
+            // The tail the accessor appends to the path so far, a format string
+            // with `{}` for the encoded parameter.
+            let tail = match (&accessor.literal, &accessor.parameter) {
+                (Some(literal), Some(_)) => format!("/{literal}/{{}}"),
+                (Some(literal), None) => format!("/{literal}"),
+                (None, _) => "/{}".to_owned(),
+            };
+            let d = doc(&match (&accessor.literal, &accessor.parameter) {
+                (Some(literal), Some(parameter)) => format!("`/{literal}/{{{parameter}}}`: one item of `{literal}`."),
+                (Some(literal), None) => format!("`/{literal}`"),
+                (None, Some(parameter)) => format!("`/{{{parameter}}}`"),
+                (None, None) => String::new(),
             });
-        }
-        if let (Some(item), Some(method)) = (&child.parameter, names.item.get(literal)) {
-            let item_name = in_paths(name_of(item));
-            let method = ident(method);
-            let (param_name, param_ty) = parameter_of(api, item);
-            let d = doc(&format!("`/{literal}/{{{param_name}}}`: one item of `{literal}`."));
-            let (arg_ty, as_text) = parameter_arg(api, &param_ty);
-            let path = child_path(format!("/{literal}/{{}}"), Some(quote! { segment(#param_name, #as_text) }));
-            out.push(quote! {
-                #d
-                pub fn #method(&self, value: #arg_ty) -> #item_name<'_> {
-                    #item_name { client: #receiver_client, path: #path }
+            let path = match (at_root, &accessor.parameter) {
+                (true, None) => quote! { Ok(#tail.to_owned()) },
+                (true, Some(name)) => {
+                    let value = as_text(api, name);
+                    quote! { segment(#name, #value).map(|segment| format!(#tail, segment)) }
                 }
+                (false, None) => {
+                    let tail = format!("{{p}}{tail}");
+                    quote! { self.path.clone().map(|p| format!(#tail)) }
+                }
+                (false, Some(name)) => {
+                    let tail = format!("{{p}}{tail}");
+                    let value = as_text(api, name);
+                    quote! { self.path.clone().and_then(|p| Ok(format!(#tail, segment(#name, #value)?))) }
+                }
+            };
+            let argument = accessor.parameter.as_ref().map(|name| {
+                let ty = parameter_arg_type(api, name);
+                quote! { value: #ty }
             });
-        }
-    }
-    if let (Some(item), Some(method)) = (&node.parameter, &names.parameter) {
-        // A parameter right after another parameter (or first in a path); one
-        // after a literal is reached from the node before that literal.
-        let item_name = in_paths(name_of(item));
-        let (param_name, param_ty) = parameter_of(api, item);
-        let method = ident(method);
-        let (arg_ty, as_text) = parameter_arg(api, &param_ty);
-        let d = doc(&format!("`/{{{param_name}}}`"));
-        let path = child_path("/{}".to_owned(), Some(quote! { segment(#param_name, #as_text) }));
-        out.push(quote! {
-            #d
-            pub fn #method(&self, value: #arg_ty) -> #item_name<'_> {
-                #item_name { client: #receiver_client, path: #path }
+            quote! {
+                #d
+                pub fn #method(&self, #argument) -> #target_name<'_> {
+                    #target_name { client: #receiver_client, path: #path }
+                }
             }
-        });
-    }
-    out
+        })
+        .collect()
 }
 
-/// The name and type of the parameter a parameter node stands for.
-fn parameter_of(api: &Api, node: &Node<'_>) -> (String, TypeRef) {
-    let name = match node.segments.last() {
-        Some(Segment::Parameter(p)) => p.clone(),
-        _ => "id".to_owned(),
-    };
-    let ty = api
-        .operations
+/// The type of a path parameter, by name: the first declaration of it.
+fn parameter_type(api: &Api, name: &str) -> TypeRef {
+    api.operations
         .iter()
         .flat_map(|op| op.parameters.iter())
         .find(|p| p.name == name && p.location == ParameterLocation::Path)
-        .map_or(TypeRef::Primitive(Primitive::String), |p| p.ty.clone());
-    (name, ty)
+        .map_or(TypeRef::Primitive(Primitive::String), |p| p.ty.clone())
 }
 
-/// How an accessor takes a path parameter, and how it becomes text.
-fn parameter_arg(api: &Api, ty: &TypeRef) -> (TokenStream, TokenStream) {
-    match ty {
-        TypeRef::Primitive(Primitive::String) => (quote! { impl AsRef<str> }, quote! { value.as_ref() }),
-        other => {
-            let ty = models_type(api, other);
-            (ty, quote! { &value.to_string() })
-        }
+/// How an accessor takes a path parameter.
+fn parameter_arg_type(api: &Api, name: &str) -> TokenStream {
+    match parameter_type(api, name) {
+        TypeRef::Primitive(Primitive::String) => quote! { impl AsRef<str> },
+        other => models_type(api, &other),
+    }
+}
+
+/// How an accessor's parameter becomes text.
+fn as_text(api: &Api, name: &str) -> TokenStream {
+    match parameter_type(api, name) {
+        TypeRef::Primitive(Primitive::String) => quote! { value.as_ref() },
+        _ => quote! { &value.to_string() },
     }
 }
 
 fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
-    let method = format_ident!("{}", method_name(op, path));
+    let method = ident(&path.client_method);
     let http = http_method(op.method);
     let has_query = op.parameters.iter().any(|p| p.location == ParameterLocation::Query);
 
@@ -579,7 +348,7 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         }
     }
     if has_query {
-        let q = format_ident!("{}", query_struct_name(op));
+        let q = ident(&op.names.client_query);
         args.push(quote! { query: &#q });
         steps.push(quote! { let call = query.apply(call)?; });
     }
@@ -667,7 +436,7 @@ fn query_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     if params.is_empty() {
         return None;
     }
-    let name = format_ident!("{}", query_struct_name(op));
+    let name = ident(&op.names.client_query);
     let d = doc(&format!("The query parameters of `{}`.", op.name));
     let fields = params.iter().map(|p| {
         let field = ident(&p.rust_name);

@@ -3,34 +3,91 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::ir::{Grant, OtherUserRule, Path, PermissionSet};
+use crate::naming::display;
+
 /// Doc lines longer than this are wrapped at a space.
 const WIDTH: usize = 92;
 
-/// Wraps long prose lines; code blocks and table rows are left alone.
+/// Reflows prose into paragraphs of lines at most `WIDTH` long, so that the
+/// source text's own line breaks never leave a short line behind. A list item
+/// (`- `, `* `, `1. `) is its own paragraph, its continuation lines indented
+/// under its text; code blocks, table rows and headings are left alone.
 fn wrap(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_code = false;
-    for line in text.trim().lines() {
-        if line.trim_start().starts_with("```") {
-            in_code = !in_code;
+    // The paragraph being gathered: its indentation for continuation lines,
+    // and its words so far.
+    let mut paragraph: Option<(String, String)> = None;
+    let flush = |paragraph: &mut Option<(String, String)>, out: &mut Vec<String>| {
+        if let Some((hanging, words)) = paragraph.take() {
+            fill(&words, &hanging, out);
         }
-        if in_code || line.len() <= WIDTH || line.trim_start().starts_with('|') {
+    };
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            flush(&mut paragraph, &mut out);
+            in_code = !in_code;
             out.push(line.to_owned());
             continue;
         }
-        let mut current = String::new();
-        for word in line.split(' ') {
-            if !current.is_empty() && current.len() + 1 + word.len() > WIDTH {
-                out.push(std::mem::take(&mut current));
-            }
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(word);
+        if in_code || trimmed.starts_with('|') || trimmed.starts_with('#') {
+            flush(&mut paragraph, &mut out);
+            out.push(line.to_owned());
+            continue;
         }
+        if trimmed.is_empty() {
+            flush(&mut paragraph, &mut out);
+            out.push(String::new());
+            continue;
+        }
+        if let Some(marker) = list_marker(trimmed) {
+            flush(&mut paragraph, &mut out);
+            let indent = &line[..line.len() - trimmed.len()];
+            paragraph = Some((format!("{indent}{}", " ".repeat(marker)), line.to_owned()));
+            continue;
+        }
+        match &mut paragraph {
+            Some((_, words)) => {
+                words.push(' ');
+                words.push_str(trimmed);
+            }
+            None => paragraph = Some((line[..line.len() - trimmed.len()].to_owned(), line.to_owned())),
+        }
+    }
+    flush(&mut paragraph, &mut out);
+    out
+}
+
+/// The width of a list item's marker and its space: `- ` is 2, `10. ` is 4.
+fn list_marker(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
+}
+
+/// Fills `text` into lines of at most `WIDTH`, continuation lines starting
+/// with `hanging`. A word longer than a line gets a line of its own.
+fn fill(text: &str, hanging: &str, out: &mut Vec<String>) {
+    let mut current = text[..text.len() - text.trim_start().len()].to_owned();
+    let mut has_word = false;
+    for word in text.split_whitespace() {
+        if has_word && current.len() + 1 + word.len() > WIDTH {
+            out.push(std::mem::replace(&mut current, hanging.to_owned()));
+            has_word = false;
+        }
+        if has_word {
+            current.push(' ');
+        }
+        current.push_str(word);
+        has_word = true;
+    }
+    if has_word {
         out.push(current);
     }
-    out
 }
 
 /// `#[doc = " line"]` for each line of `text`; nothing for empty text.
@@ -57,4 +114,52 @@ pub fn inner_doc(text: &str) -> TokenStream {
 /// folding removed.
 pub fn paragraph(text: Option<&str>) -> String {
     text.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+}
+
+/// The client's accessor chain to `path` as Rust source, with `values` for
+/// its parameters in order: `.user("adele@contoso.com").profile().certifications()`.
+/// For documentation and generated tests.
+pub fn call_chain(path: &Path, values: &[String]) -> String {
+    let mut values = values.iter();
+    let mut chain = String::new();
+    for step in &path.client_chain {
+        let method = display(&step.method);
+        match &step.parameter {
+            Some(_) => {
+                let value = values.next().map_or(String::new(), Clone::clone);
+                chain.push_str(&format!(".{method}({value:?})"));
+            }
+            None => chain.push_str(&format!(".{method}()")),
+        }
+    }
+    chain
+}
+
+/// The permission table as doc text, for the permissions constants and for the
+/// documentation of operations.
+pub fn table_doc(set: &PermissionSet) -> String {
+    let mut text = format!(
+        "| Permission type | Permissions |\n|---|---|\n\
+         | Delegated (work or school account) | {} |\n\
+         | Delegated (personal Microsoft account) | {} |\n\
+         | Application | {} |",
+        grant_text(&set.delegated_work),
+        grant_text(&set.delegated_personal),
+        grant_text(&set.application)
+    );
+    if set.other_user == OtherUserRule::Higher {
+        text.push_str("\n\nActing on a user other than the signed-in one needs a higher-privileged permission.");
+    }
+    text
+}
+
+fn grant_text(grant: &Grant) -> String {
+    match grant {
+        Grant::NotSupported => "not supported".to_owned(),
+        Grant::Scopes { least, higher } => {
+            let list = |s: &[String]| s.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
+            let higher = if higher.is_empty() { "not available".to_owned() } else { list(higher) };
+            format!("least privileged {}; higher privileged {}", list(least), higher)
+        }
+    }
 }

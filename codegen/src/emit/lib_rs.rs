@@ -3,10 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::Options;
 use super::docs::{doc, inner_doc, paragraph};
 use crate::ir::Api;
 use crate::naming::ident;
+use crate::output::Options;
 
 pub fn emit(api: &Api, options: &Options) -> TokenStream {
     let mut text = format!("# {}\n\n", api.title);

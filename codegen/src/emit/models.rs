@@ -4,10 +4,57 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{doc, inner_doc, paragraph};
-use super::types::{holds_by_value, rust_type};
+use super::types::{Place, imported, rust_type};
 use crate::check::UNKNOWN_VARIANT;
 use crate::ir::{Api, Enum, Primitive, Property, Type, TypeRef};
 use crate::naming::{display, ident};
+
+/// The names the module imports, each as the module writes it: as is, or by
+/// its path where a spec type or enum takes the name.
+struct Names {
+    additional_data: TokenStream,
+    boxed: TokenStream,
+    deref: TokenStream,
+    deref_mut: TokenStream,
+    deserialize: TokenStream,
+    deserializer: TokenStream,
+    flags: TokenStream,
+    map_access: TokenStream,
+    object: TokenStream,
+    option: TokenStream,
+    result: TokenStream,
+    serialize: TokenStream,
+    serialize_map: TokenStream,
+    serializer: TokenStream,
+    string: TokenStream,
+    vec: TokenStream,
+    wire_enum: TokenStream,
+}
+
+impl Names {
+    fn new(api: &Api) -> Self {
+        let name = |n: &str| imported(api, n, Place::Models);
+        Self {
+            additional_data: name("AdditionalData"),
+            boxed: name("Box"),
+            deref: name("Deref"),
+            deref_mut: name("DerefMut"),
+            deserialize: name("Deserialize"),
+            deserializer: name("Deserializer"),
+            flags: name("Flags"),
+            map_access: name("MapAccess"),
+            object: name("Object"),
+            option: name("Option"),
+            result: name("Result"),
+            serialize: name("Serialize"),
+            serialize_map: name("SerializeMap"),
+            serializer: name("Serializer"),
+            string: name("String"),
+            vec: name("Vec"),
+            wire_enum: name("WireEnum"),
+        }
+    }
+}
 
 /// The whole module.
 pub fn emit(api: &Api) -> TokenStream {
@@ -27,39 +74,50 @@ pub fn pieces(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
          `@odata.type` among them, survive a read-modify-write.",
         api.title
     ));
-    let types = api.types.iter().map(|t| emit_type(api, t));
-    let enums = api.enums.iter().map(|e| emit_enum(api, e));
-    let uses_deref = api.types.iter().any(|t| t.base.is_some());
-    let deref_use = uses_deref.then(|| quote! { use std::ops::{Deref, DerefMut}; });
-    let fmt_use = (!api.enums.is_empty()).then(|| quote! { use std::fmt; });
-    let (de_use, ser_use) = if api.types.is_empty() {
-        (quote! { use serde::de::Deserializer; }, quote! { use serde::ser::Serializer; })
-    } else {
-        (quote! { use serde::de::{Deserializer, MapAccess}; }, quote! { use serde::ser::{SerializeMap, Serializer}; })
-    };
-    let uses = runtime_uses(api);
+    let uses = imports(api);
     let head = quote! {
         #module_doc
 
-        #fmt_use
-        #deref_use
-
-        #de_use
-        #ser_use
-        use serde::{Deserialize, Serialize};
-
-        use crate::runtime::__private;
-        use crate::runtime::{#(#uses),*};
+        #(#uses)*
     };
+    let names = std::rc::Rc::new(Names::new(api));
+    let type_names = std::rc::Rc::clone(&names);
+    let types = api.types.iter().map(move |t| emit_type(api, t, &type_names));
+    let enums = api.enums.iter().map(move |e| emit_enum(api, e, &names));
     std::iter::once(head).chain(types).chain(enums)
 }
 
-/// The runtime names the module needs; importing more would warn.
-fn runtime_uses(api: &Api) -> Vec<TokenStream> {
-    let mut uses = Vec::new();
-    if !api.types.is_empty() {
-        uses.push(quote! { AdditionalData });
-        uses.push(quote! { Object });
+/// The module's `use` lines: what its code names, less what a spec type or
+/// enum shadows (named by path instead). Importing more would warn.
+fn imports(api: &Api) -> Vec<TokenStream> {
+    let list = |names: &[&str]| -> Vec<proc_macro2::Ident> {
+        names.iter().filter(|n| !api.names.models_shadowed.contains(**n)).map(|n| format_ident!("{}", n)).collect()
+    };
+    let group = |prefix: TokenStream, names: Vec<proc_macro2::Ident>| -> Option<TokenStream> {
+        match names.as_slice() {
+            [] => None,
+            [name] => Some(quote! { use #prefix::#name; }),
+            _ => Some(quote! { use #prefix::{#(#names),*}; }),
+        }
+    };
+    let has_types = !api.types.is_empty();
+    let mut out = Vec::new();
+    out.extend((!api.enums.is_empty()).then(|| quote! { use std::fmt; }));
+    if api.types.iter().any(|t| t.base.is_some()) {
+        out.extend(group(quote! { std::ops }, list(&["Deref", "DerefMut"])));
+    }
+    let (de, ser): (&[&str], &[&str]) = if has_types {
+        (&["Deserializer", "MapAccess"], &["SerializeMap", "Serializer"])
+    } else {
+        (&["Deserializer"], &["Serializer"])
+    };
+    out.extend(group(quote! { serde::de }, list(de)));
+    out.extend(group(quote! { serde::ser }, list(ser)));
+    out.extend(group(quote! { serde }, list(&["Deserialize", "Serialize"])));
+    out.push(quote! { use crate::runtime::__private; });
+    let mut runtime: Vec<&str> = Vec::new();
+    if has_types {
+        runtime.extend(["AdditionalData", "Object"]);
     }
     let mut primitives = std::collections::BTreeSet::new();
     fn walk(ty: &TypeRef, out: &mut std::collections::BTreeSet<&'static str>) {
@@ -79,17 +137,16 @@ fn runtime_uses(api: &Api) -> Vec<TokenStream> {
             walk(&p.ty, &mut primitives);
         }
     }
-    for name in primitives {
-        let id = format_ident!("{}", name);
-        uses.push(quote! { #id });
-    }
+    runtime.extend(primitives);
     if api.enums.iter().any(|e| e.flags) {
-        uses.push(quote! { Flags });
+        runtime.push("Flags");
     }
     if !api.enums.is_empty() {
-        uses.push(quote! { WireEnum });
+        runtime.push("WireEnum");
     }
-    uses
+    runtime.sort_unstable();
+    out.extend(group(quote! { crate::runtime }, list(&runtime)));
+    out
 }
 
 fn odata_type(api: &Api, name: &str) -> String {
@@ -97,10 +154,13 @@ fn odata_type(api: &Api, name: &str) -> String {
 }
 
 /// The Rust type of a property's field, boxed where the type holds itself.
-fn field_type(api: &Api, owner: &Type, p: &Property) -> TokenStream {
-    let ty = rust_type(api, &p.ty);
+fn field_type(api: &Api, owner: &Type, p: &Property, n: &Names) -> TokenStream {
+    let ty = rust_type(api, &p.ty, Place::Models);
     match &p.ty {
-        TypeRef::Type(name) if holds_by_value(api, name, &owner.name, &mut Vec::new()) => quote! { Box<#ty> },
+        TypeRef::Type(name) if api.holds_by_value(name, &owner.name) => {
+            let boxed = &n.boxed;
+            quote! { #boxed<#ty> }
+        }
         _ => ty,
     }
 }
@@ -125,7 +185,21 @@ fn property_doc(p: &Property) -> String {
     text
 }
 
-fn emit_type(api: &Api, t: &Type) -> TokenStream {
+fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
+    let Names {
+        additional_data,
+        option,
+        string,
+        object,
+        map_access,
+        serialize_map,
+        serialize,
+        serializer,
+        deserialize,
+        deserializer,
+        result,
+        ..
+    } = n;
     let name = ident(&t.rust_name);
     let lineage = api.lineage(t);
     let all = api.all_properties(t);
@@ -162,20 +236,20 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
     let root_head = t.base.is_none().then(|| {
         quote! {
             /// The `@odata.type` annotation, when the object carries one.
-            pub odata_type: Option<String>,
+            pub odata_type: #option<#string>,
         }
     });
     let root_tail = t.base.is_none().then(|| {
         quote! {
             /// Members this model does not declare, kept as they came.
-            pub additional_data: AdditionalData,
+            pub additional_data: #additional_data,
         }
     });
     let fields = t.properties.iter().map(|p| {
         let d = doc(&property_doc(p));
         let field = ident(&p.rust_name);
-        let ty = field_type(api, t, p);
-        quote! { #d pub #field: Option<#ty>, }
+        let ty = field_type(api, t, p, n);
+        quote! { #d pub #field: #option<#ty>, }
     });
 
     let odata = odata_type(api, &t.name);
@@ -196,8 +270,8 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
             .filter(|(_, p)| !p.server_set)
             .map(|(declarer, p)| {
                 let field = ident(&p.rust_name);
-                let setter = format_ident!("with_{}", p.rust_name.trim_start_matches("r#"));
-                let ty = field_type(api, declarer, p);
+                let setter = ident(&p.setter);
+                let ty = field_type(api, declarer, p, n);
                 let path = access(declarer);
                 let d = doc(&format!("Sets `{}`.", p.name));
                 quote! {
@@ -231,11 +305,12 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
         let json = &p.name;
         quote! { if #path.#field.is_none() { missing.push(#json); } }
     });
+    let vec = &n.vec;
     let missing_body = if required.is_empty() {
-        quote! { Vec::new() }
+        quote! { #vec::new() }
     } else {
         quote! {
-            let mut missing = Vec::new();
+            let mut missing = #vec::new();
             #(#missing_checks)*
             missing
         }
@@ -243,8 +318,9 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
 
     let deref = t.base.as_deref().and_then(|b| api.find_type(b)).map(|b| {
         let base = ident(&b.rust_name);
+        let (deref, deref_mut) = (&n.deref, &n.deref_mut);
         quote! {
-            impl Deref for #name {
+            impl #deref for #name {
                 type Target = #base;
 
                 fn deref(&self) -> &#base {
@@ -252,7 +328,7 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
                 }
             }
 
-            impl DerefMut for #name {
+            impl #deref_mut for #name {
                 fn deref_mut(&mut self) -> &mut #base {
                     &mut self.base
                 }
@@ -273,6 +349,18 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
             _ => return Ok(false),
         }
     };
+    // A derived type that adds no property hands every member to its base.
+    let read_body = if t.base.is_some() && t.properties.is_empty() {
+        quote! { self.base.read_member(key, map) }
+    } else {
+        quote! {
+            match key {
+                #(#read_arms)*
+                #read_fallback
+            }
+            Ok(true)
+        }
+    };
     let write_head = if t.base.is_some() {
         quote! { self.base.write_members(map)?; }
     } else {
@@ -290,21 +378,21 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
     });
     let additional = if t.base.is_some() {
         quote! {
-            fn additional_data(&self) -> &AdditionalData {
+            fn additional_data(&self) -> &#additional_data {
                 self.base.additional_data()
             }
 
-            fn additional_data_mut(&mut self) -> &mut AdditionalData {
+            fn additional_data_mut(&mut self) -> &mut #additional_data {
                 self.base.additional_data_mut()
             }
         }
     } else {
         quote! {
-            fn additional_data(&self) -> &AdditionalData {
+            fn additional_data(&self) -> &#additional_data {
                 &self.additional_data
             }
 
-            fn additional_data_mut(&mut self) -> &mut AdditionalData {
+            fn additional_data_mut(&mut self) -> &mut #additional_data {
                 &mut self.additional_data
             }
         }
@@ -338,23 +426,19 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
             }
 
             /// JSON names of the properties required on create that are not set.
-            pub fn missing_on_create(&self) -> Vec<&'static str> {
+            pub fn missing_on_create(&self) -> #vec<&'static str> {
                 #missing_body
             }
         }
 
         #deref
 
-        impl Object for #name {
-            fn read_member<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-                match key {
-                    #(#read_arms)*
-                    #read_fallback
-                }
-                Ok(true)
+        impl #object for #name {
+            fn read_member<'de, A: #map_access<'de>>(&mut self, key: &str, map: &mut A) -> #result<bool, A::Error> {
+                #read_body
             }
 
-            fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
+            fn write_members<S: #serialize_map>(&self, map: &mut S) -> #result<(), S::Error> {
                 #write_head
                 #(#write_entries)*
                 Ok(())
@@ -363,33 +447,36 @@ fn emit_type(api: &Api, t: &Type) -> TokenStream {
             #additional
         }
 
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl #serialize for #name {
+            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 __private::serialize(self, serializer)
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> #deserialize<'de> for #name {
+            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 __private::deserialize(deserializer)
             }
         }
     }
 }
 
-fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
-    let (enum_name, flags_alias) = if e.flags {
-        (format!("{}Member", e.rust_name), Some(e.rust_name.clone()))
-    } else {
-        (e.rust_name.clone(), None)
-    };
+fn emit_enum(api: &Api, e: &Enum, n: &Names) -> TokenStream {
+    let Names { string, wire_enum, serialize, serializer, deserialize, deserializer, flags, result, .. } = n;
+    let enum_name = e.member_enum.clone();
+    let flags_alias = e.flags.then(|| e.rust_name.clone());
     let name = ident(&enum_name);
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
-    let crate_ident = api.crate_name.replace('-', "_");
+    let crate_ident = &api.names.crate_ident;
 
     let description = paragraph(e.description.as_deref());
     let first = e.members.first().map_or("value", |m| m.name.as_str());
-    let first_variant = e.members.first().map_or_else(|| UNKNOWN_VARIANT.to_owned(), |m| display(&m.rust_name));
+    let first_arm = e.members.first().map_or_else(
+        || format!("{}::{UNKNOWN_VARIANT}(text) => println!(\"{{text}}\"),", display(&enum_name)),
+        |m| {
+            format!("{}::{} => {{}}\n    other => println!(\"{{other}}\"),", display(&enum_name), display(&m.rust_name))
+        },
+    );
     let import = format!("use {crate_ident}::models::{};", display(&enum_name));
     let mut text = if flags_alias.is_some() {
         format!("A member of the flags enum [`{}`]. {description}", display(&e.rust_name))
@@ -398,19 +485,21 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
     } else {
         description.clone()
     };
+    if e.members.is_empty() {
+        text.push_str("\n\nThe API description lists no member: every value is kept as it came.");
+    }
     text.push_str(&format!(
-        "\n\nForward compatible: a value this version does not know is kept in\n\
-         [`{n}::{u}`] instead of failing, and written back unchanged. Match\n\
-         with a catch-all arm:\n\n\
+        "\n\nForward compatible: a value this version does not know is kept in \
+         [`{n}::{u}`] instead of failing, and written back unchanged. Match with a catch-all arm:\n\n\
          ```\n{import}\n\n\
          let value: {n} = \"{first}\".parse().unwrap_or_else(|never| match never {{}});\n\
-         match value {{\n    {n}::{first_variant} => {{}}\n    other => println!(\"{{other}}\"),\n}}\n```",
+         match value {{\n    {first_arm}\n}}\n```",
         n = display(&enum_name),
         u = UNKNOWN_VARIANT,
     ));
     if e.evolvable {
         text.push_str(
-            "\n\nEvolvable: members after `unknownFutureValue` are sent only to clients that\n\
+            "\n\nEvolvable: members after `unknownFutureValue` are sent only to clients that \
              send `Prefer: include-unknown-enum-members`; others receive `unknownFutureValue`.",
         );
     }
@@ -439,20 +528,43 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
         quote! { #wire => Self::#v, }
     });
 
+    // An enum without members matches nothing but its catch-all.
+    let (as_str_body, from_wire_body) = if e.members.is_empty() {
+        (quote! { let Self::#unknown(value) = self; value }, quote! { Self::#unknown(value.to_owned()) })
+    } else {
+        (
+            quote! {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value,
+                }
+            },
+            quote! {
+                match value {
+                    #(#from_wire)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            },
+        )
+    };
+
     let alias = flags_alias.map(|alias| {
         let alias_id = ident(&alias);
         let mut text =
             if description.is_empty() { format!("The `{}` flags enum.", e.name) } else { description.clone() };
+        let wire = match e.members.as_slice() {
+            [a, b, ..] => format!(" (`\"{},{}\"`)", a.name, b.name),
+            _ => String::new(),
+        };
         text.push_str(&format!(
-            "\n\nA flags enum: any set of [`{}`] members. On the wire, one string of\n\
-             members joined by commas (`\"{}\"`); a JSON array of members is read too.",
+            "\n\nA flags enum: any set of [`{}`] members. On the wire, one string of \
+             members joined by commas{wire}; a JSON array of members is read too.",
             display(&enum_name),
-            e.members.iter().take(2).map(|m| m.name.as_str()).collect::<Vec<_>>().join(",")
         ));
         let d = doc(&text);
         quote! {
             #d
-            pub type #alias_id = Flags<#name>;
+            pub type #alias_id = #flags<#name>;
         }
     });
 
@@ -462,7 +574,7 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
         pub enum #name {
             #(#variants)*
             /// A value this version of the API description does not know, as sent.
-            #unknown(String),
+            #unknown(#string),
         }
 
         impl #name {
@@ -471,10 +583,7 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
 
             /// The value as written on the wire.
             pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::#unknown(value) => value,
-                }
+                #as_str_body
             }
 
             /// Whether this is a member this version knows.
@@ -483,16 +592,13 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
             }
         }
 
-        impl WireEnum for #name {
+        impl #wire_enum for #name {
             fn as_str(&self) -> &str {
                 #name::as_str(self)
             }
 
             fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::#unknown(other.to_owned()),
-                }
+                #from_wire_body
             }
         }
 
@@ -505,7 +611,7 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> #result<Self, Self::Err> {
                 Ok(Self::from_wire(value))
             }
         }
@@ -516,14 +622,14 @@ fn emit_enum(api: &Api, e: &Enum) -> TokenStream {
             }
         }
 
-        impl Serialize for #name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl #serialize for #name {
+            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        impl<'de> #deserialize<'de> for #name {
+            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 __private::deserialize_enum(deserializer)
             }
         }

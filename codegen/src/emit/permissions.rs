@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{doc, inner_doc};
+use super::docs::{doc, inner_doc, table_doc};
 use crate::ir::{Api, Grant, OtherUserRule};
 use crate::naming::ident;
 
@@ -15,35 +15,6 @@ fn grant_tokens(grant: &Grant) -> TokenStream {
             Some(Grant { least: &[#(#least),*], higher: &[#(#higher),*] })
         },
     }
-}
-
-fn grant_text(grant: &Grant) -> String {
-    match grant {
-        Grant::NotSupported => "not supported".to_owned(),
-        Grant::Scopes { least, higher } => {
-            let list = |s: &[String]| s.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
-            let higher = if higher.is_empty() { "not available".to_owned() } else { list(higher) };
-            format!("least privileged {}; higher privileged {}", list(least), higher)
-        }
-    }
-}
-
-/// The permission table as doc text, for the permissions constants and for the
-/// documentation of operations.
-pub fn table_doc(set: &crate::ir::PermissionSet) -> String {
-    let mut text = format!(
-        "| Permission type | Permissions |\n|---|---|\n\
-         | Delegated (work or school account) | {} |\n\
-         | Delegated (personal Microsoft account) | {} |\n\
-         | Application | {} |",
-        grant_text(&set.delegated_work),
-        grant_text(&set.delegated_personal),
-        grant_text(&set.application)
-    );
-    if set.other_user == OtherUserRule::Higher {
-        text.push_str("\n\nActing on a user other than the signed-in one needs a higher-privileged permission.");
-    }
-    text
 }
 
 pub fn emit(api: &Api) -> TokenStream {

@@ -10,10 +10,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::client::call_chain;
-use super::docs::inner_doc;
+use super::docs::{call_chain, inner_doc};
 use super::support;
-use super::types::rust_type;
+use super::types::{Place, rust_type};
 use crate::format::FormatError;
 use crate::ir::{Api, Example, Operation, ParameterLocation, Path, Segment, TypeRef};
 use crate::naming::{field_name, ident};
@@ -34,7 +33,7 @@ const TOKEN: &str = "protocol-test-token";
 
 /// The test file, and whether it uses the capture server.
 fn main(api: &Api) -> (TokenStream, bool) {
-    let crate_ident = format_ident!("{}", api.crate_name.replace('-', "_"));
+    let crate_ident = ident(&api.names.crate_ident);
     let module_doc = inner_doc(&format!(
         "Protocol tests generated from the examples in `{}`: one group per example of\n\
          every operation. The client must send the example's method, path, required\n\
@@ -149,25 +148,14 @@ pub(super) fn example_call<'a>(op: &'a Operation, example: &Example) -> Option<E
 }
 
 fn decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
-/// Percent-encodes a path segment the way the client does.
+/// Everything but RFC 3986's unreserved characters, which the client escapes.
+const RESERVED: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes a path segment the way the client does (`.` and `..` whole).
 fn encode_segment(value: &str) -> String {
     if value == "." || value == ".." {
         return value.replace('.', "%2E");
@@ -175,17 +163,9 @@ fn encode_segment(value: &str) -> String {
     encode(value)
 }
 
+/// Percent-encodes a query name or value the way the client does.
 fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(value, RESERVED).to_string()
 }
 
 /// The request target the client must send for an example call.
@@ -236,8 +216,8 @@ fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
     }
     let call = example_call(op, example)?;
     let name = test_name(op, example, "client_sends_the_example_request");
-    let chain: TokenStream = call_chain(api, call.path, &call.values).parse().ok()?;
-    let method_name = format_ident!("{}", super::client::method_name(op, call.path));
+    let chain: TokenStream = call_chain(call.path, &call.values).parse().ok()?;
+    let method_name = ident(&call.path.client_method);
     let target = expected_target(api, op, &call);
     let method = op.method.as_str();
     let (status, answer) = scripted_answer(op, example);
@@ -262,7 +242,7 @@ fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
         };
     }
     if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
-        let query_type = format_ident!("{}", super::client::query_struct_name(op));
+        let query_type = ident(&op.names.client_query);
         let fields = call.query.iter().filter_map(|(key, value)| {
             let parameter = op.parameters.iter().find(|p| p.location == ParameterLocation::Query && &p.name == key)?;
             let field = ident(&parameter.rust_name);
@@ -312,18 +292,11 @@ fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
     })
 }
 
+/// The Rust type of `ty` in the test crate, which imports the generated
+/// crate's `models`.
 fn model_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Collection(inner) => {
-            let inner = model_type(api, inner);
-            quote! { Vec<#inner> }
-        }
-        TypeRef::Type(_) | TypeRef::Enum(_) => {
-            let t = rust_type(api, ty);
-            quote! { models::#t }
-        }
-        TypeRef::Primitive(_) => rust_type(api, ty),
-    }
+    let root = ident(&api.names.crate_ident);
+    rust_type(api, ty, Place::Outside(&quote! { #root }))
 }
 
 /// JSON pointer `/createdBy/user/id` -> the decoder's path `createdBy.user.id`.
@@ -449,20 +422,19 @@ fn caller_for(api: &Api, op: &Operation) -> TokenStream {
 /// A handler that records what each operation receives, then lets the
 /// in-memory implementation answer.
 fn recorder(api: &Api) -> TokenStream {
-    let trait_name = super::server::trait_name(api);
+    let trait_name = ident(&api.names.handler_trait);
     let methods = api.operations.iter().map(|op| {
-        let names = super::server::names(op);
-        let method = names.method;
-        let response = names.response;
+        let method = ident(&op.rust_name);
+        let response = ident(&op.names.server_response);
         let mut params = vec![quote! { context: server::Context }];
         let mut args = vec![quote! { context }];
         if op.parameters.iter().any(|p| p.location == ParameterLocation::Path) {
-            let path = names.path;
+            let path = ident(&op.names.server_path);
             params.push(quote! { path: server::#path });
             args.push(quote! { path });
         }
         if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
-            let query = names.query;
+            let query = ident(&op.names.server_query);
             params.push(quote! { query: server::#query });
             args.push(quote! { query });
         }

@@ -4,8 +4,15 @@
 //! The copy is the tested crate itself, file for file, as progenitor's
 //! `--include-client` copies `progenitor-client`.
 
-use super::{GeneratedFile, Options};
 use crate::format;
+use crate::output::{GeneratedFile, Options};
+
+/// The package name of the runtime crate generated crates depend on.
+pub const RUNTIME_PACKAGE: &str = "graph-codegen-runtime";
+
+/// The version of the runtime crate this generator writes code for; the
+/// generated `Cargo.toml` requires it, and `--vendor-runtime` copies it.
+pub const RUNTIME_VERSION: &str = "0.1.0";
 
 /// Where the copy goes, relative to the generated crate.
 pub const DIRECTORY: &str = "runtime";
@@ -91,7 +98,7 @@ mod tests {
     #[test]
     fn the_required_version_is_the_runtime_version() {
         let manifest = FILES.iter().find(|(path, _)| *path == "Cargo.toml").map(|(_, text)| *text).unwrap_or("");
-        let version_line = format!("version = \"{}\"", crate::emit::cargo_toml::RUNTIME_VERSION);
+        let version_line = format!("version = \"{}\"", super::RUNTIME_VERSION);
         assert!(manifest.lines().any(|line| line == version_line), "runtime/Cargo.toml lacks `{version_line}`");
     }
 }

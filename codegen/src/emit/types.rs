@@ -1,67 +1,81 @@
-//! The Rust type of a spec type reference.
+//! The Rust type of a spec type reference: the one mapping every emitter uses.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::check::names::MODEL_IMPORTS;
 use crate::ir::{Api, Primitive, TypeRef};
 use crate::naming::ident;
 
-/// The Rust type of `ty` as the models module names it.
-pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
+/// Where a type is named from.
+#[derive(Clone, Copy)]
+pub enum Place<'a> {
+    /// Inside the models module: models by name, imports unless a spec type
+    /// shadows them.
+    Models,
+    /// A module with `models` in scope, in the crate whose root is `root`
+    /// (`crate`, or the crate's name from a test).
+    Outside(&'a TokenStream),
+}
+
+/// The Rust type of `ty`.
+pub fn rust_type(api: &Api, ty: &TypeRef, place: Place<'_>) -> TokenStream {
     match ty {
-        TypeRef::Primitive(p) => primitive(*p),
+        TypeRef::Primitive(p) => primitive(api, *p, place),
         TypeRef::Type(name) => {
-            let rust = api.find_type(name).map_or(name.as_str(), |t| t.rust_name.as_str());
-            let id = ident(rust);
-            quote! { #id }
+            let id = ident(api.find_type(name).map_or(name.as_str(), |t| t.rust_name.as_str()));
+            match place {
+                Place::Models => quote! { #id },
+                Place::Outside(_) => quote! { models::#id },
+            }
         }
         TypeRef::Enum(name) => {
-            let rust = api.find_enum(name).map_or(name.as_str(), |e| e.rust_name.as_str());
-            let id = ident(rust);
-            quote! { #id }
+            let id = ident(api.find_enum(name).map_or(name.as_str(), |e| e.rust_name.as_str()));
+            match place {
+                Place::Models => quote! { #id },
+                Place::Outside(_) => quote! { models::#id },
+            }
         }
         TypeRef::Collection(inner) => {
-            let inner = rust_type(api, inner);
-            quote! { Vec<#inner> }
+            let inner = rust_type(api, inner, place);
+            let vec = imported(api, "Vec", place);
+            quote! { #vec<#inner> }
         }
     }
 }
 
-fn primitive(p: Primitive) -> TokenStream {
+fn primitive(api: &Api, p: Primitive, place: Place<'_>) -> TokenStream {
+    let runtime = |name: &str| match place {
+        Place::Models => imported(api, name, place),
+        Place::Outside(root) => {
+            let id = ident(name);
+            quote! { #root::#id }
+        }
+    };
     match p {
-        Primitive::String => quote! { String },
+        Primitive::String => imported(api, "String", place),
         Primitive::Boolean => quote! { bool },
         Primitive::Int32 => quote! { i32 },
         Primitive::Int64 => quote! { i64 },
         Primitive::Double => quote! { f64 },
-        Primitive::Date => quote! { Date },
-        Primitive::DateTimeOffset => quote! { DateTimeOffset },
-        Primitive::Guid => quote! { Guid },
+        Primitive::Date => runtime("Date"),
+        Primitive::DateTimeOffset => runtime("DateTimeOffset"),
+        Primitive::Guid => runtime("Guid"),
     }
 }
 
-/// Whether a struct for `from` holds a `target` by value (directly, through a
-/// base, or through a field that is not a collection). Such a field must be
-/// boxed or the type would be infinitely large.
-pub fn holds_by_value(api: &Api, from: &str, target: &str, seen: &mut Vec<String>) -> bool {
-    if seen.is_empty() {
-        return api.holds_by_value(from, target); // computed once per spec, not walked per field
-    }
-    if from == target {
-        return true;
-    }
-    if seen.iter().any(|s| s == from) {
-        return false;
-    }
-    seen.push(from.to_owned());
-    let Some(ty) = api.find_type(from) else { return false };
-    if let Some(base) = &ty.base {
-        if holds_by_value(api, base, target, seen) {
-            return true;
+/// A name the models module imports (`Option`, `Date`, `Object`, ...), or
+/// its full path where a spec type or enum takes the name. Elsewhere, as is.
+pub fn imported(api: &Api, name: &str, place: Place<'_>) -> TokenStream {
+    let shadowed = matches!(place, Place::Models) && api.names.models_shadowed.contains(name);
+    match MODEL_IMPORTS.iter().find(|(n, _)| *n == name) {
+        Some((_, path)) if shadowed => path.parse().unwrap_or_else(|_| {
+            let id = ident(name);
+            quote! { #id }
+        }),
+        _ => {
+            let id = ident(name);
+            quote! { #id }
         }
     }
-    ty.properties.iter().any(|p| match &p.ty {
-        TypeRef::Type(name) => holds_by_value(api, name, target, seen),
-        _ => false,
-    })
 }

@@ -340,13 +340,13 @@ impl Reader {
         match f.take_entry("members") {
             Some((key, n)) => {
                 def.members_location = key.location;
-                let no_members = format!("{what} has no members");
-                self.not_empty(n, no_members.clone(), "list at least one member: `members: [a, b]`");
-                // Either a list of names, or a mapping of name -> description.
+                // Either a list of names, or a mapping of name -> description;
+                // an empty list is an enum whose every value is unknown.
                 match &n.value {
                     Value::Null => {
-                        self.error(key.location, no_members).help =
-                            Some("list at least one member: `members: [a, b]`".into());
+                        self.error(key.location, format!("`members` of {what} is empty")).help = Some(
+                            "list the members: `members: [a, b]`; for an enum with none, write `members: []`".into(),
+                        );
                     }
                     Value::Str(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
                         self.wrong_type(n, "`members`", "a list or a mapping");

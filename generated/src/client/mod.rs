@@ -2,8 +2,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! The async client (cargo feature `client`; `client-http` builds it without TLS).
 //!
-//! Calls read like the URL they send: each path segment is an accessor, a path
-//! parameter is taken by the accessor named after the collection before it.
+//! Calls read like the URL they send: each path segment is an accessor, a path parameter is
+//! taken by the accessor named after the collection before it.
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), msgraph_profile::client::Error> {
@@ -18,11 +18,10 @@
 //! ```
 //!
 //! Every request carries `Authorization: Bearer`, `Accept: application/json` and a
-//! `client-request-id` GUID that stays the same across retries; a body goes as
-//! `Content-Type: application/json`. Path parameters are percent-encoded as one
-//! segment each. `429`, `503` and `504` are retried as [`RetryPolicy`] says,
-//! honouring `Retry-After`; redirects are not followed, so a token never leaves
-//! the configured host.
+//! `client-request-id` GUID that stays the same across retries; a body goes as `Content-Type:
+//! application/json`. Path parameters are percent-encoded as one segment each. `429`, `503` and
+//! `504` are retried as [`RetryPolicy`] says, honouring `Retry-After`; redirects are not
+//! followed, so a token never leaves the configured host.
 
 use crate::models;
 use crate::runtime::client::Method;
@@ -35,8 +34,8 @@ pub use crate::runtime::client::{MAX_RETRIES, RetryPolicy};
 /// An async client for Microsoft Graph beta, profile certifications. Cheap to clone; clones
 /// share connections.
 ///
-/// Build one with [`Client::builder`] (deployment or base URL, token, retries,
-/// timeouts), or [`Client::new`] for the default deployment and a fixed token.
+/// Build one with [`Client::builder`] (deployment or base URL, token, retries, timeouts), or
+/// [`Client::new`] for the default deployment and a fixed token.
 #[derive(Clone, Debug)]
 pub struct Client {
     core: Core,

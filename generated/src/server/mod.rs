@@ -9,18 +9,18 @@
 //! works too, without those limits). Before a method runs, the server has:
 //!
 //! - accepted the path: runs of `/` count as one (`/beta//me/...`); an unknown path is `404
-//! itemNotFound`, a known path with another method `405 methodNotAllowed`;
+//!   itemNotFound`, a known path with another method `405 methodNotAllowed`;
 //! - authenticated the bearer token (else `401 InvalidAuthenticationToken` with
-//! `WWW-Authenticate: Bearer`);
+//!   `WWW-Authenticate: Bearer`);
 //! - parsed the path and query parameters (else `400 badRequest` naming the parameter);
 //! - checked the operation's permission table ([`crate::permissions`]) against the caller's
-//! scopes or roles and, on a path that names a user, whether that user is the caller (else `403
-//! accessDenied` naming the permissions that would do);
+//!   scopes or roles and, on a path that names a user, whether that user is the caller (else
+//!   `403 accessDenied` naming the permissions that would do);
 //! - for a body: checked `Content-Type: application/json` (else `415`) and its size (else
-//! `413`, see [`ServerOptions`]), parsed it into the model (else `400` naming the JSON path of
-//! the bad value), cleared the properties the server sets (a create body may carry them; they
-//! are ignored, as Graph does), and for `POST` and `PUT` checked the properties required on
-//! create (else `400`).
+//!   `413`, see [`ServerOptions`]), parsed it into the model (else `400` naming the JSON path
+//!   of the bad value), cleared the properties the server sets (a create body may carry them;
+//!   they are ignored, as Graph does), and for `POST` and `PUT` checked the properties required
+//!   on create (else `400`).
 //!
 //! Every error is a Graph error body whose `innerError` has `request-id`, `date` and
 //! `client-request-id`. Every response carries `request-id` (a new GUID) and echoes
@@ -233,8 +233,8 @@ fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
 
 /// Runs the mock server: [`InMemory`] behind [`router`], with tokens from the command line.
 ///
-/// The `mock-server` package's `main` is this function; see its `--help`. Returns the
-/// process's exit code: 0 after SIGINT or SIGTERM, 2 for bad flags.
+/// The `mock-server` package's `main` is this function; see its `--help`. Returns the process's
+/// exit code: 0 after SIGINT or SIGTERM, 2 for bad flags.
 ///
 /// ```no_run
 /// fn main() -> std::process::ExitCode {

@@ -1,6 +1,10 @@
 //! Percent-encoding of path segments and query values.
 
-use std::fmt::Write;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Everything but RFC 3986's unreserved characters (letters, digits, `-`,
+/// `.`, `_`, `~`).
+const RESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Encodes one path segment: everything but RFC 3986's unreserved characters
 /// is escaped (`@` -> `%40`, `/` -> `%2F`, space -> `%20`), and the segments
@@ -9,22 +13,26 @@ pub fn segment(value: &str) -> String {
     if value == "." || value == ".." {
         return value.replace('.', "%2E");
     }
-    escape(value)
+    query(value)
 }
 
 /// Encodes a query name or value the same way.
 pub fn query(value: &str) -> String {
-    escape(value)
+    utf8_percent_encode(value, RESERVED).to_string()
 }
 
-fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
+#[cfg(test)]
+mod tests {
+    use super::{query, segment};
+
+    #[test]
+    fn only_unreserved_characters_stay() {
+        assert_eq!(segment("adele.vance@contoso.com"), "adele.vance%40contoso.com");
+        assert_eq!(segment("a/b c"), "a%2Fb%20c");
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("."), "%2E");
+        assert_eq!(query("$top"), "%24top");
+        assert_eq!(query("Az09-._~"), "Az09-._~");
+        assert_eq!(query("é"), "%C3%A9");
     }
-    out
 }

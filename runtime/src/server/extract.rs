@@ -131,27 +131,12 @@ async fn read_body(body: Body, limit: usize, timeout: std::time::Duration) -> Re
 /// Decodes `%XX` escapes (and `+` as a space, when `plus` is set); `None`
 /// when the result is not UTF-8. A `%` not followed by two hex digits stays.
 fn percent_decode(text: &str, plus: bool) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match bytes[i] {
-            b'%' => {
-                let pair = bytes.get(i + 1).copied().and_then(hex).zip(bytes.get(i + 2).copied().and_then(hex));
-                if let Some((high, low)) = pair {
-                    out.push((high * 16 + low) as u8);
-                    i += 3;
-                    continue;
-                }
-                out.push(b'%');
-            }
-            b'+' if plus => out.push(b' '),
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    let decoded = if plus && text.contains('+') {
+        percent_encoding::percent_decode_str(&text.replace('+', " ")).collect::<Vec<u8>>()
+    } else {
+        percent_encoding::percent_decode_str(text).collect::<Vec<u8>>()
+    };
+    String::from_utf8(decoded).ok()
 }
 
 fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, GraphError> {

@@ -51,7 +51,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use self::operations::{canonical_templates, operation, operation_ids, parameter_renames, shape};
+use self::operations::{canonical_templates, operation, operation_ids, parameter_renames};
 use self::schemas::{enum_schema, error_schemas, type_schema};
 use crate::ir::{Api, Path};
 
@@ -133,7 +133,7 @@ fn path_items(api: &Api) -> BTreeMap<String, Vec<(usize, usize)>> {
     let mut items: BTreeMap<String, Vec<(usize, usize)>> = BTreeMap::new();
     for (op_index, op) in api.operations.iter().enumerate() {
         for (index, path) in op.paths.iter().enumerate() {
-            items.entry(canonical[&shape(path)].template.clone()).or_default().push((op_index, index));
+            items.entry(canonical[&path.shape()].template.clone()).or_default().push((op_index, index));
         }
     }
     items
@@ -159,7 +159,7 @@ fn path_item(api: &Api, context: &PathContext<'_>, operations: &[(usize, usize)]
     for &(op_index, index) in operations {
         let op = &api.operations[op_index];
         let path = &op.paths[index];
-        let template = &canonical[&shape(path)];
+        let template = &canonical[&path.shape()];
         let rename = parameter_renames(path, template);
         let operation = operation(api, names, op, index, path, &rename, &ids[&(op.name.clone(), index)]);
         item.insert(op.method.as_str().to_ascii_lowercase(), operation);

@@ -18,24 +18,14 @@ use crate::ir::{
 /// parameters.
 const IMPLIED_HEADERS: &[&str] = &["authorization", "content-type", "accept"];
 
-/// A path's shape: its literals, with every parameter as `{}`. OpenAPI treats
-/// paths of one shape as the same path whatever their parameter names.
-pub(super) fn shape(path: &Path) -> String {
-    path.segments
-        .iter()
-        .map(|s| match s {
-            Segment::Literal(l) => format!("/{l}"),
-            Segment::Parameter(_) => "/{}".to_owned(),
-        })
-        .collect()
-}
-
 /// For each shape, the first template written with it (operations by name,
 /// paths in order): the one the document uses for every operation on it.
 pub(super) fn canonical_templates(api: &Api) -> BTreeMap<String, &Path> {
     let mut canonical = BTreeMap::new();
     for path in api.operations.iter().flat_map(|op| &op.paths) {
-        canonical.entry(shape(path)).or_insert(path);
+        // OpenAPI treats paths of one shape as the same path, whatever their
+        // parameter names.
+        canonical.entry(path.shape()).or_insert(path);
     }
     canonical
 }

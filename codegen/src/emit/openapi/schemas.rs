@@ -214,6 +214,7 @@ mod tests {
         let e = Enum {
             name: "f".into(),
             rust_name: "F".into(),
+            member_enum: "FMember".into(),
             flags: true,
             evolvable: false,
             description: None,

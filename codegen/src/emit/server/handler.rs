@@ -8,13 +8,13 @@ use quote::{format_ident, quote};
 
 use super::shape::{
     Names, Route, full_template, id_property, named_type, names, path_parameters, query_parameters, responses, routes,
-    shape_key, status_code, status_variant, trait_name, uses_models, value_type,
+    status_code, trait_name, uses_models, value_type,
 };
-use crate::emit::Options;
+use crate::emit::docs::table_doc;
 use crate::emit::docs::{doc, inner_doc, paragraph};
-use crate::emit::permissions::table_doc;
 use crate::ir::{Api, Grant, Method, Operation, TypeRef};
 use crate::naming::ident;
+use crate::output::Options;
 
 /// The module, in pieces that are printed one after another (a piece per
 /// operation's types and dispatch function), so that a large API's module is
@@ -289,7 +289,7 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let variants = responses(op).into_iter().map(|r| {
-        let variant = status_variant(r.status);
+        let variant = ident(&r.variant);
         let mut text = paragraph(r.description.as_deref());
         if !text.is_empty() {
             text.push_str("\n\n");
@@ -402,8 +402,7 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
         let filter = format_ident!("{}", op.method.as_str().to_ascii_uppercase());
         for (index, route) in routes(api, op).iter().enumerate() {
             let index = proc_macro2::Literal::usize_unsuffixed(index);
-            let path =
-                axum_paths.entry(shape_key(route.path)).or_insert_with(|| full_template(api, route.path)).clone();
+            let path = axum_paths.entry(route.path.shape()).or_insert_with(|| full_template(api, route.path)).clone();
             endpoints.push(quote! {
                 Endpoint::new(&state, MethodFilter::#filter, #path, #routes_id[#index], #serve::<H, A>)
             });
@@ -439,7 +438,7 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     responses(op)
         .into_iter()
         .map(|r| {
-            let variant = status_variant(r.status);
+            let variant = ident(&r.variant);
             let status = status_code(r.status);
             match &r.ty {
                 Some(ty) => {

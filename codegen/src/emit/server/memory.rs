@@ -5,9 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::handler::arguments;
-use super::shape::{Names, id_property, named_type, names, property, status_variant, success, trait_name, value_type};
+use super::shape::{Names, id_property, named_type, names, property, success, trait_name, value_type};
 use crate::emit::docs::inner_doc;
-use crate::emit::types::holds_by_value;
 use crate::ir::{Api, Method, Operation, Primitive, Property, Segment, Type, TypeRef};
 use crate::naming::{field_name, ident};
 
@@ -71,7 +70,7 @@ fn from_caller_fn(ty: &Type) -> proc_macro2::Ident {
 /// `Some(value)`, boxed where the field is.
 fn some(api: &Api, owner: &Type, p: &Property, value: TokenStream) -> TokenStream {
     match &p.ty {
-        TypeRef::Type(name) if holds_by_value(api, name, &owner.name, &mut Vec::new()) => {
+        TypeRef::Type(name) if api.holds_by_value(name, &owner.name) => {
             quote! { Some(Box::new(#value)) }
         }
         _ => quote! { Some(#value) },
@@ -170,7 +169,7 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
     let Names { method, response, .. } = names(op);
     let kind = kind(api, op);
     let success = success(op);
-    let variant = success.map(|r| status_variant(r.status));
+    let variant = success.map(|r| ident(&r.variant));
     let args_used = |name: &str| matches!((&kind, name), (Kind::Create(_) | Kind::Update(..), "body"));
     let args = arguments(api, op).into_iter().map(|(name, ty)| {
         let name = if args_used(&name.to_string()) { name } else { format_ident!("_{}", name) };

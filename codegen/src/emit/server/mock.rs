@@ -6,11 +6,11 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::shape::{full_template, named_type};
-use crate::emit::Options;
 use crate::emit::docs::inner_doc;
 use crate::emit::support;
 use crate::format::FormatError;
 use crate::ir::{Api, Grant, Method, Segment};
+use crate::output::Options;
 
 /// The package's `Cargo.toml`.
 pub fn cargo_toml(api: &Api, options: &Options) -> String {
@@ -70,6 +70,8 @@ fn probe(api: &Api) -> (String, String, String) {
                 })
                 .collect(),
             segments: Vec::new(),
+            client_chain: Vec::new(),
+            client_method: String::new(),
         };
         full_template(api, &concrete)
     });

@@ -11,12 +11,12 @@ mod memory;
 mod mock;
 mod shape;
 
-use super::{Options, RustFiles, whole};
+use super::{RustFiles, whole};
 use crate::format::FormatError;
 use crate::ir::Api;
+use crate::output::Options;
 
 pub use mock::cargo_toml as mock_cargo_toml;
-pub(super) use shape::{names, trait_name};
 
 /// The Rust files of the server module, and of the mock-server package
 /// (under `mock-server/`).

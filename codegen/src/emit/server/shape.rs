@@ -4,10 +4,11 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::emit::types::{Place, rust_type};
 use crate::ir::{
     Api, Operation, Parameter, ParameterLocation, Path, Primitive, Property, Response, Segment, Type, TypeRef,
 };
-use crate::naming::{ident, type_name};
+use crate::naming::ident;
 
 /// One path of an operation, as the router serves it.
 pub struct Route<'a> {
@@ -28,17 +29,6 @@ pub struct Route<'a> {
 /// The path an operation is mounted at: `/{version}{template}`.
 pub fn full_template(api: &Api, path: &Path) -> String {
     if path.template == "/" { format!("/{}", api.version) } else { format!("/{}{}", api.version, path.template) }
-}
-
-/// Paths that differ only in their parameters' names share a route.
-pub fn shape_key(path: &Path) -> String {
-    path.segments
-        .iter()
-        .map(|s| match s {
-            Segment::Literal(text) => format!("/{text}"),
-            Segment::Parameter(_) => "/{}".to_owned(),
-        })
-        .collect()
 }
 
 pub fn routes<'a>(api: &Api, op: &'a Operation) -> Vec<Route<'a>> {
@@ -104,48 +94,9 @@ pub fn success(op: &Operation) -> Option<&Response> {
     responses(op).into_iter().find(|r| (200..300).contains(&r.status))
 }
 
-const STATUSES: &[(u16, &str, &str)] = &[
-    (100, "Continue", "CONTINUE"),
-    (101, "SwitchingProtocols", "SWITCHING_PROTOCOLS"),
-    (200, "Ok", "OK"),
-    (201, "Created", "CREATED"),
-    (202, "Accepted", "ACCEPTED"),
-    (203, "NonAuthoritativeInformation", "NON_AUTHORITATIVE_INFORMATION"),
-    (204, "NoContent", "NO_CONTENT"),
-    (205, "ResetContent", "RESET_CONTENT"),
-    (206, "PartialContent", "PARTIAL_CONTENT"),
-    (207, "MultiStatus", "MULTI_STATUS"),
-    (300, "MultipleChoices", "MULTIPLE_CHOICES"),
-    (301, "MovedPermanently", "MOVED_PERMANENTLY"),
-    (302, "Found", "FOUND"),
-    (303, "SeeOther", "SEE_OTHER"),
-    (304, "NotModified", "NOT_MODIFIED"),
-    (307, "TemporaryRedirect", "TEMPORARY_REDIRECT"),
-    (308, "PermanentRedirect", "PERMANENT_REDIRECT"),
-    (400, "BadRequest", "BAD_REQUEST"),
-    (401, "Unauthorized", "UNAUTHORIZED"),
-    (403, "Forbidden", "FORBIDDEN"),
-    (404, "NotFound", "NOT_FOUND"),
-    (409, "Conflict", "CONFLICT"),
-    (410, "Gone", "GONE"),
-    (412, "PreconditionFailed", "PRECONDITION_FAILED"),
-    (422, "UnprocessableEntity", "UNPROCESSABLE_ENTITY"),
-    (429, "TooManyRequests", "TOO_MANY_REQUESTS"),
-    (500, "InternalServerError", "INTERNAL_SERVER_ERROR"),
-    (503, "ServiceUnavailable", "SERVICE_UNAVAILABLE"),
-];
-
-/// The response variant of a status: `Created`, `NoContent`, `Status299`.
-pub fn status_variant(status: u16) -> Ident {
-    match STATUSES.iter().find(|(code, _, _)| *code == status) {
-        Some((_, name, _)) => format_ident!("{}", name),
-        None => format_ident!("Status{}", status),
-    }
-}
-
 /// `StatusCode::CREATED`, or `from_u16` for a status `http` has no name for.
 pub fn status_code(status: u16) -> TokenStream {
-    match STATUSES.iter().find(|(code, _, _)| *code == status) {
+    match crate::ir::STATUSES.iter().find(|(code, _, _)| *code == status) {
         Some((_, _, constant)) => {
             let constant = format_ident!("{}", constant);
             quote! { StatusCode::#constant }
@@ -156,30 +107,7 @@ pub fn status_code(status: u16) -> TokenStream {
 
 /// The Rust type of a parameter, response or body, as the server module names it.
 pub fn value_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::String => quote! { String },
-            Primitive::Boolean => quote! { bool },
-            Primitive::Int32 => quote! { i32 },
-            Primitive::Int64 => quote! { i64 },
-            Primitive::Double => quote! { f64 },
-            Primitive::Date => quote! { crate::Date },
-            Primitive::DateTimeOffset => quote! { crate::DateTimeOffset },
-            Primitive::Guid => quote! { crate::Guid },
-        },
-        TypeRef::Type(name) => {
-            let id = ident(api.find_type(name).map_or(name.as_str(), |t| t.rust_name.as_str()));
-            quote! { models::#id }
-        }
-        TypeRef::Enum(name) => {
-            let id = ident(api.find_enum(name).map_or(name.as_str(), |e| e.rust_name.as_str()));
-            quote! { models::#id }
-        }
-        TypeRef::Collection(inner) => {
-            let inner = value_type(api, inner);
-            quote! { Vec<#inner> }
-        }
-    }
+    rust_type(api, ty, Place::Outside(&quote! { crate }))
 }
 
 /// Whether the server module refers to `models` for this type.
@@ -191,7 +119,7 @@ pub fn uses_models(ty: &TypeRef) -> bool {
     }
 }
 
-/// The Rust names of an operation's items.
+/// The Rust names of an operation's items, as the IR has them.
 pub struct Names {
     pub method: Ident,
     /// The function that serves the operation's routes.
@@ -203,20 +131,19 @@ pub struct Names {
 }
 
 pub fn names(op: &Operation) -> Names {
-    let upper = type_name(&op.name);
     Names {
         method: ident(&op.rust_name),
-        serve: format_ident!("serve_{}", op.rust_name.trim_start_matches("r#")),
-        path: format_ident!("{}Path", upper),
-        query: format_ident!("{}Query", upper),
-        response: format_ident!("{}Response", upper),
-        routes: format_ident!("{}_ROUTES", op.rust_name.trim_start_matches("r#").to_uppercase()),
+        serve: ident(&op.names.serve),
+        path: ident(&op.names.server_path),
+        query: ident(&op.names.server_query),
+        response: ident(&op.names.server_response),
+        routes: ident(&op.names.routes),
     }
 }
 
-/// The name of the handler trait: the API's name in UpperCamelCase.
+/// The name of the handler trait.
 pub fn trait_name(api: &Api) -> Ident {
-    ident(&type_name(&api.name))
+    ident(&api.names.handler_trait)
 }
 
 /// A property of `ty` (own or inherited) by JSON name, with its declarer.

@@ -10,29 +10,9 @@ use crate::ir::{
 use crate::load::ast::{self, Located, Name};
 use crate::naming;
 
-/// Rust names the generated models module uses for itself; a spec type or enum
-/// may not take them.
-const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Date",
-    "DateTimeOffset",
-    "Flags",
-    "FlagMember",
-    "Guid",
-    "Map",
-    "Value",
-    "Option",
-    "Vec",
-    "String",
-    "Box",
-    "Result",
-    "Default",
-];
+pub mod names;
 
-/// Rust field names every model struct uses for itself.
-const RESERVED_FIELDS: &[&str] = &["base", "odata_type", "additional_data"];
-
-/// The variant that keeps values an enum does not know.
-pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+pub use names::UNKNOWN_VARIANT;
 
 pub fn check(spec: &ast::Spec, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<ir::Api> {
     let lines = diagnostic::lines(source).collect();
@@ -79,12 +59,15 @@ impl<'a> Checker<'a> {
             enums,
             permission_sets,
             operations,
+            names: ir::ApiNames::default(),
+            client_nodes: Vec::new(),
             derived: ir::Derived::default(),
         };
         out.types.sort_by(|a, b| a.name.cmp(&b.name));
         out.enums.sort_by(|a, b| a.name.cmp(&b.name));
         out.permission_sets.sort_by(|a, b| a.name.cmp(&b.name));
         out.operations.sort_by(|a, b| a.name.cmp(&b.name));
+        names::assign(&mut out);
         Some(out)
     }
 
@@ -239,6 +222,7 @@ impl<'a> Checker<'a> {
                     properties.push(ir::Property {
                         name: p.name.value.clone(),
                         rust_name,
+                        setter: String::new(),
                         ty,
                         description: p.description.clone(),
                         server_set: p.server_set,
@@ -321,11 +305,6 @@ impl<'a> Checker<'a> {
             }
             let inherited: Vec<&ast::PropertyDef> = chain[1..].iter().flat_map(|c| c.properties.iter()).collect();
             let mut names = NameSet::default();
-            for reserved in RESERVED_FIELDS {
-                names
-                    .0
-                    .insert((*reserved).to_owned(), (format!("the generated field `{reserved}`"), Location::default()));
-            }
             for p in &inherited {
                 let rust = p.rust_name.as_ref().map_or_else(|| naming::field_name(&p.name.value), |n| n.value.clone());
                 names
@@ -374,8 +353,6 @@ impl<'a> Checker<'a> {
     fn enum_defs(&mut self, spec: &ast::Spec) -> Vec<ir::Enum> {
         let mut out = Vec::new();
         for e in &spec.enums {
-            let mut names = NameSet::default();
-            names.0.insert(UNKNOWN_VARIANT.to_owned(), ("the variant for unknown values".into(), Location::default()));
             let mut members = Vec::new();
             for m in &e.members {
                 if m.name.value.is_empty() || m.name.value.contains(',') {
@@ -388,8 +365,8 @@ impl<'a> Checker<'a> {
                         "members are non-empty and hold no comma (flags are joined with commas on the wire)".into(),
                     );
                 }
+                // Members that become the same Rust name are numbered (`names`).
                 let rust_name = naming::type_name(&m.name.value);
-                self.collides(&mut names, &rust_name, &m.name, "member");
                 members.push(ir::Member { name: m.name.value.clone(), rust_name, description: m.description.clone() });
             }
             let has_sentinel = e.members.iter().any(|m| m.name.value == EVOLVABLE_SENTINEL);
@@ -415,6 +392,7 @@ impl<'a> Checker<'a> {
             out.push(ir::Enum {
                 name: e.name.value.clone(),
                 rust_name: self.rust_name(&e.rust_name, || naming::type_name(&e.name.value)),
+                member_enum: String::new(),
                 flags: e.flags,
                 evolvable: e.evolvable,
                 description: e.description.clone(),
@@ -424,13 +402,10 @@ impl<'a> Checker<'a> {
         out
     }
 
-    /// Types and enums share one Rust namespace (with the names the generated
-    /// code takes for itself, and the member enum each flags enum adds).
+    /// Types and enums share one Rust namespace. (The names the generated code
+    /// adds yield to them: see `names`.)
     fn type_name_collisions(&mut self, spec: &ast::Spec) {
         let mut names = NameSet::default();
-        for reserved in RESERVED_TYPE_NAMES {
-            names.0.insert((*reserved).to_owned(), (format!("the generated code's `{reserved}`"), Location::default()));
-        }
         let mut all: Vec<(String, Location, String)> = Vec::new();
         for t in &spec.types {
             let rust = t.rust_name.as_ref().map_or_else(|| naming::type_name(&t.name.value), |n| n.value.clone());
@@ -441,11 +416,7 @@ impl<'a> Checker<'a> {
                 continue; // reported in `index`
             }
             let rust = e.rust_name.as_ref().map_or_else(|| naming::type_name(&e.name.value), |n| n.value.clone());
-            all.push((rust.clone(), e.name.location, format!("enum `{}`", e.name.value)));
-            if e.flags {
-                let who = format!("the member enum of flags enum `{}`", e.name.value);
-                all.push((format!("{rust}Member"), e.name.location, who));
-            }
+            all.push((rust, e.name.location, format!("enum `{}`", e.name.value)));
         }
         all.sort_by_key(|(_, at, _)| *at);
         for (rust, at, who) in all {
@@ -541,14 +512,7 @@ impl<'a> Checker<'a> {
             let paths = self.paths(op, &parameters);
             if let Some(method) = method {
                 for path in &paths {
-                    let shape: String = path
-                        .segments
-                        .iter()
-                        .map(|s| match s {
-                            Segment::Literal(l) => format!("/{l}"),
-                            Segment::Parameter(_) => "/{}".to_owned(),
-                        })
-                        .collect();
+                    let shape = path.shape();
                     if let Some((other, line)) = routes.get(&(method, shape.clone())) {
                         let at = op
                             .paths
@@ -606,6 +570,7 @@ impl<'a> Checker<'a> {
             out.push(ir::Operation {
                 name: op.name.value.clone(),
                 rust_name,
+                names: ir::OperationNames::default(),
                 summary: op.summary.clone(),
                 description: op.description.clone(),
                 method: method.unwrap_or(Method::Get),
@@ -787,7 +752,12 @@ impl<'a> Checker<'a> {
                 segments.push(Segment::Literal(seg.to_owned()));
             }
         }
-        ok.then(|| ir::Path { template: text.to_owned(), segments })
+        ok.then(|| ir::Path {
+            template: text.to_owned(),
+            segments,
+            client_chain: Vec::new(),
+            client_method: String::new(),
+        })
     }
 
     fn headers(&mut self, op: &ast::OperationDef) -> Vec<ir::Header> {
@@ -838,7 +808,7 @@ impl<'a> Checker<'a> {
                     Some("remove `type`".into());
             }
             if let Some(status) = status {
-                out.push(ir::Response { status, ty, description: r.description.clone() });
+                out.push(ir::Response { status, variant: String::new(), ty, description: r.description.clone() });
             }
         }
         if !op.responses.is_empty() && !op.responses.iter().any(|r| r.status.value.starts_with('2')) {

@@ -1,0 +1,502 @@
+//! Every Rust name the output uses, decided once, after checking.
+//!
+//! The checker has already refused two spec names that become the same Rust
+//! name (with their locations, and `rustName` as the way out). What is left
+//! here are the names the generator adds: the member enum of a flags enum,
+//! an operation's path, query and response types, the server's trait, the
+//! client's path structs and accessors. Those never make the checker refuse a
+//! spec: when one meets a name already taken in its namespace, it takes the
+//! next free one by a fixed rule, so the output is the same on every run.
+//!
+//! The rules:
+//! - A generated name that is taken gets the smallest number from 2 that
+//!   frees it: `AllowedAudiencesMember2`.
+//! - An enum member whose Rust name is taken (by an earlier member, or by
+//!   `UnknownValue`) is numbered the same way, in the spec's order.
+//! - A property whose field would be one of the fields every model has for
+//!   itself (`base`, `odata_type`, `additional_data`) gets a trailing `_`:
+//!   `base_`.
+//! - A type or enum may take a name the models module would import (`Date`,
+//!   `Option`, `Object`, ...): the module then names the import by its path.
+
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+
+use crate::ir::{Accessor, Api, ApiNames, ChainStep, ClientNode, Method, OperationNames, Segment};
+use crate::naming::{self, field_name, type_name};
+
+/// The variant every enum has for the values it does not know.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+/// The fields every model struct has for itself, which properties yield.
+pub const MODEL_FIELDS: &[&str] = &["base", "odata_type", "additional_data"];
+
+/// The names the models module uses without a path, with the path it uses
+/// when a spec type or enum takes the name.
+pub const MODEL_IMPORTS: &[(&str, &str)] = &[
+    ("AdditionalData", "crate::runtime::AdditionalData"),
+    ("Box", "std::boxed::Box"),
+    ("Date", "crate::runtime::Date"),
+    ("DateTimeOffset", "crate::runtime::DateTimeOffset"),
+    ("Deref", "std::ops::Deref"),
+    ("DerefMut", "std::ops::DerefMut"),
+    ("Deserialize", "serde::Deserialize"),
+    ("Deserializer", "serde::de::Deserializer"),
+    ("Flags", "crate::runtime::Flags"),
+    ("Guid", "crate::runtime::Guid"),
+    ("MapAccess", "serde::de::MapAccess"),
+    ("Object", "crate::runtime::Object"),
+    ("Option", "std::option::Option"),
+    ("Result", "std::result::Result"),
+    ("Serialize", "serde::Serialize"),
+    ("SerializeMap", "serde::ser::SerializeMap"),
+    ("Serializer", "serde::ser::Serializer"),
+    ("String", "std::string::String"),
+    ("Vec", "std::vec::Vec"),
+    ("WireEnum", "crate::runtime::WireEnum"),
+];
+
+/// Names the server module takes for itself (its imports and items).
+const SERVER_NAMES: &[&str] = &[
+    "AccountType",
+    "Arc",
+    "Authenticate",
+    "Caller",
+    "Collection",
+    "Context",
+    "Endpoint",
+    "ExitCode",
+    "FromParameter",
+    "Future",
+    "GraphError",
+    "GraphService",
+    "InMemory",
+    "Incoming",
+    "MethodFilter",
+    "MockServer",
+    "Reply",
+    "Request",
+    "RequestMeta",
+    "Response",
+    "Route",
+    "ServerOptions",
+    "Shared",
+    "StaticTokens",
+    "StatusCode",
+    "Subject",
+    "Box",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+];
+
+/// Names the client module (and `client::paths`, which imports all of it)
+/// takes for itself.
+const CLIENT_NAMES: &[&str] = &[
+    "AccessToken",
+    "ApiClient",
+    "ApiError",
+    "Call",
+    "Client",
+    "ClientBuilder",
+    "Core",
+    "Error",
+    "Method",
+    "RetryPolicy",
+    "StaticToken",
+    "TokenError",
+    "TokenFuture",
+    "TokenProvider",
+    "Box",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+];
+
+/// The Rust names of one namespace: claims are first come, first served, and
+/// a taken name is numbered.
+struct Namespace(BTreeSet<String>);
+
+impl Namespace {
+    fn with(taken: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self(taken.into_iter().map(Into::into).collect())
+    }
+
+    /// `wanted`, or `wanted2`, `wanted3`, ... whichever is free first.
+    fn claim(&mut self, wanted: &str) -> String {
+        let printed = |name: &str| naming::display(name);
+        let mut name = wanted.to_owned();
+        let mut n = 2;
+        while self.0.contains(&printed(&name)) {
+            name = format!("{wanted}{n}");
+            n += 1;
+        }
+        self.0.insert(printed(&name));
+        name
+    }
+}
+
+/// Decides every generated name of `api`.
+pub fn assign(api: &mut Api) {
+    properties(api);
+    enums(api);
+    api.names = api_names(api);
+    operations(api);
+    client(api);
+}
+
+fn properties(api: &mut Api) {
+    // A property's field yields to the model's own fields, in the whole chain
+    // (a derived type reaches inherited fields through `Deref`).
+    let taken: Vec<BTreeSet<String>> = api
+        .types
+        .iter()
+        .map(|t| api.all_properties(t).iter().map(|(_, p)| naming::display(&p.rust_name)).collect())
+        .collect();
+    for (t, taken) in api.types.iter_mut().zip(taken) {
+        let mut taken = taken;
+        for p in &mut t.properties {
+            if MODEL_FIELDS.contains(&naming::display(&p.rust_name).as_str()) {
+                let mut name = format!("{}_", p.rust_name);
+                while taken.contains(&naming::display(&name)) {
+                    name.push('_');
+                }
+                taken.insert(naming::display(&name));
+                p.rust_name = name;
+            }
+            p.setter = format!("with_{}", p.rust_name.trim_start_matches("r#"));
+        }
+    }
+}
+
+fn enums(api: &mut Api) {
+    let mut types = Namespace::with(
+        api.types
+            .iter()
+            .map(|t| naming::display(&t.rust_name))
+            .chain(api.enums.iter().map(|e| naming::display(&e.rust_name))),
+    );
+    for e in &mut api.enums {
+        let mut members = Namespace::with([UNKNOWN_VARIANT]);
+        for m in &mut e.members {
+            m.rust_name = members.claim(&m.rust_name);
+        }
+        e.member_enum = if e.flags { types.claim(&format!("{}Member", e.rust_name)) } else { e.rust_name.clone() };
+    }
+}
+
+fn api_names(api: &Api) -> ApiNames {
+    let spec_types: BTreeSet<String> = api
+        .types
+        .iter()
+        .map(|t| naming::display(&t.rust_name))
+        .chain(api.enums.iter().map(|e| naming::display(&e.rust_name)))
+        .chain(api.enums.iter().map(|e| naming::display(&e.member_enum)))
+        .collect();
+    let models_shadowed = MODEL_IMPORTS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| spec_types.contains(*name))
+        .map(str::to_owned)
+        .collect();
+    let mut server = Namespace::with(SERVER_NAMES.iter().copied());
+    ApiNames {
+        crate_ident: api.crate_name.replace('-', "_"),
+        handler_trait: server.claim(&type_name(&api.name)),
+        models_shadowed,
+    }
+}
+
+fn operations(api: &mut Api) {
+    let mut server = Namespace::with(SERVER_NAMES.iter().copied().chain([api.names.handler_trait.as_str()]));
+    let mut client = Namespace::with(CLIENT_NAMES.iter().copied());
+    for op in &mut api.operations {
+        let upper = type_name(&op.name);
+        let snake = op.rust_name.trim_start_matches("r#");
+        op.names = OperationNames {
+            server_path: server.claim(&format!("{upper}Path")),
+            server_query: server.claim(&format!("{upper}Query")),
+            server_response: server.claim(&format!("{upper}Response")),
+            serve: format!("serve_{snake}"),
+            routes: format!("{}_ROUTES", snake.to_uppercase()),
+            client_query: client.claim(&format!("{upper}Query")),
+        };
+        for r in &mut op.responses {
+            r.variant = status_variant(r.status);
+        }
+    }
+}
+
+/// The response variant of a status: `Created`, `NoContent`, `Status299`.
+fn status_variant(status: u16) -> String {
+    match crate::ir::STATUSES.iter().find(|(code, _, _)| *code == status) {
+        Some((_, name, _)) => (*name).to_owned(),
+        None => format!("Status{status}"),
+    }
+}
+
+/// A node of the path tree while it is built.
+#[derive(Default)]
+struct Node {
+    segments: Vec<Segment>,
+    literals: BTreeMap<String, Node>,
+    parameter: Option<Box<Node>>,
+    operations: Vec<(usize, usize)>,
+}
+
+impl Node {
+    fn insert(&mut self, operation: usize, path: usize, segments: &[Segment]) {
+        let mut node = self;
+        for (i, segment) in segments.iter().enumerate() {
+            let prefix = segments[..=i].to_vec();
+            node = match segment {
+                Segment::Literal(l) => {
+                    node.literals.entry(l.clone()).or_insert_with(|| Node { segments: prefix, ..Node::default() })
+                }
+                Segment::Parameter(_) => {
+                    node.parameter.get_or_insert_with(|| Box::new(Node { segments: prefix, ..Node::default() }))
+                }
+            };
+        }
+        node.operations.push((operation, path));
+    }
+
+    /// Whether a chain stops here: it has operations or literal children.
+    fn reachable_by_name(&self) -> bool {
+        !self.operations.is_empty() || !self.literals.is_empty()
+    }
+}
+
+/// The client's accessor tree, and each path's chain and method.
+fn client(api: &mut Api) {
+    let mut root = Node::default();
+    for (o, op) in api.operations.iter().enumerate() {
+        for (p, path) in op.paths.iter().enumerate() {
+            root.insert(o, p, &path.segments);
+        }
+    }
+    let mut nodes = Vec::new();
+    let mut structs = Namespace::with(CLIENT_NAMES.iter().copied());
+    for op in &api.operations {
+        structs.0.insert(naming::display(&op.names.client_query));
+    }
+    flatten(&root, &mut nodes, &mut structs);
+    api.client_nodes = nodes;
+
+    // Each path's chain: walk the tree along its segments.
+    let chains: Vec<Vec<(Vec<ChainStep>, String)>> = api
+        .operations
+        .iter()
+        .map(|op| {
+            op.paths
+                .iter()
+                .map(|path| (chain(&api.client_nodes, &path.segments), method_name(op.method, &path.segments)))
+                .collect()
+        })
+        .collect();
+    for (op, chains) in api.operations.iter_mut().zip(chains) {
+        for (path, (chain, method)) in op.paths.iter_mut().zip(chains) {
+            path.client_chain = chain;
+            path.client_method = method;
+        }
+    }
+}
+
+/// Adds `node` and its descendants to `out`, depth first, literals before the
+/// parameter; returns its index.
+fn flatten(node: &Node, out: &mut Vec<ClientNode>, structs: &mut Namespace) -> usize {
+    let index = out.len();
+    let skipped_through = matches!(node.segments.last(), Some(Segment::Literal(_))) && !node.reachable_by_name();
+    let struct_name =
+        (!node.segments.is_empty() && !skipped_through).then(|| structs.claim(&node_struct_name(&node.segments)));
+    out.push(ClientNode {
+        segments: node.segments.clone(),
+        struct_name,
+        accessors: Vec::new(),
+        operations: node.operations.clone(),
+    });
+    let mut taken: Vec<String> = Vec::new();
+    let mut accessors = Vec::new();
+    for (literal, child) in &node.literals {
+        let child_index = flatten(child, out, structs);
+        if child.reachable_by_name() || child.parameter.is_none() {
+            let method = field_name(literal);
+            taken.push(method.clone());
+            accessors.push(Accessor { method, literal: Some(literal.clone()), parameter: None, target: child_index });
+        }
+        if let Some(item) = &child.parameter {
+            let mut method = singular(literal);
+            if taken.contains(&method) {
+                method = format!("{}_item", field_name(literal));
+            }
+            taken.push(method.clone());
+            // The item node is the first node flattened after the child's literals.
+            let item_index = out.iter().position(|n| n.segments == item.segments).unwrap_or(child_index);
+            accessors.push(Accessor {
+                method,
+                literal: Some(literal.clone()),
+                parameter: Some(parameter_name(&item.segments)),
+                target: item_index,
+            });
+        }
+    }
+    let after_literal = matches!(node.segments.last(), Some(Segment::Literal(_)));
+    if let Some(item) = &node.parameter {
+        let item_index = flatten(item, out, structs);
+        if !after_literal {
+            let parameter = parameter_name(&item.segments);
+            let mut method = field_name(&parameter);
+            if taken.contains(&method) {
+                method = format!("{method}_item");
+            }
+            accessors.push(Accessor { method, literal: None, parameter: Some(parameter), target: item_index });
+        }
+    }
+    out[index].accessors = accessors;
+    index
+}
+
+fn parameter_name(segments: &[Segment]) -> String {
+    match segments.last() {
+        Some(Segment::Parameter(p)) => p.clone(),
+        _ => "id".to_owned(),
+    }
+}
+
+/// The accessor chain from the root to `segments`.
+fn chain(nodes: &[ClientNode], segments: &[Segment]) -> Vec<ChainStep> {
+    let mut steps = Vec::new();
+    let mut node = 0;
+    let mut i = 0;
+    while i < segments.len() {
+        let Some(here) = nodes.get(node) else { break };
+        // A literal followed by a parameter is one item accessor (`task(id)`)
+        // when there is one; otherwise each segment is its own accessor.
+        let item = match (&segments[i], segments.get(i + 1)) {
+            (Segment::Literal(l), Some(Segment::Parameter(_))) => {
+                here.accessors.iter().find(|a| a.literal.as_ref() == Some(l) && a.parameter.is_some())
+            }
+            _ => None,
+        };
+        let next = item.or_else(|| {
+            here.accessors.iter().find(|a| match &segments[i] {
+                Segment::Literal(l) => a.literal.as_ref() == Some(l) && a.parameter.is_none(),
+                Segment::Parameter(_) => a.literal.is_none() && a.parameter.is_some(),
+            })
+        });
+        let Some(accessor) = next else { break };
+        steps.push(ChainStep { method: accessor.method.clone(), parameter: accessor.parameter.clone() });
+        i += usize::from(accessor.literal.is_some()) + usize::from(accessor.parameter.is_some());
+        node = accessor.target;
+    }
+    steps
+}
+
+/// `/users/{id}/profile` -> `UsersItemProfile`.
+fn node_struct_name(segments: &[Segment]) -> String {
+    let mut name = String::new();
+    for s in segments {
+        match s {
+            Segment::Literal(l) => name.push_str(&type_name(l)),
+            Segment::Parameter(_) => name.push_str("Item"),
+        }
+    }
+    if name.is_empty() { "Root".to_owned() } else { type_name(&name) }
+}
+
+/// `users` -> `user`, `categories` -> `category`; otherwise `<name>_item`.
+fn singular(literal: &str) -> String {
+    let snake = field_name(literal);
+    if let Some(stem) = snake.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if snake.ends_with("ss") || !snake.ends_with('s') || snake.len() < 3 {
+        format!("{snake}_item")
+    } else {
+        snake[..snake.len() - 1].to_owned()
+    }
+}
+
+/// The client method of an operation on a path: what it does to what is there.
+fn method_name(method: Method, segments: &[Segment]) -> String {
+    let on_item = matches!(segments.last(), Some(Segment::Parameter(_)));
+    match method {
+        Method::Get => "get",
+        Method::Post if on_item => "post",
+        Method::Post => "create",
+        Method::Put => "replace",
+        Method::Patch => "update",
+        Method::Delete => "delete",
+    }
+    .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Api;
+
+    fn api(body: &str) -> Api {
+        let text = format!(
+            "api: {{name: t, namespace: example.t, version: v1, deployments: {{local: {{host: \"http://h\"}}}}}}\n{body}"
+        );
+        crate::parse_spec("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"))
+    }
+
+    #[test]
+    fn enum_members_that_collide_are_numbered_in_spec_order() {
+        let api = api("enums:\n  e:\n    members: [remoteControlSoftware, remote_Control_Software, unknownValue, b]\n");
+        let names: Vec<&str> = api.enums[0].members.iter().map(|m| m.rust_name.as_str()).collect();
+        assert_eq!(names, ["RemoteControlSoftware", "RemoteControlSoftware2", "UnknownValue2", "B"]);
+    }
+
+    #[test]
+    fn an_enum_may_have_no_members() {
+        let api = api("enums:\n  auditLogRecordType:\n    members: []\n");
+        assert!(api.enums[0].members.is_empty());
+        assert_eq!(api.enums[0].member_enum, "AuditLogRecordType");
+    }
+
+    #[test]
+    fn properties_yield_the_fields_every_model_has() {
+        let api = api(
+            "types:\n  a:\n    properties:\n      base: {type: String}\n      additionalData: {type: String}\n      \
+             odataType: {type: String}\n  b:\n    base: a\n    properties:\n      x: {type: String}\n",
+        );
+        let a = api.find_type("a").expect("a");
+        let fields: Vec<(&str, &str)> =
+            a.properties.iter().map(|p| (p.rust_name.as_str(), p.setter.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("base_", "with_base_"),
+                ("additional_data_", "with_additional_data_"),
+                ("odata_type_", "with_odata_type_")
+            ]
+        );
+    }
+
+    #[test]
+    fn generated_names_yield_to_spec_names() {
+        // The flags enum's member enum would be `ColorMember`, which a type takes.
+        let api = api(
+            "types:\n  colorMember: {}\n  option: {}\n  date: {}\nenums:\n  color:\n    flags: true\n    members: [red]\n",
+        );
+        assert_eq!(api.enums[0].member_enum, "ColorMember2");
+        let shadowed: Vec<&str> = api.names.models_shadowed.iter().map(String::as_str).collect();
+        assert_eq!(shadowed, ["Date", "Option"]);
+    }
+
+    #[test]
+    fn the_handler_trait_and_operation_types_avoid_the_server_s_own_names() {
+        let text = "api: {name: context, namespace: example.t, version: v1, deployments: {local: {host: \"http://h\"}}}\n\
+                    types:\n  thing: {}\n\
+                    operations:\n  graph:\n    method: GET\n    paths: [/things]\n    responses: {200: {type: thing}}\n\
+                    \x20 graphErrorA:\n    method: POST\n    paths: [/things]\n    responses: {201: {type: thing}}\n";
+        let api = crate::parse_spec("t.yaml", text).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(api.names.handler_trait, "Context2");
+        let graph = &api.operations[0];
+        assert_eq!(graph.names.server_path, "GraphPath");
+        assert_eq!(graph.names.client_query, "GraphQuery");
+    }
+}
