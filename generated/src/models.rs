@@ -15,8 +15,8 @@ use serde::de::{Deserializer, MapAccess};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::runtime::__private;
-use crate::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Object, WireEnum};
+use super::runtime::__private;
+use super::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Object, WireEnum};
 
 /// The base type of every Graph entity.
 ///

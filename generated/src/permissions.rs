@@ -3,7 +3,7 @@
 //! The permission table of every operation, as data: check the scopes a token grants before
 //! calling, or enforce them in a server.
 
-use crate::runtime::{Grant, PermissionSet};
+use super::runtime::{Grant, PermissionSet};
 
 /// The permission set `profileWrite`.
 ///

@@ -34,18 +34,18 @@ pub const MODEL_FIELDS: &[&str] = &["base", "odata_type", "additional_data"];
 /// The names the models module uses without a path, with the path it uses
 /// when a spec type or enum takes the name.
 pub const MODEL_IMPORTS: &[(&str, &str)] = &[
-    ("AdditionalData", "crate::runtime::AdditionalData"),
+    ("AdditionalData", "super::runtime::AdditionalData"),
     ("Box", "std::boxed::Box"),
-    ("Date", "crate::runtime::Date"),
-    ("DateTimeOffset", "crate::runtime::DateTimeOffset"),
+    ("Date", "super::runtime::Date"),
+    ("DateTimeOffset", "super::runtime::DateTimeOffset"),
     ("Deref", "std::ops::Deref"),
     ("DerefMut", "std::ops::DerefMut"),
     ("Deserialize", "serde::Deserialize"),
     ("Deserializer", "serde::de::Deserializer"),
-    ("Flags", "crate::runtime::Flags"),
-    ("Guid", "crate::runtime::Guid"),
+    ("Flags", "super::runtime::Flags"),
+    ("Guid", "super::runtime::Guid"),
     ("MapAccess", "serde::de::MapAccess"),
-    ("Object", "crate::runtime::Object"),
+    ("Object", "super::runtime::Object"),
     ("Option", "std::option::Option"),
     ("Result", "std::result::Result"),
     ("Serialize", "serde::Serialize"),
@@ -53,12 +53,15 @@ pub const MODEL_IMPORTS: &[(&str, &str)] = &[
     ("Serializer", "serde::ser::Serializer"),
     ("String", "std::string::String"),
     ("Vec", "std::vec::Vec"),
-    ("WireEnum", "crate::runtime::WireEnum"),
+    ("WireEnum", "super::runtime::WireEnum"),
 ];
 
 /// Names the server module takes for itself (its imports and items).
 const SERVER_NAMES: &[&str] = &[
     "AccountType",
+    "Date",
+    "DateTimeOffset",
+    "Guid",
     "Arc",
     "Authenticate",
     "Caller",
@@ -95,6 +98,9 @@ const SERVER_NAMES: &[&str] = &[
 /// takes for itself.
 const CLIENT_NAMES: &[&str] = &[
     "AccessToken",
+    "Date",
+    "DateTimeOffset",
+    "Guid",
     "ApiClient",
     "ApiError",
     "Call",

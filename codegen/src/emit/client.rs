@@ -39,7 +39,7 @@ fn http_method(method: Method) -> TokenStream {
 
 /// The client module names models through `models::`.
 fn models_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    rust_type(api, ty, Place::Outside(&quote! { crate }))
+    rust_type(api, ty, Place::Module)
 }
 
 /// The success type of an operation: the type of its first documented 2xx
@@ -111,18 +111,27 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
 
     let queries = api.operations.iter().filter_map(|op| query_struct(api, op));
     let uses_method = !api.operations.is_empty();
-    let method_use = uses_method.then(|| quote! { use crate::runtime::client::Method; });
+    let method_use = uses_method.then(|| quote! { use super::runtime::client::Method; });
     let models_use = api
         .operations
         .iter()
         .any(|op| {
             op.request.is_some() || success_type(op).is_some() || op.parameters.iter().any(|p| mentions_model(&p.ty))
         })
-        .then(|| quote! { use crate::models; });
+        .then(|| quote! { use super::models; });
+    // The runtime's primitives the module names (`Date`, `Guid`): the
+    // parameters' types, the bodies, the answers.
+    let primitives = super::types::primitives(
+        api.operations
+            .iter()
+            .flat_map(|op| op.parameters.iter().map(|p| &p.ty).chain(op.request.as_ref()).chain(success_type(op))),
+    );
+    let primitives: Vec<_> = primitives.into_iter().map(ident).collect();
+    let primitives_use = (!primitives.is_empty()).then(|| quote! { use super::{#(#primitives),*}; });
     let core_use = if uses_method {
-        quote! { use crate::runtime::client::{ApiClient, Call, Core, segment}; }
+        quote! { use super::runtime::client::{ApiClient, Call, Core, segment}; }
     } else {
-        quote! { use crate::runtime::client::{ApiClient, Core}; }
+        quote! { use super::runtime::client::{ApiClient, Core}; }
     };
     let default_deployment = api.deployments.first().map(|d| ident(&d.rust_name));
     let client_doc = doc(&format!(
@@ -138,10 +147,11 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         #models_use
         #method_use
         #core_use
+        #primitives_use
 
-        pub use crate::runtime::client::{AccessToken, StaticToken, TokenProvider};
-        pub use crate::runtime::client::{ApiError, Error, TokenError, TokenFuture};
-        pub use crate::runtime::client::{MAX_RETRIES, RetryPolicy};
+        pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
+        pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
+        pub use super::runtime::client::{MAX_RETRIES, RetryPolicy};
 
         #client_doc
         #[derive(Clone, Debug)]
@@ -150,11 +160,11 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         }
 
         /// Configures a [`Client`].
-        pub type ClientBuilder = crate::runtime::client::ClientBuilder<Client>;
+        pub type ClientBuilder = super::runtime::client::ClientBuilder<Client>;
 
         impl ApiClient for Client {
-            type Deployment = crate::Deployment;
-            const VERSION: &'static str = crate::VERSION;
+            type Deployment = super::Deployment;
+            const VERSION: &'static str = super::VERSION;
         }
 
         impl From<Core> for Client {
@@ -163,11 +173,11 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
             }
         }
 
-        impl crate::runtime::client::Deployment for crate::Deployment {
+        impl super::runtime::client::Deployment for super::Deployment {
             const DEFAULT: Self = Self::#default_deployment;
 
             fn host(self) -> &'static str {
-                crate::Deployment::host(self)
+                super::Deployment::host(self)
             }
         }
 
@@ -408,7 +418,7 @@ fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
     if let Some(set) = op.permissions.as_ref().and_then(|p| api.permission_sets.iter().find(|s| &s.name == p)) {
         text.push_str(&format!("\n\n# Permissions\n\n{}", table_doc(set)));
         let constant = crate::naming::display(&set.rust_name);
-        text.push_str(&format!("\n\nAs data: [`crate::permissions::{constant}`]."));
+        text.push_str(&format!("\n\nAs data: [`permissions::{constant}`](super::super::permissions::{constant})."));
     }
     text.push_str(
         "\n\n# Errors\n\n[`Error::Api`] for an error status (after retries), with Graph's code and message;\n\

@@ -114,7 +114,7 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     out.extend(group(quote! { serde::de }, list(de)));
     out.extend(group(quote! { serde::ser }, list(ser)));
     out.extend(group(quote! { serde }, list(&["Deserialize", "Serialize"])));
-    out.push(quote! { use crate::runtime::__private; });
+    out.push(quote! { use super::runtime::__private; });
     let mut runtime: Vec<&str> = Vec::new();
     if has_types {
         runtime.extend(["AdditionalData", "Object"]);
@@ -145,7 +145,7 @@ fn imports(api: &Api) -> Vec<TokenStream> {
         runtime.push("WireEnum");
     }
     runtime.sort_unstable();
-    out.extend(group(quote! { crate::runtime }, list(&runtime)));
+    out.extend(group(quote! { super::runtime }, list(&runtime)));
     out
 }
 

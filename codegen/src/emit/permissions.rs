@@ -55,7 +55,7 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         #module_doc
 
-        use crate::runtime::{#grant_use PermissionSet};
+        use super::runtime::{#grant_use PermissionSet};
 
         #(#sets)*
 

@@ -296,7 +296,7 @@ fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
 /// crate's `models`.
 fn model_type(api: &Api, ty: &TypeRef) -> TokenStream {
     let root = ident(&api.names.crate_ident);
-    rust_type(api, ty, Place::Outside(&quote! { #root }))
+    rust_type(api, ty, Place::Crate(&quote! { #root }))
 }
 
 /// JSON pointer `/createdBy/user/id` -> the decoder's path `createdBy.user.id`.

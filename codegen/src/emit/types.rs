@@ -1,5 +1,7 @@
 //! The Rust type of a spec type reference: the one mapping every emitter uses.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -13,9 +15,12 @@ pub enum Place<'a> {
     /// Inside the models module: models by name, imports unless a spec type
     /// shadows them.
     Models,
-    /// A module with `models` in scope, in the crate whose root is `root`
-    /// (`crate`, or the crate's name from a test).
-    Outside(&'a TokenStream),
+    /// Another module of the generated API (`client`, `server`): models as
+    /// `models::X`, and the runtime's primitives by the names the module
+    /// imports (see [`primitives`]).
+    Module,
+    /// Another crate (the generated tests), which names the API's crate `root`.
+    Crate(&'a TokenStream),
 }
 
 /// The Rust type of `ty`.
@@ -26,14 +31,14 @@ pub fn rust_type(api: &Api, ty: &TypeRef, place: Place<'_>) -> TokenStream {
             let id = ident(api.find_type(name).map_or(name.as_str(), |t| t.rust_name.as_str()));
             match place {
                 Place::Models => quote! { #id },
-                Place::Outside(_) => quote! { models::#id },
+                Place::Module | Place::Crate(_) => quote! { models::#id },
             }
         }
         TypeRef::Enum(name) => {
             let id = ident(api.find_enum(name).map_or(name.as_str(), |e| e.rust_name.as_str()));
             match place {
                 Place::Models => quote! { #id },
-                Place::Outside(_) => quote! { models::#id },
+                Place::Module | Place::Crate(_) => quote! { models::#id },
             }
         }
         TypeRef::Collection(inner) => {
@@ -46,8 +51,8 @@ pub fn rust_type(api: &Api, ty: &TypeRef, place: Place<'_>) -> TokenStream {
 
 fn primitive(api: &Api, p: Primitive, place: Place<'_>) -> TokenStream {
     let runtime = |name: &str| match place {
-        Place::Models => imported(api, name, place),
-        Place::Outside(root) => {
+        Place::Models | Place::Module => imported(api, name, place),
+        Place::Crate(root) => {
             let id = ident(name);
             quote! { #root::#id }
         }
@@ -62,6 +67,25 @@ fn primitive(api: &Api, p: Primitive, place: Place<'_>) -> TokenStream {
         Primitive::DateTimeOffset => runtime("DateTimeOffset"),
         Primitive::Guid => runtime("Guid"),
     }
+}
+
+/// The runtime's primitive types that `types` name: what a module that names
+/// them with [`Place::Module`] imports from the API's root.
+pub fn primitives<'a>(types: impl IntoIterator<Item = &'a TypeRef>) -> BTreeSet<&'static str> {
+    fn walk(ty: &TypeRef, out: &mut BTreeSet<&'static str>) {
+        match ty {
+            TypeRef::Primitive(p @ (Primitive::Date | Primitive::DateTimeOffset | Primitive::Guid)) => {
+                out.insert(p.spec_name());
+            }
+            TypeRef::Collection(inner) => walk(inner, out),
+            TypeRef::Primitive(_) | TypeRef::Type(_) | TypeRef::Enum(_) => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for ty in types {
+        walk(ty, &mut out);
+    }
+    out
 }
 
 /// A name the models module imports (`Option`, `Date`, `Object`, ...), or

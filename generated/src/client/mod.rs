@@ -23,13 +23,13 @@
 //! `504` are retried as [`RetryPolicy`] says, honouring `Retry-After`; redirects are not
 //! followed, so a token never leaves the configured host.
 
-use crate::models;
-use crate::runtime::client::Method;
-use crate::runtime::client::{ApiClient, Call, Core, segment};
+use super::models;
+use super::runtime::client::Method;
+use super::runtime::client::{ApiClient, Call, Core, segment};
 
-pub use crate::runtime::client::{AccessToken, StaticToken, TokenProvider};
-pub use crate::runtime::client::{ApiError, Error, TokenError, TokenFuture};
-pub use crate::runtime::client::{MAX_RETRIES, RetryPolicy};
+pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
+pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
+pub use super::runtime::client::{MAX_RETRIES, RetryPolicy};
 
 /// An async client for Microsoft Graph beta, profile certifications. Cheap to clone; clones
 /// share connections.
@@ -42,12 +42,12 @@ pub struct Client {
 }
 
 /// Configures a [`Client`].
-pub type ClientBuilder = crate::runtime::client::ClientBuilder<Client>;
+pub type ClientBuilder = super::runtime::client::ClientBuilder<Client>;
 
 impl ApiClient for Client {
-    type Deployment = crate::Deployment;
+    type Deployment = super::Deployment;
 
-    const VERSION: &'static str = crate::VERSION;
+    const VERSION: &'static str = super::VERSION;
 }
 
 impl From<Core> for Client {
@@ -56,11 +56,11 @@ impl From<Core> for Client {
     }
 }
 
-impl crate::runtime::client::Deployment for crate::Deployment {
+impl super::runtime::client::Deployment for super::Deployment {
     const DEFAULT: Self = Self::Global;
 
     fn host(self) -> &'static str {
-        crate::Deployment::host(self)
+        super::Deployment::host(self)
     }
 }
 

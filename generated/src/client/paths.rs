@@ -67,7 +67,7 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// Acting on a user other than the signed-in one needs a higher-privileged permission.
     ///
-    /// As data: [`crate::permissions::PROFILE_WRITE`].
+    /// As data: [`permissions::PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE).
     ///
     /// # Errors
     ///
@@ -152,7 +152,7 @@ impl<'a> UsersItemProfileCertifications<'a> {
     ///
     /// Acting on a user other than the signed-in one needs a higher-privileged permission.
     ///
-    /// As data: [`crate::permissions::PROFILE_WRITE`].
+    /// As data: [`permissions::PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE).
     ///
     /// # Errors
     ///

@@ -13,9 +13,9 @@
 //! - authenticated the bearer token (else `401 InvalidAuthenticationToken` with
 //!   `WWW-Authenticate: Bearer`);
 //! - parsed the path and query parameters (else `400 badRequest` naming the parameter);
-//! - checked the operation's permission table ([`crate::permissions`]) against the caller's
-//!   scopes or roles and, on a path that names a user, whether that user is the caller (else
-//!   `403 accessDenied` naming the permissions that would do);
+//! - checked the operation's permission table ([`permissions`](super::permissions)) against the
+//!   caller's scopes or roles and, on a path that names a user, whether that user is the caller
+//!   (else `403 accessDenied` naming the permissions that would do);
 //! - for a body: checked `Content-Type: application/json` (else `415`) and its size (else
 //!   `413`, see [`ServerOptions`]), parsed it into the model (else `400` naming the JSON path
 //!   of the bad value), cleared the properties the server sets (a create body may carry them;
@@ -37,26 +37,26 @@ use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::models;
-use crate::runtime::server::MockServer;
-use crate::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response};
+use super::models;
+use super::runtime::server::MockServer;
+use super::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response};
 
-pub use crate::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
-pub use crate::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
-pub use crate::runtime::server::{Context, Subject};
-pub use crate::runtime::server::{GraphError, GraphService, RequestMeta, ServerOptions};
-pub use crate::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
-
-#[doc(hidden)]
-pub use crate::runtime::server::{Collection, new_id, now};
+pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
+pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
+pub use super::runtime::server::{Context, Subject};
+pub use super::runtime::server::{GraphError, GraphService, RequestMeta, ServerOptions};
+pub use super::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 
 #[doc(hidden)]
-pub use crate::runtime::server::{
+pub use super::runtime::server::{Collection, new_id, now};
+
+#[doc(hidden)]
+pub use super::runtime::server::{
     FromParameter, Incoming, Route, location, require_on_create,
 };
 
 #[doc(hidden)]
-pub use crate::runtime::server::{empty, json};
+pub use super::runtime::server::{empty, json};
 
 /// The path parameters of `createPersonCertification`.
 #[derive(Clone, Debug, PartialEq)]
@@ -140,7 +140,7 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
         user_segments: 1,
         is_me: true,
         has_body: true,
-        permissions: Some(&crate::permissions::PROFILE_WRITE),
+        permissions: Some(&super::permissions::PROFILE_WRITE),
     },
     Route {
         operation: "createPersonCertification",
@@ -150,7 +150,7 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
         user_segments: 2,
         is_me: false,
         has_body: true,
-        permissions: Some(&crate::permissions::PROFILE_WRITE),
+        permissions: Some(&super::permissions::PROFILE_WRITE),
     },
 ];
 /// The server: every operation of the API served by `handler`, with callers
@@ -165,7 +165,7 @@ pub fn router<H: GraphProfile, A: Authenticate>(
         authenticator,
         options: options.clone(),
     });
-    let routes = crate::runtime::server::routes([
+    let routes = super::runtime::server::routes([
         Endpoint::new(
             &state,
             MethodFilter::POST,
@@ -182,8 +182,8 @@ pub fn router<H: GraphProfile, A: Authenticate>(
         ),
     ]);
     let routes = routes
-        .fallback(crate::runtime::server::not_found)
-        .method_not_allowed_fallback(crate::runtime::server::method_not_allowed);
+        .fallback(super::runtime::server::not_found)
+        .method_not_allowed_fallback(super::runtime::server::method_not_allowed);
     GraphService::new(routes, options)
 }
 
@@ -248,7 +248,7 @@ pub fn mock_server_main() -> ExitCode {
         default_scopes: &["User.ReadWrite"],
     };
 
-    crate::runtime::server::run_mock_server(
+    super::runtime::server::run_mock_server(
         spec,
         |tokens| router(InMemory::new(), tokens, ServerOptions::default()),
     )

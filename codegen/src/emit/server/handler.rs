@@ -30,7 +30,17 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
                 || op.request.as_ref().is_some_and(uses_models)
                 || op.responses.iter().any(|r| r.ty.as_ref().is_some_and(uses_models))
         })
-        .then(|| quote! { use crate::models; });
+        .then(|| quote! { use super::models; });
+    // The runtime's primitives the module names (`Date`, `Guid`).
+    let primitives = crate::emit::types::primitives(api.operations.iter().flat_map(|op| {
+        op.parameters
+            .iter()
+            .map(|p| &p.ty)
+            .chain(op.request.as_ref())
+            .chain(op.responses.iter().filter_map(|r| r.ty.as_ref()))
+    }));
+    let primitives: Vec<_> = primitives.into_iter().map(ident).collect();
+    let primitives_use = (!primitives.is_empty()).then(|| quote! { use super::{#(#primitives),*}; });
     let methods = api.operations.iter().map(|op| trait_method(api, op));
     let route_consts = api.operations.iter().map(|op| route_consts(api, op));
     let router = router(api, &trait_id);
@@ -49,7 +59,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let future_use = has_operations.then(|| quote! { use std::future::Future; });
     let arc_use = has_operations.then(|| quote! { use std::sync::Arc; });
     let endpoint_use = has_operations
-        .then(|| quote! { use crate::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response}; });
+        .then(|| quote! { use super::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response}; });
 
     let head = quote! {
         #module_doc
@@ -61,21 +71,22 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #arc_use
 
         #models_use
-        use crate::runtime::server::MockServer;
+        use super::runtime::server::MockServer;
+        #primitives_use
         #endpoint_use
 
-        pub use crate::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
-        pub use crate::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
-        pub use crate::runtime::server::{Context, Subject};
-        pub use crate::runtime::server::{GraphError, GraphService, RequestMeta, ServerOptions};
-        pub use crate::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
+        pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
+        pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
+        pub use super::runtime::server::{Context, Subject};
+        pub use super::runtime::server::{GraphError, GraphService, RequestMeta, ServerOptions};
+        pub use super::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 
         #[doc(hidden)]
-        pub use crate::runtime::server::{Collection, new_id, now};
+        pub use super::runtime::server::{Collection, new_id, now};
         #[doc(hidden)]
-        pub use crate::runtime::server::{FromParameter, Incoming, Route, location, require_on_create};
+        pub use super::runtime::server::{FromParameter, Incoming, Route, location, require_on_create};
         #[doc(hidden)]
-        pub use crate::runtime::server::{empty, json};
+        pub use super::runtime::server::{empty, json};
     };
     let shared = (!api.operations.is_empty()).then(|| {
         quote! {
@@ -103,7 +114,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #mock_doc
         pub fn mock_server_main() -> ExitCode {
             let spec = MockServer { bin: #bin, title: #title, default_scopes: &[#(#default_scopes),*] };
-            crate::runtime::server::run_mock_server(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
+            super::runtime::server::run_mock_server(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
         }
     };
     std::iter::once(head)
@@ -156,7 +167,7 @@ fn module_doc(api: &Api) -> String {
         "- authenticated the bearer token (else `401 InvalidAuthenticationToken` with `WWW-Authenticate: Bearer`);"
             .into(),
         "- parsed the path and query parameters (else `400 badRequest` naming the parameter);".into(),
-        "- checked the operation's permission table ([`crate::permissions`]) against the caller's scopes or \
+        "- checked the operation's permission table ([`permissions`](super::permissions)) against the caller's scopes or \
          roles and, on a path that names a user, whether that user is the caller (else `403 accessDenied` \
          naming the permissions that would do);"
             .into(),
@@ -361,7 +372,7 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
         match op.permissions.as_ref().and_then(|name| api.permission_sets.iter().find(|s| &s.name == name)) {
             Some(set) => {
                 let id = ident(&set.rust_name);
-                quote! { Some(&crate::permissions::#id) }
+                quote! { Some(&super::permissions::#id) }
             }
             None => quote! { None },
         };
@@ -411,12 +422,12 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
     let body = if api.operations.is_empty() {
         quote! {
             let _ = (handler, authenticator);
-            let routes = crate::runtime::server::routes::<()>([]);
+            let routes = super::runtime::server::routes::<()>([]);
         }
     } else {
         quote! {
             let state = Arc::new(Shared { handler, authenticator, options: options.clone() });
-            let routes = crate::runtime::server::routes([#(#endpoints),*]);
+            let routes = super::runtime::server::routes([#(#endpoints),*]);
         }
     };
     quote! {
@@ -425,8 +436,8 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
         pub fn router<H: #trait_id, A: Authenticate>(handler: H, authenticator: A, options: ServerOptions) -> GraphService {
             #body
             let routes = routes
-                .fallback(crate::runtime::server::not_found)
-                .method_not_allowed_fallback(crate::runtime::server::method_not_allowed);
+                .fallback(super::runtime::server::not_found)
+                .method_not_allowed_fallback(super::runtime::server::method_not_allowed);
             GraphService::new(routes, options)
         }
     }

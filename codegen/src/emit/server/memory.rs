@@ -184,7 +184,7 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::Guid)) => {
                     let field = ident(&p.rust_name);
                     (
-                        quote! { let id = *object.#field.get_or_insert_with(crate::Guid::new_v4); },
+                        quote! { let id = *object.#field.get_or_insert_with(super::super::Guid::new_v4); },
                         quote! { id.to_string() },
                     )
                 }

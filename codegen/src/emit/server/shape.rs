@@ -107,7 +107,7 @@ pub fn status_code(status: u16) -> TokenStream {
 
 /// The Rust type of a parameter, response or body, as the server module names it.
 pub fn value_type(api: &Api, ty: &TypeRef) -> TokenStream {
-    rust_type(api, ty, Place::Outside(&quote! { crate }))
+    rust_type(api, ty, Place::Module)
 }
 
 /// Whether the server module refers to `models` for this type.
