@@ -250,6 +250,10 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         || l.starts_with("struct ")
         || l.starts_with("enum ")
         || l.starts_with("async fn ");
+    // The arms of a `match` stay together, block or not.
+    if closed_block && l.contains("=>") && !l.starts_with("let ") {
+        return false;
+    }
     // After a closed block, or between items; statements in a body stay together.
     (closed_block && (starts_item || !p.is_empty())) || (one_line_kind(prev).is_some() && starts_item)
 }

@@ -46,6 +46,17 @@ pub struct ApiNames {
     /// that a type or enum of the spec takes: the models module names those
     /// by their full path instead, and does not import them.
     pub models_shadowed: std::collections::BTreeSet<String>,
+    /// For each type that a response holds pages of, the models' alias of its
+    /// page type: `personCertification` -> `PersonCertificationPage`.
+    pub pages: BTreeMap<String, String>,
+    /// For each type whose properties an operation selects or orders by
+    /// (`$select`, `$orderby`), the models' enum of its property names:
+    /// `personCertification` -> `PersonCertificationProperty`.
+    pub property_enums: BTreeMap<String, String>,
+    /// For each type whose collections the server reads OData query options
+    /// over, the server module's static with its query schema:
+    /// `personCertification` -> `PERSON_CERTIFICATION_SCHEMA`.
+    pub query_schemas: BTreeMap<String, String>,
 }
 
 /// A place an accessor chain of the client reaches: a path prefix.
@@ -121,6 +132,9 @@ pub struct Property {
     pub rust_name: String,
     /// The builder method that sets it: `with_display_name`.
     pub setter: String,
+    /// Its variant in the models' property enum of a type that has it
+    /// (`DisplayName` in `PersonCertificationProperty`).
+    pub variant: String,
     pub ty: TypeRef,
     pub description: Option<String>,
     /// Set by the server; ignored by it in a create body.
@@ -137,6 +151,56 @@ pub enum TypeRef {
     /// An enum, by spec name.
     Enum(String),
     Collection(Box<TypeRef>),
+    /// A Graph collection page of a type: `value`, `@odata.nextLink`,
+    /// `@odata.count`, `@odata.deltaLink`. Only a response is one.
+    Page(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The type a page holds, for a page.
+    pub fn page_item(&self) -> Option<&TypeRef> {
+        match self {
+            TypeRef::Page(inner) => Some(inner),
+            _ => None,
+        }
+    }
+}
+
+/// An OData system query option an operation takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QueryOption {
+    Filter,
+    OrderBy,
+    Select,
+    Skip,
+    Top,
+    Count,
+    Expand,
+    Search,
+}
+
+impl QueryOption {
+    /// Every option, by its name on the wire.
+    pub const ALL: [(&'static str, QueryOption); 8] = [
+        ("$filter", QueryOption::Filter),
+        ("$orderby", QueryOption::OrderBy),
+        ("$select", QueryOption::Select),
+        ("$skip", QueryOption::Skip),
+        ("$top", QueryOption::Top),
+        ("$count", QueryOption::Count),
+        ("$expand", QueryOption::Expand),
+        ("$search", QueryOption::Search),
+    ];
+
+    /// The name on the wire: `$top`.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL.iter().find(|(_, o)| *o == self).map_or("$top", |(n, _)| n)
+    }
+
+    /// Whether the option shapes a collection page (all but `$select` and `$expand`).
+    pub fn is_paging(self) -> bool {
+        !matches!(self, QueryOption::Select | QueryOption::Expand)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -255,11 +319,41 @@ pub struct Operation {
     pub method: Method,
     pub paths: Vec<Path>,
     pub parameters: Vec<Parameter>,
+    /// The OData system query options the operation takes, in `QueryOption` order.
+    pub query_options: Vec<QueryOption>,
     pub headers: Vec<Header>,
     pub permissions: Option<String>,
     pub request: Option<TypeRef>,
     pub responses: Vec<Response>,
     pub examples: Vec<Example>,
+}
+
+impl Operation {
+    /// The first documented 2xx response.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().filter(|r| (200..300).contains(&r.status)).min_by_key(|r| r.status)
+    }
+
+    /// Whether the success answer is a collection page.
+    pub fn answers_a_page(&self) -> bool {
+        matches!(self.success().and_then(|r| r.ty.as_ref()), Some(TypeRef::Page(_)))
+    }
+
+    /// The type whose properties the query options name: the success
+    /// answer's type, or the type its pages hold.
+    pub fn item_type(&self) -> Option<&str> {
+        let ty = self.success()?.ty.as_ref()?;
+        match ty.page_item().unwrap_or(ty) {
+            TypeRef::Type(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// Whether the server reads the request's OData query options: it takes
+    /// some, or it answers a page (which the server pages by itself).
+    pub fn reads_query_options(&self) -> bool {
+        !self.query_options.is_empty() || (self.method == Method::Get && self.answers_a_page())
+    }
 }
 
 /// The Rust names of one operation's items, decided by `check::names`.
@@ -277,6 +371,12 @@ pub struct OperationNames {
     pub routes: String,
     /// The client's struct of query parameters.
     pub client_query: String,
+    /// The client query struct's field for each OData query option the
+    /// operation takes (`$top` -> `top`).
+    pub option_fields: Vec<(QueryOption, String)>,
+    /// The client query struct's flag for each optional fixed-value header,
+    /// by index in `Operation::headers` (`ConsistencyLevel` -> `consistency_level`).
+    pub header_fields: Vec<(usize, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -288,6 +388,9 @@ pub struct Path {
     pub client_chain: Vec<ChainStep>,
     /// The client method that sends the operation on this path: `create`.
     pub client_method: String,
+    /// For a list (an answer that is a page), the client method that
+    /// streams every item across pages: `list_all`.
+    pub client_stream: Option<String>,
 }
 
 impl Path {
@@ -333,6 +436,28 @@ pub struct Header {
     pub required: bool,
     pub value: Option<String>,
     pub description: Option<String>,
+    /// What the header does in the generated code.
+    pub role: HeaderRole,
+}
+
+/// What a request header of the spec does in the generated code; the
+/// checker refuses a header it cannot give one of these roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderRole {
+    /// `Authorization`: the bearer token, which the client always sends and
+    /// the server always requires.
+    Bearer,
+    /// `Content-Type: application/json`, sent with a body and checked (`415`).
+    JsonBody,
+    /// `Accept: application/json`, which the client always sends.
+    Accept,
+    /// A required header with a fixed value: the client always sends it, the
+    /// server answers `400` without it.
+    Fixed,
+    /// An optional header with a fixed value (`ConsistencyLevel: eventual`):
+    /// the client sends it when asked to, the server checks its value when
+    /// it is there.
+    Optional,
 }
 
 /// HTTP statuses with a name: (code, the response variant, `http`'s constant).

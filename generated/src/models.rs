@@ -16,7 +16,9 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 use super::runtime::__private;
-use super::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Object, WireEnum};
+use super::runtime::{
+    AdditionalData, Date, DateTimeOffset, Flags, Nulls, Object, Page, WireEnum,
+};
 
 /// The base type of every Graph entity.
 ///
@@ -33,6 +35,9 @@ pub struct Entity {
     pub id: Option<String>,
     /// Members this model does not declare, kept as they came.
     pub additional_data: AdditionalData,
+    /// The declared properties that came as, or are to be sent as, `null`
+    /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+    pub nulls: Nulls,
 }
 
 impl Entity {
@@ -45,10 +50,14 @@ impl Entity {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &["id"];
+
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {
         self.id = None;
+        self.nulls.remove_all(Self::SERVER_SET);
     }
 
     /// JSON names of the properties required on create that are not set.
@@ -73,8 +82,8 @@ impl Object for Entity {
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry(map, "id", &self.id)?;
+        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
+        __private::entry(map, "id", &self.id, &self.nulls)?;
         Ok(())
     }
 
@@ -84,6 +93,14 @@ impl Object for Entity {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         &mut self.additional_data
+    }
+
+    fn nulls(&self) -> &Nulls {
+        &self.nulls
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        &mut self.nulls
     }
 }
 
@@ -118,6 +135,9 @@ pub struct Identity {
     pub id: Option<String>,
     /// Members this model does not declare, kept as they came.
     pub additional_data: AdditionalData,
+    /// The declared properties that came as, or are to be sent as, `null`
+    /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+    pub nulls: Nulls,
 }
 
 impl Identity {
@@ -130,10 +150,22 @@ impl Identity {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &["displayName", "id"];
+
     /// An empty object; add properties with the `with_` setters.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+    /// it" in a `PATCH`. A property this type does not declare is sent as a
+    /// `null` member too.
+    #[must_use]
+    pub fn with_null(mut self, property: &str) -> Self {
+        __private::set_null(&mut self, Self::PROPERTIES, property);
+        self
     }
 
     /// Sets `displayName`.
@@ -166,9 +198,10 @@ impl Object for Identity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.nulls;
         match key {
-            "displayName" => self.display_name = map.next_value()?,
-            "id" => self.id = map.next_value()?,
+            "displayName" => self.display_name = nulls.read(map, "displayName")?,
+            "id" => self.id = nulls.read(map, "id")?,
             "@odata.type" => self.odata_type = map.next_value()?,
             _ => return Ok(false),
         }
@@ -177,9 +210,9 @@ impl Object for Identity {
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry(map, "displayName", &self.display_name)?;
-        __private::entry(map, "id", &self.id)?;
+        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
+        __private::entry(map, "displayName", &self.display_name, &self.nulls)?;
+        __private::entry(map, "id", &self.id, &self.nulls)?;
         Ok(())
     }
 
@@ -189,6 +222,14 @@ impl Object for Identity {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         &mut self.additional_data
+    }
+
+    fn nulls(&self) -> &Nulls {
+        &self.nulls
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        &mut self.nulls
     }
 }
 
@@ -225,6 +266,9 @@ pub struct IdentitySet {
     pub user: Option<Identity>,
     /// Members this model does not declare, kept as they came.
     pub additional_data: AdditionalData,
+    /// The declared properties that came as, or are to be sent as, `null`
+    /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+    pub nulls: Nulls,
 }
 
 impl IdentitySet {
@@ -237,10 +281,22 @@ impl IdentitySet {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &["application", "device", "user"];
+
     /// An empty object; add properties with the `with_` setters.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+    /// it" in a `PATCH`. A property this type does not declare is sent as a
+    /// `null` member too.
+    #[must_use]
+    pub fn with_null(mut self, property: &str) -> Self {
+        __private::set_null(&mut self, Self::PROPERTIES, property);
+        self
     }
 
     /// Sets `application`.
@@ -280,10 +336,11 @@ impl Object for IdentitySet {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.nulls;
         match key {
-            "application" => self.application = map.next_value()?,
-            "device" => self.device = map.next_value()?,
-            "user" => self.user = map.next_value()?,
+            "application" => self.application = nulls.read(map, "application")?,
+            "device" => self.device = nulls.read(map, "device")?,
+            "user" => self.user = nulls.read(map, "user")?,
             "@odata.type" => self.odata_type = map.next_value()?,
             _ => return Ok(false),
         }
@@ -292,10 +349,10 @@ impl Object for IdentitySet {
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry(map, "application", &self.application)?;
-        __private::entry(map, "device", &self.device)?;
-        __private::entry(map, "user", &self.user)?;
+        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
+        __private::entry(map, "application", &self.application, &self.nulls)?;
+        __private::entry(map, "device", &self.device, &self.nulls)?;
+        __private::entry(map, "user", &self.user, &self.nulls)?;
         Ok(())
     }
 
@@ -305,6 +362,14 @@ impl Object for IdentitySet {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         &mut self.additional_data
+    }
+
+    fn nulls(&self) -> &Nulls {
+        &self.nulls
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        &mut self.nulls
     }
 }
 
@@ -337,6 +402,9 @@ pub struct InferenceData {
     pub user_has_verified_accuracy: Option<bool>,
     /// Members this model does not declare, kept as they came.
     pub additional_data: AdditionalData,
+    /// The declared properties that came as, or are to be sent as, `null`
+    /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+    pub nulls: Nulls,
 }
 
 impl InferenceData {
@@ -349,10 +417,24 @@ impl InferenceData {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "confidenceScore",
+        "userHasVerifiedAccuracy",
+    ];
     /// An empty object; add properties with the `with_` setters.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+    /// it" in a `PATCH`. A property this type does not declare is sent as a
+    /// `null` member too.
+    #[must_use]
+    pub fn with_null(mut self, property: &str) -> Self {
+        __private::set_null(&mut self, Self::PROPERTIES, property);
+        self
     }
 
     /// Sets `confidenceScore`.
@@ -385,12 +467,15 @@ impl Object for InferenceData {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.nulls;
         match key {
-            "confidenceScore" => self.confidence_score = map.next_value()?,
-            "userHasVerifiedAccuracy" => {
-                self.user_has_verified_accuracy = map.next_value()?;
+            "confidenceScore" => {
+                self.confidence_score = nulls.read(map, "confidenceScore")?;
             }
-
+            "userHasVerifiedAccuracy" => {
+                self.user_has_verified_accuracy = nulls
+                    .read(map, "userHasVerifiedAccuracy")?;
+            }
             "@odata.type" => self.odata_type = map.next_value()?,
             _ => return Ok(false),
         }
@@ -399,12 +484,18 @@ impl Object for InferenceData {
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry_double(map, "confidenceScore", &self.confidence_score)?;
+        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
+        __private::entry_double(
+            map,
+            "confidenceScore",
+            &self.confidence_score,
+            &self.nulls,
+        )?;
         __private::entry(
             map,
             "userHasVerifiedAccuracy",
             &self.user_has_verified_accuracy,
+            &self.nulls,
         )?;
         Ok(())
     }
@@ -415,6 +506,14 @@ impl Object for InferenceData {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         &mut self.additional_data
+    }
+
+    fn nulls(&self) -> &Nulls {
+        &self.nulls
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        &mut self.nulls
     }
 }
 
@@ -498,6 +597,19 @@ impl ItemFacet {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "id",
+        "allowedAudiences",
+        "createdBy",
+        "createdDateTime",
+        "inference",
+        "isSearchable",
+        "lastModifiedBy",
+        "lastModifiedDateTime",
+        "source",
+        "sources",
+    ];
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     pub fn clear_server_set(&mut self) {
@@ -506,6 +618,7 @@ impl ItemFacet {
         self.created_date_time = None;
         self.last_modified_by = None;
         self.last_modified_date_time = None;
+        self.base.nulls.remove_all(Self::SERVER_SET);
     }
 
     /// JSON names of the properties required on create that are not set.
@@ -534,16 +647,25 @@ impl Object for ItemFacet {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.base.nulls;
         match key {
-            "allowedAudiences" => self.allowed_audiences = map.next_value()?,
-            "createdBy" => self.created_by = map.next_value()?,
-            "createdDateTime" => self.created_date_time = map.next_value()?,
-            "inference" => self.inference = map.next_value()?,
-            "isSearchable" => self.is_searchable = map.next_value()?,
-            "lastModifiedBy" => self.last_modified_by = map.next_value()?,
-            "lastModifiedDateTime" => self.last_modified_date_time = map.next_value()?,
-            "source" => self.source = map.next_value()?,
-            "sources" => self.sources = map.next_value()?,
+            "allowedAudiences" => {
+                self.allowed_audiences = nulls.read(map, "allowedAudiences")?;
+            }
+            "createdBy" => self.created_by = nulls.read(map, "createdBy")?,
+            "createdDateTime" => {
+                self.created_date_time = nulls.read(map, "createdDateTime")?;
+            }
+            "inference" => self.inference = nulls.read(map, "inference")?,
+            "isSearchable" => self.is_searchable = nulls.read(map, "isSearchable")?,
+            "lastModifiedBy" => {
+                self.last_modified_by = nulls.read(map, "lastModifiedBy")?;
+            }
+            "lastModifiedDateTime" => {
+                self.last_modified_date_time = nulls.read(map, "lastModifiedDateTime")?;
+            }
+            "source" => self.source = nulls.read(map, "source")?,
+            "sources" => self.sources = nulls.read(map, "sources")?,
             _ => return self.base.read_member(key, map),
         }
 
@@ -552,15 +674,35 @@ impl Object for ItemFacet {
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
         self.base.write_members(map)?;
-        __private::entry(map, "allowedAudiences", &self.allowed_audiences)?;
-        __private::entry(map, "createdBy", &self.created_by)?;
-        __private::entry(map, "createdDateTime", &self.created_date_time)?;
-        __private::entry(map, "inference", &self.inference)?;
-        __private::entry(map, "isSearchable", &self.is_searchable)?;
-        __private::entry(map, "lastModifiedBy", &self.last_modified_by)?;
-        __private::entry(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        __private::entry(map, "source", &self.source)?;
-        __private::entry(map, "sources", &self.sources)?;
+        __private::entry(
+            map,
+            "allowedAudiences",
+            &self.allowed_audiences,
+            &self.base.nulls,
+        )?;
+        __private::entry(map, "createdBy", &self.created_by, &self.base.nulls)?;
+        __private::entry(
+            map,
+            "createdDateTime",
+            &self.created_date_time,
+            &self.base.nulls,
+        )?;
+        __private::entry(map, "inference", &self.inference, &self.base.nulls)?;
+        __private::entry(map, "isSearchable", &self.is_searchable, &self.base.nulls)?;
+        __private::entry(
+            map,
+            "lastModifiedBy",
+            &self.last_modified_by,
+            &self.base.nulls,
+        )?;
+        __private::entry(
+            map,
+            "lastModifiedDateTime",
+            &self.last_modified_date_time,
+            &self.base.nulls,
+        )?;
+        __private::entry(map, "source", &self.source, &self.base.nulls)?;
+        __private::entry(map, "sources", &self.sources, &self.base.nulls)?;
         Ok(())
     }
 
@@ -570,6 +712,14 @@ impl Object for ItemFacet {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         self.base.additional_data_mut()
+    }
+
+    fn nulls(&self) -> &Nulls {
+        self.base.nulls()
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        self.base.nulls_mut()
     }
 }
 
@@ -652,10 +802,42 @@ impl PersonCertification {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "id",
+        "allowedAudiences",
+        "createdBy",
+        "createdDateTime",
+        "inference",
+        "isSearchable",
+        "lastModifiedBy",
+        "lastModifiedDateTime",
+        "source",
+        "sources",
+        "certificationId",
+        "description",
+        "displayName",
+        "endDate",
+        "issuedDate",
+        "issuingAuthority",
+        "issuingCompany",
+        "startDate",
+        "thumbnailUrl",
+        "webUrl",
+    ];
     /// An empty object; add properties with the `with_` setters.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+    /// it" in a `PATCH`. A property this type does not declare is sent as a
+    /// `null` member too.
+    #[must_use]
+    pub fn with_null(mut self, property: &str) -> Self {
+        __private::set_null(&mut self, Self::PROPERTIES, property);
+        self
     }
 
     /// Sets `allowedAudiences`.
@@ -774,6 +956,7 @@ impl PersonCertification {
         self.base.created_date_time = None;
         self.base.last_modified_by = None;
         self.base.last_modified_date_time = None;
+        self.base.base.nulls.remove_all(Self::SERVER_SET);
     }
 
     /// JSON names of the properties required on create that are not set.
@@ -802,17 +985,22 @@ impl Object for PersonCertification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.base.base.nulls;
         match key {
-            "certificationId" => self.certification_id = map.next_value()?,
-            "description" => self.description = map.next_value()?,
-            "displayName" => self.display_name = map.next_value()?,
-            "endDate" => self.end_date = map.next_value()?,
-            "issuedDate" => self.issued_date = map.next_value()?,
-            "issuingAuthority" => self.issuing_authority = map.next_value()?,
-            "issuingCompany" => self.issuing_company = map.next_value()?,
-            "startDate" => self.start_date = map.next_value()?,
-            "thumbnailUrl" => self.thumbnail_url = map.next_value()?,
-            "webUrl" => self.web_url = map.next_value()?,
+            "certificationId" => {
+                self.certification_id = nulls.read(map, "certificationId")?;
+            }
+            "description" => self.description = nulls.read(map, "description")?,
+            "displayName" => self.display_name = nulls.read(map, "displayName")?,
+            "endDate" => self.end_date = nulls.read(map, "endDate")?,
+            "issuedDate" => self.issued_date = nulls.read(map, "issuedDate")?,
+            "issuingAuthority" => {
+                self.issuing_authority = nulls.read(map, "issuingAuthority")?;
+            }
+            "issuingCompany" => self.issuing_company = nulls.read(map, "issuingCompany")?,
+            "startDate" => self.start_date = nulls.read(map, "startDate")?,
+            "thumbnailUrl" => self.thumbnail_url = nulls.read(map, "thumbnailUrl")?,
+            "webUrl" => self.web_url = nulls.read(map, "webUrl")?,
             _ => return self.base.read_member(key, map),
         }
 
@@ -821,16 +1009,36 @@ impl Object for PersonCertification {
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
         self.base.write_members(map)?;
-        __private::entry(map, "certificationId", &self.certification_id)?;
-        __private::entry(map, "description", &self.description)?;
-        __private::entry(map, "displayName", &self.display_name)?;
-        __private::entry(map, "endDate", &self.end_date)?;
-        __private::entry(map, "issuedDate", &self.issued_date)?;
-        __private::entry(map, "issuingAuthority", &self.issuing_authority)?;
-        __private::entry(map, "issuingCompany", &self.issuing_company)?;
-        __private::entry(map, "startDate", &self.start_date)?;
-        __private::entry(map, "thumbnailUrl", &self.thumbnail_url)?;
-        __private::entry(map, "webUrl", &self.web_url)?;
+        __private::entry(
+            map,
+            "certificationId",
+            &self.certification_id,
+            &self.base.base.nulls,
+        )?;
+        __private::entry(map, "description", &self.description, &self.base.base.nulls)?;
+        __private::entry(map, "displayName", &self.display_name, &self.base.base.nulls)?;
+        __private::entry(map, "endDate", &self.end_date, &self.base.base.nulls)?;
+        __private::entry(map, "issuedDate", &self.issued_date, &self.base.base.nulls)?;
+        __private::entry(
+            map,
+            "issuingAuthority",
+            &self.issuing_authority,
+            &self.base.base.nulls,
+        )?;
+        __private::entry(
+            map,
+            "issuingCompany",
+            &self.issuing_company,
+            &self.base.base.nulls,
+        )?;
+        __private::entry(map, "startDate", &self.start_date, &self.base.base.nulls)?;
+        __private::entry(
+            map,
+            "thumbnailUrl",
+            &self.thumbnail_url,
+            &self.base.base.nulls,
+        )?;
+        __private::entry(map, "webUrl", &self.web_url, &self.base.base.nulls)?;
         Ok(())
     }
 
@@ -840,6 +1048,14 @@ impl Object for PersonCertification {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         self.base.additional_data_mut()
+    }
+
+    fn nulls(&self) -> &Nulls {
+        self.base.nulls()
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        self.base.nulls_mut()
     }
 }
 
@@ -868,6 +1084,9 @@ pub struct PersonDataSources {
     pub r#type: Option<Vec<String>>,
     /// Members this model does not declare, kept as they came.
     pub additional_data: AdditionalData,
+    /// The declared properties that came as, or are to be sent as, `null`
+    /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+    pub nulls: Nulls,
 }
 
 impl PersonDataSources {
@@ -880,10 +1099,22 @@ impl PersonDataSources {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &["type"];
+
     /// An empty object; add properties with the `with_` setters.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+    /// it" in a `PATCH`. A property this type does not declare is sent as a
+    /// `null` member too.
+    #[must_use]
+    pub fn with_null(mut self, property: &str) -> Self {
+        __private::set_null(&mut self, Self::PROPERTIES, property);
+        self
     }
 
     /// Sets `type`.
@@ -909,8 +1140,9 @@ impl Object for PersonDataSources {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.nulls;
         match key {
-            "type" => self.r#type = map.next_value()?,
+            "type" => self.r#type = nulls.read(map, "type")?,
             "@odata.type" => self.odata_type = map.next_value()?,
             _ => return Ok(false),
         }
@@ -919,8 +1151,8 @@ impl Object for PersonDataSources {
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry(map, "type", &self.r#type)?;
+        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
+        __private::entry(map, "type", &self.r#type, &self.nulls)?;
         Ok(())
     }
 
@@ -930,6 +1162,14 @@ impl Object for PersonDataSources {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         &mut self.additional_data
+    }
+
+    fn nulls(&self) -> &Nulls {
+        &self.nulls
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        &mut self.nulls
     }
 }
 
@@ -966,6 +1206,9 @@ pub struct ProfileSourceAnnotation {
     pub source_id: Option<String>,
     /// Members this model does not declare, kept as they came.
     pub additional_data: AdditionalData,
+    /// The declared properties that came as, or are to be sent as, `null`
+    /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+    pub nulls: Nulls,
 }
 
 impl ProfileSourceAnnotation {
@@ -978,10 +1221,25 @@ impl ProfileSourceAnnotation {
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
 
+    /// JSON names of every property, inherited ones first.
+    pub const PROPERTIES: &'static [&'static str] = &[
+        "isDefaultSource",
+        "properties",
+        "sourceId",
+    ];
     /// An empty object; add properties with the `with_` setters.
     #[must_use]
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+    /// it" in a `PATCH`. A property this type does not declare is sent as a
+    /// `null` member too.
+    #[must_use]
+    pub fn with_null(mut self, property: &str) -> Self {
+        __private::set_null(&mut self, Self::PROPERTIES, property);
+        self
     }
 
     /// Sets `isDefaultSource`.
@@ -1021,10 +1279,13 @@ impl Object for ProfileSourceAnnotation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let nulls = &mut self.nulls;
         match key {
-            "isDefaultSource" => self.is_default_source = map.next_value()?,
-            "properties" => self.properties = map.next_value()?,
-            "sourceId" => self.source_id = map.next_value()?,
+            "isDefaultSource" => {
+                self.is_default_source = nulls.read(map, "isDefaultSource")?;
+            }
+            "properties" => self.properties = nulls.read(map, "properties")?,
+            "sourceId" => self.source_id = nulls.read(map, "sourceId")?,
             "@odata.type" => self.odata_type = map.next_value()?,
             _ => return Ok(false),
         }
@@ -1033,10 +1294,10 @@ impl Object for ProfileSourceAnnotation {
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type)?;
-        __private::entry(map, "isDefaultSource", &self.is_default_source)?;
-        __private::entry(map, "properties", &self.properties)?;
-        __private::entry(map, "sourceId", &self.source_id)?;
+        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
+        __private::entry(map, "isDefaultSource", &self.is_default_source, &self.nulls)?;
+        __private::entry(map, "properties", &self.properties, &self.nulls)?;
+        __private::entry(map, "sourceId", &self.source_id, &self.nulls)?;
         Ok(())
     }
 
@@ -1046,6 +1307,14 @@ impl Object for ProfileSourceAnnotation {
 
     fn additional_data_mut(&mut self) -> &mut AdditionalData {
         &mut self.additional_data
+    }
+
+    fn nulls(&self) -> &Nulls {
+        &self.nulls
+    }
+
+    fn nulls_mut(&mut self) -> &mut Nulls {
+        &mut self.nulls
     }
 }
 
@@ -1192,3 +1461,116 @@ impl<'de> Deserialize<'de> for AllowedAudiencesMember {
 /// A flags enum: any set of [`AllowedAudiencesMember`] members. On the wire, one string of
 /// members joined by commas (`"me,family"`); a JSON array of members is read too.
 pub type AllowedAudiences = Flags<AllowedAudiencesMember>;
+
+/// A page of [`PersonCertification`] objects, as a list operation answers: `value`, and
+/// `@odata.nextLink` while more pages follow. See [`Page`](super::runtime::Page).
+pub type PersonCertificationPage = Page<PersonCertification>;
+
+/// The properties of [`PersonCertification`] by name, for the `$select` and `$orderby` query
+/// options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PersonCertificationProperty {
+    /// `id`
+    Id,
+    /// `allowedAudiences`
+    AllowedAudiences,
+    /// `createdBy`
+    CreatedBy,
+    /// `createdDateTime`
+    CreatedDateTime,
+    /// `inference`
+    Inference,
+    /// `isSearchable`
+    IsSearchable,
+    /// `lastModifiedBy`
+    LastModifiedBy,
+    /// `lastModifiedDateTime`
+    LastModifiedDateTime,
+    /// `source`
+    Source,
+    /// `sources`
+    Sources,
+    /// `certificationId`
+    CertificationId,
+    /// `description`
+    Description,
+    /// `displayName`
+    DisplayName,
+    /// `endDate`
+    EndDate,
+    /// `issuedDate`
+    IssuedDate,
+    /// `issuingAuthority`
+    IssuingAuthority,
+    /// `issuingCompany`
+    IssuingCompany,
+    /// `startDate`
+    StartDate,
+    /// `thumbnailUrl`
+    ThumbnailUrl,
+    /// `webUrl`
+    WebUrl,
+}
+
+impl PersonCertificationProperty {
+    /// Every property, inherited ones first.
+    pub const ALL: &'static [Self] = &[
+        Self::Id,
+        Self::AllowedAudiences,
+        Self::CreatedBy,
+        Self::CreatedDateTime,
+        Self::Inference,
+        Self::IsSearchable,
+        Self::LastModifiedBy,
+        Self::LastModifiedDateTime,
+        Self::Source,
+        Self::Sources,
+        Self::CertificationId,
+        Self::Description,
+        Self::DisplayName,
+        Self::EndDate,
+        Self::IssuedDate,
+        Self::IssuingAuthority,
+        Self::IssuingCompany,
+        Self::StartDate,
+        Self::ThumbnailUrl,
+        Self::WebUrl,
+    ];
+    /// The property's JSON name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Id => "id",
+            Self::AllowedAudiences => "allowedAudiences",
+            Self::CreatedBy => "createdBy",
+            Self::CreatedDateTime => "createdDateTime",
+            Self::Inference => "inference",
+            Self::IsSearchable => "isSearchable",
+            Self::LastModifiedBy => "lastModifiedBy",
+            Self::LastModifiedDateTime => "lastModifiedDateTime",
+            Self::Source => "source",
+            Self::Sources => "sources",
+            Self::CertificationId => "certificationId",
+            Self::Description => "description",
+            Self::DisplayName => "displayName",
+            Self::EndDate => "endDate",
+            Self::IssuedDate => "issuedDate",
+            Self::IssuingAuthority => "issuingAuthority",
+            Self::IssuingCompany => "issuingCompany",
+            Self::StartDate => "startDate",
+            Self::ThumbnailUrl => "thumbnailUrl",
+            Self::WebUrl => "webUrl",
+        }
+    }
+}
+
+impl AsRef<str> for PersonCertificationProperty {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for PersonCertificationProperty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

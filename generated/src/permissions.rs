@@ -5,6 +5,58 @@
 
 use super::runtime::{Grant, PermissionSet};
 
+/// The permission set `getCertification`.
+///
+/// | Permission type | Permissions |
+/// |---|---|
+/// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+/// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+/// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
+///
+/// Acting on a user other than the signed-in one needs a higher-privileged permission.
+pub const GET_CERTIFICATION: PermissionSet = PermissionSet {
+    name: "getCertification",
+    delegated_work: Some(Grant {
+        least: &["User.Read", "User.ReadWrite"],
+        higher: &["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"],
+    }),
+    delegated_personal: Some(Grant {
+        least: &["User.Read", "User.ReadWrite"],
+        higher: &["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"],
+    }),
+    application: Some(Grant {
+        least: &["User.Read.All"],
+        higher: &["User.ReadWrite.All"],
+    }),
+    other_user_needs_higher: true,
+};
+
+/// The permission set `listCertifications`.
+///
+/// | Permission type | Permissions |
+/// |---|---|
+/// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+/// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+/// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
+///
+/// Acting on a user other than the signed-in one needs a higher-privileged permission.
+pub const LIST_CERTIFICATIONS: PermissionSet = PermissionSet {
+    name: "listCertifications",
+    delegated_work: Some(Grant {
+        least: &["User.Read", "User.ReadWrite"],
+        higher: &["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"],
+    }),
+    delegated_personal: Some(Grant {
+        least: &["User.Read", "User.ReadWrite"],
+        higher: &["User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All"],
+    }),
+    application: Some(Grant {
+        least: &["User.ReadBasic.All"],
+        higher: &["User.Read.All", "User.ReadWrite.All"],
+    }),
+    other_user_needs_higher: true,
+};
+
 /// The permission set `profileWrite`.
 ///
 /// | Permission type | Permissions |
@@ -28,11 +80,41 @@ pub const PROFILE_WRITE: PermissionSet = PermissionSet {
     other_user_needs_higher: true,
 };
 
+/// The permission set `updateCertification`.
+///
+/// | Permission type | Permissions |
+/// |---|---|
+/// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+/// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+/// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+///
+/// Acting on a user other than the signed-in one needs a higher-privileged permission.
+pub const UPDATE_CERTIFICATION: PermissionSet = PermissionSet {
+    name: "updateCertification",
+    delegated_work: Some(Grant {
+        least: &["User.ReadWrite"],
+        higher: &["User.ReadWrite.All"],
+    }),
+    delegated_personal: Some(Grant {
+        least: &["User.ReadWrite"],
+        higher: &["User.ReadWrite.All"],
+    }),
+    application: Some(Grant {
+        least: &["User.ReadWrite.All"],
+        higher: &[],
+    }),
+    other_user_needs_higher: true,
+};
+
 /// The permission set an operation requires, by the operation's name in the
 /// spec; `None` for an operation the spec gives no permissions.
 pub fn for_operation(operation: &str) -> Option<&'static PermissionSet> {
     match operation {
         "createPersonCertification" => Some(&PROFILE_WRITE),
+        "deletePersonCertification" => Some(&UPDATE_CERTIFICATION),
+        "getPersonCertification" => Some(&GET_CERTIFICATION),
+        "listPersonCertifications" => Some(&LIST_CERTIFICATIONS),
+        "updatePersonCertification" => Some(&UPDATE_CERTIFICATION),
         _ => None,
     }
 }

@@ -21,6 +21,7 @@ mod enums;
 mod json;
 mod object;
 mod odata;
+mod page;
 mod permissions;
 
 #[cfg(feature = "client-http")]
@@ -31,8 +32,9 @@ pub mod server;
 pub use dates::{Date, DateTimeOffset, ParseDateTimeOffsetError};
 pub use enums::{Flags, WireEnum};
 pub use json::{DecodeError, from_slice, from_str};
-pub use object::{AdditionalData, Object};
+pub use object::{AdditionalData, Nulls, Object};
 pub use odata::{ErrorDetail, InnerError, ODataError};
+pub use page::Page;
 pub use permissions::{Grant, PermissionSet, PermissionType};
 
 /// Graph's `Edm.Guid`.
@@ -50,5 +52,5 @@ pub(crate) fn random_guid() -> Guid {
 pub mod __private {
     //! Used by the generated models; not part of the API.
     pub use super::enums::deserialize as deserialize_enum;
-    pub use super::object::{deserialize, entry, entry_double, entry_doubles, serialize};
+    pub use super::object::{deserialize, entry, entry_double, entry_doubles, serialize, set_null};
 }

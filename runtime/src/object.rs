@@ -10,9 +10,85 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
 /// JSON members a model does not declare, kept so that a read-modify-write
-/// loses nothing. A member set here is written as it is; this is also how to
-/// send an explicit `null` (which Graph reads as "clear this property").
+/// loses nothing. A member set here is written as it is.
 pub type AdditionalData = serde_json::Map<String, serde_json::Value>;
+
+/// The declared properties an object carries as an explicit JSON `null`.
+///
+/// A model's fields are `Option`s, and `None` means "absent": a property that
+/// is not set is not written. Graph also gives `null` a meaning: in a `PATCH`,
+/// a property sent as `null` is cleared. So a model keeps the names of the
+/// properties that came as `null`, and writes `null` for a property that is
+/// named here and not set. Reading stays as simple as before (the field is
+/// `None` either way); an update body can still tell "cleared" from
+/// "untouched".
+///
+/// ```
+/// # use graph_codegen_runtime::Nulls;
+/// let mut nulls = Nulls::default();
+/// nulls.insert("description");
+/// assert!(nulls.contains("description"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Nulls(Vec<&'static str>);
+
+impl Nulls {
+    /// Whether `property` (its JSON name) is an explicit `null`.
+    pub fn contains(&self, property: &str) -> bool {
+        self.0.binary_search(&property).is_ok()
+    }
+
+    /// Makes `property` an explicit `null`; written as one while its field is
+    /// not set.
+    pub fn insert(&mut self, property: &'static str) {
+        // Kept in name order, so that two objects with the same nulls are equal.
+        if let Err(at) = self.0.binary_search(&property) {
+            self.0.insert(at, property);
+        }
+    }
+
+    /// Makes `property` absent again.
+    pub fn remove(&mut self, property: &str) {
+        self.0.retain(|p| *p != property);
+    }
+
+    /// Forgets every property of `properties`.
+    pub fn remove_all(&mut self, properties: &[&str]) {
+        self.0.retain(|p| !properties.contains(p));
+    }
+
+    /// The properties, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// How many properties are explicit `null`s.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no property is an explicit `null`.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Reads the value of the declared member `key`: `null` reads as `None`
+    /// and is recorded here. Used by the generated models.
+    #[doc(hidden)]
+    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        &mut self,
+        map: &mut A,
+        key: &'static str,
+    ) -> Result<Option<T>, A::Error> {
+        let value: Option<T> = map.next_value()?;
+        if value.is_none() {
+            self.insert(key);
+        } else if !self.is_empty() {
+            self.remove(key);
+        }
+        Ok(value)
+    }
+}
 
 /// What a generated model tells the shared serde code about itself.
 pub trait Object: Default {
@@ -28,22 +104,55 @@ pub trait Object: Default {
 
     /// The members kept for no declared property.
     fn additional_data_mut(&mut self) -> &mut AdditionalData;
+
+    /// The declared properties that are explicit `null`s.
+    fn nulls(&self) -> &Nulls;
+
+    /// The declared properties that are explicit `null`s.
+    fn nulls_mut(&mut self) -> &mut Nulls;
 }
 
-/// Writes one member if it is set.
-pub fn entry<S: SerializeMap, T: Serialize>(map: &mut S, key: &'static str, value: &Option<T>) -> Result<(), S::Error> {
+/// Makes `property` an explicit `null` on `object`: in its [`Nulls`] when
+/// `properties` (the type's declared JSON names) has it, else as a `null`
+/// member of its additional data.
+pub fn set_null<T: Object>(object: &mut T, properties: &[&'static str], property: &str) {
+    match properties.iter().find(|p| **p == property) {
+        Some(declared) => object.nulls_mut().insert(declared),
+        None => {
+            object.additional_data_mut().insert(property.to_owned(), serde_json::Value::Null);
+        }
+    }
+}
+
+/// Writes one member if it is set, or `null` if it is an explicit `null`.
+pub fn entry<S: SerializeMap, T: Serialize>(
+    map: &mut S,
+    key: &'static str,
+    value: &Option<T>,
+    nulls: &Nulls,
+) -> Result<(), S::Error> {
     match value {
         Some(value) => map.serialize_entry(key, value),
-        None => Ok(()),
+        None => null(map, key, nulls),
     }
+}
+
+/// Writes `null` for an unset member that is an explicit `null`.
+fn null<S: SerializeMap>(map: &mut S, key: &'static str, nulls: &Nulls) -> Result<(), S::Error> {
+    if !nulls.is_empty() && nulls.contains(key) { map.serialize_entry(key, &()) } else { Ok(()) }
 }
 
 /// Writes a `Double` member as Graph does: a whole number without `.0`
 /// (`100`, not `100.0`), so a value read is written back as it came.
-pub fn entry_double<S: SerializeMap>(map: &mut S, key: &'static str, value: &Option<f64>) -> Result<(), S::Error> {
+pub fn entry_double<S: SerializeMap>(
+    map: &mut S,
+    key: &'static str,
+    value: &Option<f64>,
+    nulls: &Nulls,
+) -> Result<(), S::Error> {
     match value {
         Some(value) => map.serialize_entry(key, &Double(*value)),
-        None => Ok(()),
+        None => null(map, key, nulls),
     }
 }
 
@@ -52,10 +161,11 @@ pub fn entry_doubles<S: SerializeMap>(
     map: &mut S,
     key: &'static str,
     value: &Option<Vec<f64>>,
+    nulls: &Nulls,
 ) -> Result<(), S::Error> {
     match value {
         Some(values) => map.serialize_entry(key, &values.iter().map(|v| Double(*v)).collect::<Vec<_>>()),
-        None => Ok(()),
+        None => null(map, key, nulls),
     }
 }
 

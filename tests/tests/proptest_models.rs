@@ -5,7 +5,8 @@
 //! (inherited ones included), each absent, `null` or a value that fits its
 //! type reference, plus an optional `@odata.type` and members the type does
 //! not declare. With each input it builds the JSON the model must write back
-//! (explicit nulls dropped, Graph's canonical date, GUID and flags forms). A
+//! (explicit nulls kept, as Graph reads them as "clear this"; Graph's canonical date, GUID and
+//! flags forms). A
 //! property added to a spec is covered without touching this file; a type
 //! added to a spec must be added to its crate's table below, which a test
 //! checks against the spec.
@@ -286,10 +287,13 @@ fn value(api: &Api, ty: &TypeRef, depth: u32) -> BoxedStrategy<Pair> {
                 })
                 .boxed()
         }
+        TypeRef::Page(_) => unreachable!("the checker allows a page only as a response"),
     }
 }
 
 /// An object of spec type `name`: each property absent, `null` or a value.
+/// A `null` is kept and written back (it is how Graph clears a property),
+/// except for a property that is never null, which reads it as absent.
 fn object(api: &Api, name: &str, depth: u32) -> BoxedStrategy<Pair> {
     let ty = api.find_type(name).expect("the checker resolved the type");
     if depth > MAX_DEPTH {
@@ -302,7 +306,8 @@ fn object(api: &Api, name: &str, depth: u32) -> BoxedStrategy<Pair> {
         let key = property.name.clone();
         let present = prop_oneof![
             2 => Just(None),
-            1 => Just(Some((Value::Null, None))),
+            // A property that is never null reads a `null` as absent.
+            1 => Just(Some((Value::Null, property.nullable.then_some(Value::Null)))),
             4 => value(api, &property.ty, depth).prop_map(Some),
         ];
         members.push(present.prop_map(move |p| (key.clone(), p)).boxed());

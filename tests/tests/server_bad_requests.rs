@@ -126,10 +126,10 @@ fn corpus() -> Vec<Case> {
         case("no version segment", request("POST", "/me/profile/certifications", AUTH), 404, Some("itemNotFound")),
         case("another version", request("POST", "/v1.0/me/profile/certifications", AUTH), 404, Some("itemNotFound")),
         Case {
-            check: Some(|r| assert_eq!(r.header("allow"), Some("POST"))),
-            ..case("GET on a POST-only path", request("GET", COLLECTION, AUTH), 405, Some("methodNotAllowed"))
+            check: Some(|r| assert_eq!(r.header("allow"), Some("POST,GET,HEAD"))),
+            ..case("PUT on the collection", request("PUT", COLLECTION, AUTH), 405, Some("methodNotAllowed"))
         },
-        case("DELETE on a POST-only path", request("DELETE", COLLECTION, AUTH), 405, Some("methodNotAllowed")),
+        case("DELETE on the collection", request("DELETE", COLLECTION, AUTH), 405, Some("methodNotAllowed")),
         case("an unknown method", request("BREW", COLLECTION, AUTH), 405, Some("methodNotAllowed")),
         // Accepted oddities.
         case("doubled slash after the version", {

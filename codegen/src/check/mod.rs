@@ -150,9 +150,40 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// A response's type: any type reference, or `Page(T)` of a type `T`.
+    fn response_type_ref(&mut self, written: &Name) -> Option<TypeRef> {
+        let text = written.value.trim();
+        let Some(inner) = text.strip_prefix("Page(") else { return self.type_ref(written) };
+        let Some(inner) = inner.strip_suffix(')') else {
+            self.error(written.location, format!("`{text}` is missing its closing `)`")).help =
+                Some(format!("write `{text})`"));
+            return None;
+        };
+        let start = written.value.len() - written.value.trim_start().len()
+            + "Page(".len()
+            + (inner.len() - inner.trim_start().len());
+        let (offset, inner) = (written.value[..start].chars().count(), inner.trim());
+        let location = self.part_location(written, offset, inner.chars().count());
+        let inner_name = Located::new(inner.to_owned(), location);
+        let item = self.type_ref(&inner_name)?;
+        if !matches!(item, TypeRef::Type(_)) {
+            self.error(location, format!("a page holds objects of a type of this spec, found `{inner}`")).help =
+                Some("write `Page(T)` with `T` declared under `types:`".into());
+            return None;
+        }
+        Some(TypeRef::Page(Box::new(item)))
+    }
+
     /// `String`, `personCertification`, `Collection(Collection(Int32))`.
     fn type_ref(&mut self, written: &Name) -> Option<TypeRef> {
         let text = written.value.trim();
+        if text.starts_with("Page(") {
+            self.error(written.location, format!("`{text}` can only be the type of a response")).help = Some(
+                "a Graph collection page is what an operation answers; a property or parameter holds `Collection(T)`"
+                    .into(),
+            );
+            return None;
+        }
         if let Some(inner) = text.strip_prefix("Collection(") {
             let Some(inner) = inner.strip_suffix(')') else {
                 self.error(written.location, format!("`{text}` is missing its closing `)`")).help =
@@ -223,6 +254,7 @@ impl<'a> Checker<'a> {
                         name: p.name.value.clone(),
                         rust_name,
                         setter: String::new(),
+                        variant: String::new(),
                         ty,
                         description: p.description.clone(),
                         server_set: p.server_set,
@@ -534,7 +566,9 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            let headers = self.headers(op);
+            let responses = self.responses(op);
+            let query_options = self.query_options(op, &responses);
+            let headers = self.headers(op, method);
             if let Some(p) = &op.permissions
                 && !spec.permissions.iter().any(|s| s.name.value == p.value)
             {
@@ -565,7 +599,6 @@ impl<'a> Checker<'a> {
                 }
                 Some(ty)
             });
-            let responses = self.responses(op);
             let examples = self.examples(op, &paths, &responses);
             out.push(ir::Operation {
                 name: op.name.value.clone(),
@@ -576,6 +609,7 @@ impl<'a> Checker<'a> {
                 method: method.unwrap_or(Method::Get),
                 paths,
                 parameters,
+                query_options,
                 headers,
                 permissions: op.permissions.as_ref().map(|p| p.value.clone()),
                 request,
@@ -757,10 +791,62 @@ impl<'a> Checker<'a> {
             segments,
             client_chain: Vec::new(),
             client_method: String::new(),
+            client_stream: None,
         })
     }
 
-    fn headers(&mut self, op: &ast::OperationDef) -> Vec<ir::Header> {
+    /// `queryOptions`: known OData system query options, each once; those
+    /// that shape a page only where the operation answers with one.
+    fn query_options(&mut self, op: &ast::OperationDef, responses: &[ir::Response]) -> Vec<ir::QueryOption> {
+        let answers_a_page = responses.iter().any(|r| matches!(r.ty, Some(TypeRef::Page(_))));
+        let mut out: Vec<ir::QueryOption> = Vec::new();
+        for written in &op.query_options {
+            let Some((_, option)) = ir::QueryOption::ALL.iter().find(|(n, _)| *n == written.value) else {
+                let with_dollar = format!("${}", written.value.trim_start_matches('$').to_ascii_lowercase());
+                let help = match ir::QueryOption::ALL.iter().find(|(n, _)| *n == with_dollar) {
+                    Some((n, _)) => format!("write `{n}`: options are written with their `$`, in lower case"),
+                    None => match did_you_mean(&written.value, ir::QueryOption::ALL.iter().map(|(n, _)| *n)) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => "the options are $filter, $orderby, $select, $skip, $top, $count, $expand and $search"
+                            .into(),
+                    },
+                };
+                self.error(written.location, format!("`{}` is not an OData system query option", written.value)).help =
+                    Some(help);
+                continue;
+            };
+            if out.contains(option) {
+                self.error(written.location, format!("`{}` is listed twice", written.value));
+                continue;
+            }
+            if option.is_paging() && !answers_a_page {
+                self.error(
+                    written.location,
+                    format!(
+                        "`{}` shapes a collection page, and operation `{}` answers none",
+                        written.value, op.name.value
+                    ),
+                )
+                .help = Some("give the success response `type: Page(T)`, or remove the option".into());
+            }
+            out.push(*option);
+        }
+        out.sort();
+        for p in &op.parameters {
+            if p.name.value.starts_with('$') {
+                self.error(p.name.location, format!("parameter `{}` is an OData system query option", p.name.value))
+                    .help = Some(format!(
+                    "list it under `queryOptions: [{}]`, which gives it its meaning in the client and server",
+                    p.name.value
+                ));
+            }
+        }
+        out
+    }
+
+    /// Request headers, each with the role it plays in the generated code;
+    /// one that can play none is refused rather than ignored.
+    fn headers(&mut self, op: &ast::OperationDef, method: Option<Method>) -> Vec<ir::Header> {
         let mut out = Vec::new();
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         for h in &op.headers {
@@ -778,12 +864,53 @@ impl<'a> Checker<'a> {
                 )
                 .help = Some(format!("the first is at line {line}"));
             }
-            seen.insert(lower, h.name.location.line);
+            seen.insert(lower.clone(), h.name.location.line);
+            let value = h.value.as_deref();
+            let role = match (lower.as_str(), value, h.required) {
+                ("authorization", None, true) => Some(ir::HeaderRole::Bearer),
+                ("authorization", _, _) => {
+                    self.error(h.name.location, "`Authorization` is the bearer token: required, without a `value`")
+                        .help = Some("write `Authorization: {required: true, description: Bearer {token}.}`".into());
+                    None
+                }
+                ("content-type", Some(v), _) if v.eq_ignore_ascii_case("application/json") => {
+                    if op.request.is_none() {
+                        self.error(
+                            h.name.location,
+                            format!("operation `{}` sends no body, so it has no `Content-Type`", op.name.value),
+                        )
+                        .help = Some("remove the header, or give the operation a `request`".into());
+                    }
+                    Some(ir::HeaderRole::JsonBody)
+                }
+                ("content-type", _, _) => {
+                    self.error(h.name.location, "the only request `Content-Type` is `application/json`").help =
+                        Some("write `Content-Type: {required: true, value: application/json}`".into());
+                    None
+                }
+                ("accept", Some(v), _) if v.eq_ignore_ascii_case("application/json") => Some(ir::HeaderRole::Accept),
+                ("accept", _, _) => {
+                    self.error(h.name.location, "the client always sends `Accept: application/json`").help =
+                        Some("write `value: application/json`, or remove the header".into());
+                    None
+                }
+                (_, Some(_), true) => Some(ir::HeaderRole::Fixed),
+                (_, Some(_), false) => Some(ir::HeaderRole::Optional),
+                (_, None, _) => {
+                    self.error(h.name.location, format!("header `{}` has no fixed `value`", h.name.value)).help = Some(
+                        "a header with a fixed value is sent by the client and checked by the server; give it a `value`"
+                            .into(),
+                    );
+                    None
+                }
+            };
+            let _ = method;
             out.push(ir::Header {
                 name: h.name.value.clone(),
                 required: h.required,
                 value: h.value.clone(),
                 description: h.description.clone(),
+                role: role.unwrap_or(ir::HeaderRole::Fixed),
             });
         }
         out
@@ -800,7 +927,7 @@ impl<'a> Checker<'a> {
                     None
                 }
             };
-            let ty = r.ty.as_ref().and_then(|t| self.type_ref(t));
+            let ty = r.ty.as_ref().and_then(|t| self.response_type_ref(t));
             if let (Some(s), Some(t)) = (status, &r.ty)
                 && (s == 204 || s == 304 || s < 200)
             {

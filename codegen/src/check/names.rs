@@ -22,14 +22,16 @@
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
-use crate::ir::{Accessor, Api, ApiNames, ChainStep, ClientNode, Method, OperationNames, Segment};
+use crate::ir::{
+    Accessor, Api, ApiNames, ChainStep, ClientNode, Method, OperationNames, QueryOption, Segment, TypeRef,
+};
 use crate::naming::{self, field_name, type_name};
 
 /// The variant every enum has for the values it does not know.
 pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 
 /// The fields every model struct has for itself, which properties yield.
-pub const MODEL_FIELDS: &[&str] = &["base", "odata_type", "additional_data"];
+pub const MODEL_FIELDS: &[&str] = &["base", "odata_type", "additional_data", "nulls"];
 
 /// The names the models module uses without a path, with the path it uses
 /// when a spec type or enum takes the name.
@@ -45,8 +47,10 @@ pub const MODEL_IMPORTS: &[(&str, &str)] = &[
     ("Flags", "super::runtime::Flags"),
     ("Guid", "super::runtime::Guid"),
     ("MapAccess", "serde::de::MapAccess"),
+    ("Nulls", "super::runtime::Nulls"),
     ("Object", "super::runtime::Object"),
     ("Option", "std::option::Option"),
+    ("Page", "super::runtime::Page"),
     ("Result", "std::result::Result"),
     ("Serialize", "serde::Serialize"),
     ("SerializeMap", "serde::ser::SerializeMap"),
@@ -147,8 +151,11 @@ impl Namespace {
 /// Decides every generated name of `api`.
 pub fn assign(api: &mut Api) {
     properties(api);
-    enums(api);
+    let mut types = enums(api);
+    let (pages, property_enums) = model_additions(api, &mut types);
     api.names = api_names(api);
+    api.names.pages = pages;
+    api.names.property_enums = property_enums;
     operations(api);
     client(api);
 }
@@ -161,9 +168,21 @@ fn properties(api: &mut Api) {
         .iter()
         .map(|t| api.all_properties(t).iter().map(|(_, p)| naming::display(&p.rust_name)).collect())
         .collect();
-    for (t, taken) in api.types.iter_mut().zip(taken) {
+    // Property-enum variants are unique across a type's whole chain.
+    let variants: Vec<Vec<String>> = api
+        .types
+        .iter()
+        .map(|t| {
+            let mut names = Namespace::with(std::iter::empty::<String>());
+            let all: Vec<String> =
+                api.all_properties(t).iter().map(|(_, p)| names.claim(&type_name(&p.name))).collect();
+            all[all.len() - t.properties.len()..].to_vec()
+        })
+        .collect();
+    for ((t, taken), variants) in api.types.iter_mut().zip(taken).zip(variants) {
         let mut taken = taken;
-        for p in &mut t.properties {
+        for (p, variant) in t.properties.iter_mut().zip(variants) {
+            p.variant = variant;
             if MODEL_FIELDS.contains(&naming::display(&p.rust_name).as_str()) {
                 let mut name = format!("{}_", p.rust_name);
                 while taken.contains(&naming::display(&name)) {
@@ -177,7 +196,9 @@ fn properties(api: &mut Api) {
     }
 }
 
-fn enums(api: &mut Api) {
+/// The models module's own names for the spec's enums, and the member enums
+/// flags enums add; returns the module's namespace so far.
+fn enums(api: &mut Api) -> Namespace {
     let mut types = Namespace::with(
         api.types
             .iter()
@@ -191,6 +212,33 @@ fn enums(api: &mut Api) {
         }
         e.member_enum = if e.flags { types.claim(&format!("{}Member", e.rust_name)) } else { e.rust_name.clone() };
     }
+    types
+}
+
+/// The page aliases and property enums the models module adds.
+fn model_additions(api: &Api, types: &mut Namespace) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
+    let rust_name = |name: &str| api.find_type(name).map_or_else(|| type_name(name), |t| t.rust_name.clone());
+    let mut pages = BTreeMap::new();
+    let mut properties = BTreeMap::new();
+    for op in &api.operations {
+        for item in op.responses.iter().filter_map(|r| r.ty.as_ref()?.page_item()) {
+            if let TypeRef::Type(name) = item
+                && !pages.contains_key(name)
+            {
+                pages.insert(name.clone(), types.claim(&format!("{}Page", rust_name(name))));
+            }
+        }
+        if op.query_options.iter().any(|o| matches!(o, QueryOption::Select | QueryOption::OrderBy)) {
+            for item in op.responses.iter().filter_map(|r| r.ty.as_ref()).map(|ty| ty.page_item().unwrap_or(ty)) {
+                if let TypeRef::Type(name) = item
+                    && !properties.contains_key(name)
+                {
+                    properties.insert(name.clone(), types.claim(&format!("{}Property", rust_name(name))));
+                }
+            }
+        }
+    }
+    (pages, properties)
 }
 
 fn api_names(api: &Api) -> ApiNames {
@@ -212,15 +260,49 @@ fn api_names(api: &Api) -> ApiNames {
         crate_ident: api.crate_name.replace('-', "_"),
         handler_trait: server.claim(&type_name(&api.name)),
         models_shadowed,
+        pages: BTreeMap::new(),
+        property_enums: BTreeMap::new(),
+        query_schemas: BTreeMap::new(),
     }
 }
 
 fn operations(api: &mut Api) {
+    // The server module's statics, one query schema per item type.
+    let mut statics = Namespace::with(["MAX_CONNECTIONS", "REQUEST_ID", "CLIENT_REQUEST_ID"]);
+    for op in &api.operations {
+        if let Some(item) = op.item_type().filter(|_| op.reads_query_options())
+            && !api.names.query_schemas.contains_key(item)
+        {
+            let rust = api.find_type(item).map_or_else(|| type_name(item), |t| t.rust_name.clone());
+            let name = statics.claim(&format!("{}_SCHEMA", naming::const_name(&rust)));
+            api.names.query_schemas.insert(item.to_owned(), name);
+        }
+    }
     let mut server = Namespace::with(SERVER_NAMES.iter().copied().chain([api.names.handler_trait.as_str()]));
     let mut client = Namespace::with(CLIENT_NAMES.iter().copied());
     for op in &mut api.operations {
         let upper = type_name(&op.name);
         let snake = op.rust_name.trim_start_matches("r#");
+        // The client's query struct: the spec's query parameters keep their
+        // names; the OData options and header flags take what is left.
+        let mut fields = Namespace::with(
+            op.parameters
+                .iter()
+                .filter(|p| p.location == crate::ir::ParameterLocation::Query)
+                .map(|p| naming::display(&p.rust_name)),
+        );
+        let option_fields = op
+            .query_options
+            .iter()
+            .map(|o| (*o, fields.claim(&field_name(o.as_str().trim_start_matches('$')))))
+            .collect();
+        let header_fields = op
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.role == crate::ir::HeaderRole::Optional)
+            .map(|(i, h)| (i, fields.claim(&field_name(&h.name))))
+            .collect();
         op.names = OperationNames {
             server_path: server.claim(&format!("{upper}Path")),
             server_query: server.claim(&format!("{upper}Query")),
@@ -228,6 +310,8 @@ fn operations(api: &mut Api) {
             serve: format!("serve_{snake}"),
             routes: format!("{}_ROUTES", snake.to_uppercase()),
             client_query: client.claim(&format!("{upper}Query")),
+            option_fields,
+            header_fields,
         };
         for r in &mut op.responses {
             r.variant = status_variant(r.status);
@@ -298,13 +382,15 @@ fn client(api: &mut Api) {
         .map(|op| {
             op.paths
                 .iter()
-                .map(|path| (chain(&api.client_nodes, &path.segments), method_name(op.method, &path.segments)))
+                .map(|path| (chain(&api.client_nodes, &path.segments), method_name(op, &path.segments)))
                 .collect()
         })
         .collect();
     for (op, chains) in api.operations.iter_mut().zip(chains) {
+        let lists = op.method == Method::Get && answers_a_page(op);
         for (path, (chain, method)) in op.paths.iter_mut().zip(chains) {
             path.client_chain = chain;
+            path.client_stream = lists.then(|| format!("{method}_all"));
             path.client_method = method;
         }
     }
@@ -424,10 +510,16 @@ fn singular(literal: &str) -> String {
     }
 }
 
+/// Whether the operation's success answer is a collection page.
+fn answers_a_page(op: &crate::ir::Operation) -> bool {
+    op.responses.iter().any(|r| (200..300).contains(&r.status) && matches!(r.ty, Some(TypeRef::Page(_))))
+}
+
 /// The client method of an operation on a path: what it does to what is there.
-fn method_name(method: Method, segments: &[Segment]) -> String {
+fn method_name(op: &crate::ir::Operation, segments: &[Segment]) -> String {
     let on_item = matches!(segments.last(), Some(Segment::Parameter(_)));
-    match method {
+    match op.method {
+        Method::Get if answers_a_page(op) => "list",
         Method::Get => "get",
         Method::Post if on_item => "post",
         Method::Post => "create",

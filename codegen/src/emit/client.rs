@@ -12,7 +12,9 @@ use super::docs::{call_chain, doc, inner_doc, paragraph, table_doc};
 use super::types::{Place, rust_type};
 use super::{RustFiles, whole};
 use crate::format::FormatError;
-use crate::ir::{Api, ClientNode, Method, Operation, ParameterLocation, Path, Primitive, Segment, TypeRef};
+use crate::ir::{
+    Api, ClientNode, HeaderRole, Method, Operation, ParameterLocation, Path, Primitive, QueryOption, Segment, TypeRef,
+};
 use crate::naming::ident;
 
 /// `src/client/mod.rs`, and `src/client/paths.rs` in pieces of one struct
@@ -128,11 +130,28 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     );
     let primitives: Vec<_> = primitives.into_iter().map(ident).collect();
     let primitives_use = (!primitives.is_empty()).then(|| quote! { use super::{#(#primitives),*}; });
-    let core_use = if uses_method {
-        quote! { use super::runtime::client::{ApiClient, Call, Core, segment}; }
-    } else {
-        quote! { use super::runtime::client::{ApiClient, Core}; }
-    };
+    // What the module takes from the runtime's client: only what it uses.
+    let ops = || api.operations.iter();
+    let options = || ops().flat_map(|op| op.names.option_fields.iter().map(|(o, _)| *o));
+    let mut runtime_names = vec!["ApiClient", "Core"];
+    if uses_method {
+        runtime_names.push("Call");
+    }
+    if ops().any(|op| op.paths.iter().any(|p| p.client_stream.is_some())) {
+        runtime_names.push("Items");
+    }
+    if options().any(|o| o == QueryOption::OrderBy) {
+        runtime_names.push("OrderBy");
+    }
+    if options().any(|o| matches!(o, QueryOption::Select | QueryOption::OrderBy | QueryOption::Expand)) {
+        runtime_names.push("comma_list");
+    }
+    if api.client_nodes.iter().any(|n| n.accessors.iter().any(|a| a.parameter.is_some())) {
+        runtime_names.push("segment");
+    }
+    runtime_names.sort_by_key(|name| (name.starts_with(char::is_lowercase), *name));
+    let runtime_names = runtime_names.into_iter().map(ident);
+    let core_use = quote! { use super::runtime::client::{#(#runtime_names),*}; };
     let default_deployment = api.deployments.first().map(|d| ident(&d.rust_name));
     let client_doc = doc(&format!(
         "An async client for {}. Cheap to clone; clones share connections.\n\n\
@@ -212,6 +231,7 @@ fn mentions_model(ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Type(_) | TypeRef::Enum(_) => true,
         TypeRef::Collection(inner) => mentions_model(inner),
+        TypeRef::Page(_) => true,
         TypeRef::Primitive(_) => false,
     }
 }
@@ -337,7 +357,7 @@ fn as_text(api: &Api, name: &str) -> TokenStream {
 fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
     let method = ident(&path.client_method);
     let http = http_method(op.method);
-    let has_query = op.parameters.iter().any(|p| p.location == ParameterLocation::Query);
+    let has_query = has_query_struct(op);
 
     let mut args = Vec::new();
     let mut steps = Vec::new();
@@ -346,12 +366,9 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         args.push(quote! { body: &#ty });
         steps.push(quote! { let call = call.json(body)?; });
     }
-    for header in op.headers.iter().filter(|h| h.required) {
-        let lower = header.name.to_ascii_lowercase();
-        // These three the client sets itself on every request.
-        if matches!(lower.as_str(), "authorization" | "content-type" | "accept") {
-            continue;
-        }
+    // Required fixed-value headers go on every request (`Authorization`,
+    // `Content-Type` and `Accept` the client sets itself).
+    for header in op.headers.iter().filter(|h| h.role == HeaderRole::Fixed) {
         if let Some(value) = &header.value {
             let name = &header.name;
             steps.push(quote! { let call = call.header(#name, #value); });
@@ -380,6 +397,27 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         quote! { self.path.clone().map_err(Error::InvalidArgument)? }
     };
     let d = doc(&operation_doc(api, op, path));
+    let stream = path.client_stream.as_ref().and_then(|stream| {
+        let TypeRef::Page(item) = success_type(op)? else { return None };
+        let item = models_type(api, item);
+        let stream = ident(stream);
+        let d = doc(&format!(
+            "Every item of `{method}`'s pages: the first page is the same request, the next ones come \
+             from each page's `@odata.nextLink`, which must stay on the client's host. A \
+             [`futures_core::Stream`] of results, also read with [`Items::next`].",
+        ));
+        Some(quote! {
+            #d
+            pub fn #stream(&self, #(#args),*) -> Items<#item> {
+                let call = (|| {
+                    let call = Call::new(#http, #this_path);
+                    #(#steps)*
+                    Ok(call)
+                })();
+                Items::new(#this_client.core.clone(), call)
+            }
+        })
+    });
     quote! {
         #d
         pub async fn #method(&self, #(#args),*) -> Result<#output, Error> {
@@ -388,6 +426,8 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
             let response = #this_client.core.send(call).await?;
             #finish
         }
+
+        #stream
     }
 }
 
@@ -437,18 +477,46 @@ fn describe_type(api: &Api, ty: &TypeRef) -> String {
             .find_enum(e)
             .map_or(e.clone(), |e| format!("[`{0}`](crate::models::{0})", crate::naming::display(&e.rust_name))),
         TypeRef::Collection(inner) => format!("a list of {}", describe_type(api, inner)),
+        TypeRef::Page(inner) => format!("a page of {}", describe_type(api, inner)),
         TypeRef::Primitive(p) => format!("a `{}`", p.spec_name()),
     }
 }
 
+/// Whether the operation's client method takes a query struct: query
+/// parameters, OData options or optional headers to send.
+fn has_query_struct(op: &Operation) -> bool {
+    op.parameters.iter().any(|p| p.location == ParameterLocation::Query)
+        || !op.names.option_fields.is_empty()
+        || !op.names.header_fields.is_empty()
+}
+
+/// The type whose properties `$select` and `$orderby` name: the success
+/// answer's type, or the type its pages hold.
+fn item_type(op: &Operation) -> Option<&str> {
+    match success_type(op)? {
+        TypeRef::Page(inner) => match inner.as_ref() {
+            TypeRef::Type(name) => Some(name),
+            _ => None,
+        },
+        TypeRef::Type(name) => Some(name),
+        _ => None,
+    }
+}
+
 fn query_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let params: Vec<_> = op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
-    if params.is_empty() {
+    if !has_query_struct(op) {
         return None;
     }
+    let params: Vec<_> = op.parameters.iter().filter(|p| p.location == ParameterLocation::Query).collect();
     let name = ident(&op.names.client_query);
-    let d = doc(&format!("The query parameters of `{}`.", op.name));
-    let fields = params.iter().map(|p| {
+    let d = doc(&format!(
+        "The query parameters of `{}`{}. `Default` sends none.",
+        op.name,
+        if op.names.header_fields.is_empty() { "" } else { ", and the optional headers it can send" }
+    ));
+    let mut fields = Vec::new();
+    let mut applies = Vec::new();
+    for p in &params {
         let field = ident(&p.rust_name);
         let ty = models_type(api, &p.ty);
         let mut text = paragraph(p.description.as_deref());
@@ -460,10 +528,7 @@ fn query_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             text.push_str(" Required.");
         }
         let d = doc(&text);
-        quote! { #d pub #field: Option<#ty>, }
-    });
-    let applies = params.iter().map(|p| {
-        let field = ident(&p.rust_name);
+        fields.push(quote! { #d pub #field: Option<#ty>, });
         let wire = &p.name;
         let value = match &p.ty {
             TypeRef::Collection(_) => quote! {
@@ -479,11 +544,81 @@ fn query_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
                 }
             }
         });
-        quote! {
+        applies.push(quote! {
             #required
             let call = call.query(#wire, #value);
+        });
+    }
+    // A property of the item type, typed where the models have its enum.
+    let property = match item_type(op).and_then(|t| api.names.property_enums.get(t)) {
+        Some(name) => {
+            let id = ident(name);
+            quote! { models::#id }
         }
-    });
+        None => quote! { String },
+    };
+    for (option, field_name) in &op.names.option_fields {
+        let field = ident(field_name);
+        let wire = option.as_str();
+        let (ty, text, value) = match option {
+            QueryOption::Select => (
+                quote! { Vec<#property> },
+                "The properties to answer with (`$select`); the key is always there. Empty: all.",
+                quote! { comma_list(&self.#field) },
+            ),
+            QueryOption::OrderBy => (
+                quote! { Vec<OrderBy<#property>> },
+                "The order of the items (`$orderby`): `OrderBy::asc(...)`, `OrderBy::desc(...)`.",
+                quote! { comma_list(&self.#field) },
+            ),
+            QueryOption::Filter => (
+                quote! { Option<String> },
+                "Only the items this OData expression is true for (`$filter`), e.g. `displayName eq 'x'`.",
+                quote! { self.#field.clone() },
+            ),
+            QueryOption::Search => (
+                quote! { Option<String> },
+                "Only the items matching this search (`$search`), e.g. `\"displayName:cert\"`.",
+                quote! { self.#field.clone() },
+            ),
+            QueryOption::Top => (
+                quote! { Option<u32> },
+                "How many items a page holds at most (`$top`); the rest follow in later pages.",
+                quote! { self.#field.map(|n| n.to_string()) },
+            ),
+            QueryOption::Skip => (
+                quote! { Option<u32> },
+                "How many items to skip before the first page (`$skip`).",
+                quote! { self.#field.map(|n| n.to_string()) },
+            ),
+            QueryOption::Count => (
+                quote! { bool },
+                "Ask for `@odata.count`, how many items match in all pages (`$count=true`).",
+                quote! { self.#field.then(|| "true".to_owned()) },
+            ),
+            QueryOption::Expand => (
+                quote! { Vec<String> },
+                "Related objects to answer with (`$expand`), by navigation property.",
+                quote! { comma_list(&self.#field) },
+            ),
+        };
+        let d = doc(text);
+        fields.push(quote! { #d pub #field: #ty, });
+        applies.push(quote! { let call = call.query(#wire, #value); });
+    }
+    for (index, field_name) in &op.names.header_fields {
+        let header = &op.headers[*index];
+        let field = ident(field_name);
+        let (wire, value) = (&header.name, header.value.clone().unwrap_or_default());
+        let mut text = format!("Send `{wire}: {value}`.");
+        let description = paragraph(header.description.as_deref());
+        if !description.is_empty() {
+            text.push_str(&format!(" {description}"));
+        }
+        let d = doc(&text);
+        fields.push(quote! { #d pub #field: bool, });
+        applies.push(quote! { let call = if self.#field { call.header(#wire, #value) } else { call }; });
+    }
     Some(quote! {
         #d
         #[derive(Clone, Debug, Default, PartialEq)]
@@ -492,7 +627,7 @@ fn query_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         }
 
         impl #name {
-            fn apply<'a>(&'a self, call: Call<'a>) -> Result<Call<'a>, Error> {
+            fn apply(&self, call: Call<'static>) -> Result<Call<'static>, Error> {
                 #(#applies)*
                 Ok(call)
             }

@@ -13,6 +13,7 @@ use crate::naming::{display, ident};
 /// its path where a spec type or enum takes the name.
 struct Names {
     additional_data: TokenStream,
+    nulls: TokenStream,
     boxed: TokenStream,
     deref: TokenStream,
     deref_mut: TokenStream,
@@ -36,6 +37,7 @@ impl Names {
         let name = |n: &str| imported(api, n, Place::Models);
         Self {
             additional_data: name("AdditionalData"),
+            nulls: name("Nulls"),
             boxed: name("Box"),
             deref: name("Deref"),
             deref_mut: name("DerefMut"),
@@ -83,8 +85,73 @@ pub fn pieces(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let names = std::rc::Rc::new(Names::new(api));
     let type_names = std::rc::Rc::clone(&names);
     let types = api.types.iter().map(move |t| emit_type(api, t, &type_names));
-    let enums = api.enums.iter().map(move |e| emit_enum(api, e, &names));
-    std::iter::once(head).chain(types).chain(enums)
+    let enum_names = std::rc::Rc::clone(&names);
+    let enums = api.enums.iter().map(move |e| emit_enum(api, e, &enum_names));
+    let pages = api.names.pages.iter().filter_map(move |(ty, alias)| page_alias(api, ty, alias));
+    let properties = api.names.property_enums.iter().filter_map(move |(ty, name)| property_enum(api, ty, name));
+    std::iter::once(head).chain(types).chain(enums).chain(pages).chain(properties)
+}
+
+/// `pub type PersonCertificationPage = Page<PersonCertification>;`
+fn page_alias(api: &Api, ty: &str, alias: &str) -> Option<TokenStream> {
+    let t = api.find_type(ty)?;
+    let (item, alias) = (ident(&t.rust_name), ident(alias));
+    let page = imported(api, "Page", Place::Models);
+    let d = doc(&format!(
+        "A page of [`{0}`] objects, as a list operation answers: `value`, and `@odata.nextLink` while more \
+         pages follow. See [`Page`]({1}).",
+        display(&t.rust_name),
+        "super::runtime::Page"
+    ));
+    Some(quote! {
+        #d
+        pub type #alias = #page<#item>;
+    })
+}
+
+/// The enum of a type's property names, for `$select` and `$orderby`.
+fn property_enum(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
+    let t = api.find_type(ty)?;
+    let all = api.all_properties(t);
+    let id = ident(name);
+    let variants: Vec<_> = all.iter().map(|(_, p)| ident(&p.variant)).collect();
+    let docs = all.iter().map(|(_, p)| doc(&format!("`{}`", p.name)));
+    let wire = all.iter().map(|(_, p)| p.name.as_str());
+    let d = doc(&format!(
+        "The properties of [`{}`] by name, for the `$select` and `$orderby` query options.",
+        display(&t.rust_name)
+    ));
+    Some(quote! {
+        #d
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum #id {
+            #(#docs #variants,)*
+        }
+
+        impl #id {
+            /// Every property, inherited ones first.
+            pub const ALL: &'static [Self] = &[#(Self::#variants),*];
+
+            /// The property's JSON name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #wire,)*
+                }
+            }
+        }
+
+        impl AsRef<str> for #id {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl fmt::Display for #id {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    })
 }
 
 /// The module's `use` lines: what its code names, less what a spec type or
@@ -102,7 +169,8 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     };
     let has_types = !api.types.is_empty();
     let mut out = Vec::new();
-    out.extend((!api.enums.is_empty()).then(|| quote! { use std::fmt; }));
+    let uses_fmt = !api.enums.is_empty() || !api.names.property_enums.is_empty();
+    out.extend(uses_fmt.then(|| quote! { use std::fmt; }));
     if api.types.iter().any(|t| t.base.is_some()) {
         out.extend(group(quote! { std::ops }, list(&["Deref", "DerefMut"])));
     }
@@ -117,7 +185,7 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     out.push(quote! { use super::runtime::__private; });
     let mut runtime: Vec<&str> = Vec::new();
     if has_types {
-        runtime.extend(["AdditionalData", "Object"]);
+        runtime.extend(["AdditionalData", "Nulls", "Object"]);
     }
     let mut primitives = std::collections::BTreeSet::new();
     fn walk(ty: &TypeRef, out: &mut std::collections::BTreeSet<&'static str>) {
@@ -128,7 +196,7 @@ fn imports(api: &Api) -> Vec<TokenStream> {
                     out.insert(name);
                 }
             }
-            TypeRef::Collection(inner) => walk(inner, out),
+            TypeRef::Collection(inner) | TypeRef::Page(inner) => walk(inner, out),
             TypeRef::Type(_) | TypeRef::Enum(_) => {}
         }
     }
@@ -143,6 +211,9 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     }
     if !api.enums.is_empty() {
         runtime.push("WireEnum");
+    }
+    if !api.names.pages.is_empty() {
+        runtime.push("Page");
     }
     runtime.sort_unstable();
     out.extend(group(quote! { super::runtime }, list(&runtime)));
@@ -188,6 +259,7 @@ fn property_doc(p: &Property) -> String {
 fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let Names {
         additional_data,
+        nulls,
         option,
         string,
         object,
@@ -243,6 +315,9 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
         quote! {
             /// Members this model does not declare, kept as they came.
             pub additional_data: #additional_data,
+            /// The declared properties that came as, or are to be sent as, `null`
+            /// (Graph's "clear this" in a `PATCH`); see `with_null`.
+            pub nulls: #nulls,
         }
     });
     let fields = t.properties.iter().map(|p| {
@@ -263,6 +338,9 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
         let hops = (0..depth).map(|_| quote! { .base });
         quote! { self #(#hops)* }
     };
+    // The root type's struct, which holds `nulls`.
+    let root = access(lineage[0]);
+    let properties: Vec<&str> = all.iter().map(|(_, p)| p.name.as_str()).collect();
     let setters = if t.is_abstract {
         Vec::new()
     } else {
@@ -292,13 +370,26 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             pub fn new() -> Self {
                 Self::default()
             }
+
+            /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
+            /// it" in a `PATCH`. A property this type does not declare is sent as a
+            /// `null` member too.
+            #[must_use]
+            pub fn with_null(mut self, property: &str) -> Self {
+                __private::set_null(&mut self, Self::PROPERTIES, property);
+                self
+            }
         }
     });
-    let clear_server_set = all.iter().filter(|(_, p)| p.server_set).map(|(declarer, p)| {
-        let field = ident(&p.rust_name);
-        let path = access(declarer);
-        quote! { #path.#field = None; }
-    });
+    let clear_server_set = all
+        .iter()
+        .filter(|(_, p)| p.server_set)
+        .map(|(declarer, p)| {
+            let field = ident(&p.rust_name);
+            let path = access(declarer);
+            quote! { #path.#field = None; }
+        })
+        .chain((!server_set.is_empty()).then(|| quote! { #root.nulls.remove_all(Self::SERVER_SET); }));
     let missing_checks = all.iter().filter(|(_, p)| p.required_on_create).map(|(declarer, p)| {
         let field = ident(&p.rust_name);
         let path = access(declarer);
@@ -339,7 +430,13 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let read_arms = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
         let json = &p.name;
-        quote! { #json => self.#field = map.next_value()?, }
+        // A property that is never null reads a `null` as absent, as before
+        // PATCH semantics: there is nothing to clear.
+        if p.nullable {
+            quote! { #json => self.#field = nulls.read(map, #json)?, }
+        } else {
+            quote! { #json => self.#field = map.next_value()?, }
+        }
     });
     let read_fallback = if t.base.is_some() {
         quote! { _ => return self.base.read_member(key, map), }
@@ -353,7 +450,10 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let read_body = if t.base.is_some() && t.properties.is_empty() {
         quote! { self.base.read_member(key, map) }
     } else {
+        // `nulls` borrows the root's field; the other arms borrow disjoint ones.
+        let nulls = t.properties.iter().any(|p| p.nullable).then(|| quote! { let nulls = &mut #root.nulls; });
         quote! {
+            #nulls
             match key {
                 #(#read_arms)*
                 #read_fallback
@@ -364,7 +464,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let write_head = if t.base.is_some() {
         quote! { self.base.write_members(map)?; }
     } else {
-        quote! { __private::entry(map, "@odata.type", &self.odata_type)?; }
+        quote! { __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?; }
     };
     let write_entries = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -374,7 +474,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             TypeRef::Collection(inner) if **inner == TypeRef::Primitive(Primitive::Double) => quote! { entry_doubles },
             _ => quote! { entry },
         };
-        quote! { __private::#writer(map, #json, &self.#field)?; }
+        quote! { __private::#writer(map, #json, &self.#field, &#root.nulls)?; }
     });
     let additional = if t.base.is_some() {
         quote! {
@@ -385,6 +485,14 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             fn additional_data_mut(&mut self) -> &mut #additional_data {
                 self.base.additional_data_mut()
             }
+
+            fn nulls(&self) -> &#nulls {
+                self.base.nulls()
+            }
+
+            fn nulls_mut(&mut self) -> &mut #nulls {
+                self.base.nulls_mut()
+            }
         }
     } else {
         quote! {
@@ -394,6 +502,14 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
 
             fn additional_data_mut(&mut self) -> &mut #additional_data {
                 &mut self.additional_data
+            }
+
+            fn nulls(&self) -> &#nulls {
+                &self.nulls
+            }
+
+            fn nulls_mut(&mut self) -> &mut #nulls {
+                &mut self.nulls
             }
         }
     };
@@ -415,6 +531,8 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             pub const SERVER_SET: &'static [&'static str] = &[#(#server_set),*];
             /// JSON names of the properties a create request must carry.
             pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[#(#required),*];
+            /// JSON names of every property, inherited ones first.
+            pub const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
 
             #constructor
             #(#setters)*

@@ -14,7 +14,7 @@ use super::docs::{call_chain, inner_doc};
 use super::support;
 use super::types::{Place, rust_type};
 use crate::format::FormatError;
-use crate::ir::{Api, Example, Operation, ParameterLocation, Path, Segment, TypeRef};
+use crate::ir::{Api, Example, HeaderRole, Operation, ParameterLocation, Path, QueryOption, Segment, TypeRef};
 use crate::naming::{field_name, ident};
 
 const FILES: &[(&str, &str)] = &[("tests/protocol/capture.rs", include_str!("support/protocol_capture.rs"))];
@@ -37,10 +37,11 @@ fn main(api: &Api) -> (TokenStream, bool) {
     let module_doc = inner_doc(&format!(
         "Protocol tests generated from the examples in `{}`: one group per example of\n\
          every operation. The client must send the example's method, path, required\n\
-         headers and body; the server must hand its handler the example's value; the\n\
-         example's response must parse into the model and serialize back to the same\n\
-         JSON (explicit nulls aside: the models read them as absent). Where the spec\n\
-         marks placeholders in a response, the tests put the spec's values in, and say so.",
+         headers and body, and decode the example's response into the value it stands\n\
+         for; the server must hand its handler the example's value, and write the\n\
+         handler's answer as the example's status and body; the example's response must\n\
+         parse into the model and serialize back to the same JSON. Where the spec marks\n\
+         placeholders in a response, the tests put the spec's values in, and say so.",
         api.name
     ));
     let mut tests = Vec::new();
@@ -70,13 +71,12 @@ fn main(api: &Api) -> (TokenStream, bool) {
 
         #recorder
 
-        /// The JSON as JSON compares it: members whose value is `null` removed
-        /// (the models read them as absent), numbers by value (`0` is `0.0`).
+        /// The JSON as JSON compares it: numbers by value (`0` is `0.0`).
         #[allow(dead_code)]
         fn normalized(value: serde_json::Value) -> serde_json::Value {
             match value {
                 serde_json::Value::Object(map) => {
-                    serde_json::Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, normalized(v))).collect())
+                    serde_json::Value::Object(map.into_iter().map(|(k, v)| (k, normalized(v))).collect())
                 }
                 serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(normalized).collect()),
                 serde_json::Value::Number(n) => n.as_f64().map_or(serde_json::Value::Number(n), |f| serde_json::json!(f)),
@@ -241,35 +241,63 @@ fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
             assert_eq!(normalized(sent), normalized(json(#body)), "the body is the example's");
         };
     }
-    if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
+    if has_client_query(op) {
         let query_type = ident(&op.names.client_query);
-        let fields = call.query.iter().filter_map(|(key, value)| {
-            let parameter = op.parameters.iter().find(|p| p.location == ParameterLocation::Query && &p.name == key)?;
-            let field = ident(&parameter.rust_name);
-            Some(match &parameter.ty {
-                TypeRef::Collection(_) => quote! {
-                    query.#field = Some(#value.split(',').map(|v| v.parse().expect("an example query value")).collect());
-                },
-                _ => quote! { query.#field = Some(#value.parse().expect("an example query value")); },
-            })
-        });
+        let mut fields = Vec::new();
+        for (key, value) in &call.query {
+            if let Some(parameter) =
+                op.parameters.iter().find(|p| p.location == ParameterLocation::Query && &p.name == key)
+            {
+                let field = ident(&parameter.rust_name);
+                fields.push(match &parameter.ty {
+                    TypeRef::Collection(_) => quote! {
+                        query.#field = Some(#value.split(',').map(|v| v.parse().expect("an example query value")).collect());
+                    },
+                    _ => quote! { query.#field = Some(#value.parse().expect("an example query value")); },
+                });
+                continue;
+            }
+            // An OData option: set where its field is plain; a typed list
+            // (`$select`, `$orderby`) the test cannot spell leaves the example
+            // to the server test.
+            let option = op.names.option_fields.iter().find(|(o, _)| o.as_str().eq_ignore_ascii_case(key));
+            let Some((option, field)) = option else { return None };
+            let field = ident(field);
+            fields.push(match option {
+                QueryOption::Filter | QueryOption::Search => quote! { query.#field = Some(#value.to_owned()); },
+                QueryOption::Top | QueryOption::Skip => {
+                    quote! { query.#field = Some(#value.parse().expect("an example's number")); }
+                }
+                QueryOption::Count => quote! { query.#field = #value == "true"; },
+                QueryOption::Select | QueryOption::OrderBy | QueryOption::Expand => return None,
+            });
+        }
         setup.push(quote! {
+            #[allow(unused_mut)]
             let mut query = client::#query_type::default();
             #(#fields)*
         });
         args.push(quote! { &query });
     }
-    let headers = op
-        .headers
-        .iter()
-        .filter(|h| h.required && h.value.is_some())
-        .filter(|h| !matches!(h.name.to_ascii_lowercase().as_str(), "authorization" | "content-type" | "accept"))
-        .map(|h| {
-            let lower = h.name.to_ascii_lowercase();
-            let value = h.value.clone().unwrap_or_default();
-            quote! { assert_eq!(request.header(#lower), Some(#value)); }
-        });
+    let headers = op.headers.iter().filter(|h| h.role == HeaderRole::Fixed).map(|h| {
+        let lower = h.name.to_ascii_lowercase();
+        let value = h.value.clone().unwrap_or_default();
+        quote! { assert_eq!(request.header(#lower), Some(#value)); }
+    });
     let bearer = format!("Bearer {TOKEN}");
+    // What the client decodes is the value the example's response stands for.
+    let answer_check = match (example.response_body.as_ref(), success_type(op, example)) {
+        (Some(_), Some(_)) => {
+            let body = constant_name(op, example, "RESPONSE");
+            let placeholders = constant_name(op, example, "PLACEHOLDERS");
+            quote! {
+                let decoded = serde_json::to_value(&answer).expect("the model serializes");
+                assert_eq!(normalized(decoded), normalized(with_placeholders(#body, #placeholders)), "the decoded answer is the example's");
+            }
+        }
+        (_, None) => quote! { let () = answer; },
+        (None, Some(_)) => quote! { let _ = answer; },
+    };
     Some(quote! {
         #[tokio::test]
         async fn #name() {
@@ -277,7 +305,8 @@ fn client_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
             let client = client::Client::builder().base_url(&server.url).token(#TOKEN).build().expect("a client");
             #(#setup)*
             let answer = client #chain.#method_name(#(#args),*).await;
-            assert!(answer.is_ok(), "the scripted answer is accepted: {answer:?}");
+            let answer = answer.expect("the scripted answer is accepted");
+            #answer_check
             let requests = server.requests();
             assert_eq!(requests.len(), 1, "one request, no retry");
             let request = &requests[0];
@@ -299,9 +328,22 @@ fn model_type(api: &Api, ty: &TypeRef) -> TokenStream {
     rust_type(api, ty, Place::Crate(&quote! { #root }))
 }
 
-/// JSON pointer `/createdBy/user/id` -> the decoder's path `createdBy.user.id`.
+/// JSON pointer `/createdBy/user/id` -> the decoder's path `createdBy.user.id`;
+/// `/value/0/endDate` -> `value[0].endDate`.
 fn dotted(pointer: &str) -> String {
-    pointer.trim_start_matches('/').replace('/', ".").replace("~1", "/").replace("~0", "~")
+    let mut path = String::new();
+    for part in pointer.trim_start_matches('/').split('/') {
+        let part = part.replace("~1", "/").replace("~0", "~");
+        if !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()) {
+            path.push_str(&format!("[{part}]"));
+        } else {
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&part);
+        }
+    }
+    path
 }
 
 fn response_tests(api: &Api, op: &Operation, example: &Example) -> Vec<TokenStream> {
@@ -326,13 +368,21 @@ fn response_tests(api: &Api, op: &Operation, example: &Example) -> Vec<TokenStre
     if !example.placeholders.is_empty() {
         let name = test_name(op, example, "response_placeholders_as_written");
         let paths: Vec<String> = example.placeholders.keys().map(|p| dotted(p)).collect();
+        let pointers: Vec<&str> = example.placeholders.keys().map(String::as_str).collect();
         out.push(quote! {
             /// The document's response as written, placeholders and all: what a
-            /// client gets from it is either the model or an error at a placeholder.
+            /// client gets from it is an error at a placeholder, or the model with
+            /// each placeholder kept as the document wrote it.
             #[test]
             fn #name() {
-                if let Err(error) = runtime::from_str::<#ty>(#body) {
-                    assert!([#(#paths),*].contains(&error.path.as_str()), "{error}");
+                match runtime::from_str::<#ty>(#body) {
+                    Err(error) => assert!([#(#paths),*].contains(&error.path.as_str()), "{error}"),
+                    Ok(parsed) => {
+                        let written = serde_json::to_value(&parsed).expect("the model serializes");
+                        for pointer in [#(#pointers),*] {
+                            assert_eq!(written.pointer(pointer), json(#body).pointer(pointer), "{pointer}");
+                        }
+                    }
                 }
             }
         });
@@ -370,18 +420,38 @@ fn server_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
             assert_eq!(handed, expected, "the handler got the example's value");
         };
     }
-    for header in op.headers.iter().filter(|h| h.required && h.value.is_some()) {
-        let lower = header.name.to_ascii_lowercase();
-        if matches!(lower.as_str(), "authorization" | "content-type" | "accept") {
-            continue;
-        }
+    for header in op.headers.iter().filter(|h| h.role == HeaderRole::Fixed) {
         let (name, value) = (&header.name, header.value.clone().unwrap_or_default());
         headers.push(quote! { (#name, #value) });
     }
+    // The handler answers as the example does; the server must write that.
+    let (status, answer_json, answer_body_check) = match (example.response_status, &example.response_body) {
+        (Some(status), Some(_)) => {
+            let body = constant_name(op, example, "RESPONSE");
+            let placeholders = constant_name(op, example, "PLACEHOLDERS");
+            (
+                status,
+                quote! { Some(with_placeholders(#body, #placeholders)) },
+                quote! {
+                    let written: serde_json::Value = serde_json::from_slice(&answer).expect("the answer is JSON");
+                    assert_eq!(normalized(written), normalized(with_placeholders(#body, #placeholders)), "the example's body");
+                },
+            )
+        }
+        (status, _) => {
+            let success = op.success()?;
+            let status = status.unwrap_or(success.status);
+            let body = op.responses.iter().find(|r| r.status == status).and_then(|r| r.ty.as_ref());
+            match body {
+                Some(_) => (status, quote! { None }, quote! {}),
+                None => (status, quote! { None }, quote! { assert!(answer.is_empty(), "no body"); }),
+            }
+        }
+    };
     Some(quote! {
         #[tokio::test]
         async fn #name() {
-            let recorder = recorder::Recorder::default();
+            let recorder = recorder::Recorder::answering(#status, #answer_json);
             let seen = recorder.seen();
             let tokens = server::StaticTokens::new().with(#TOKEN, #caller);
             let service = server::router(recorder, tokens, server::ServerOptions::default());
@@ -389,11 +459,12 @@ fn server_test(api: &Api, op: &Operation, example: &Example) -> Option<TokenStre
             let url = format!("http://{}", listener.local_addr().expect("a bound address"));
             tokio::spawn(server::serve(listener, service, std::future::pending()));
             let (status, answer) = capture::send(&url, #method, #target, &[#(#headers),*], #body_bytes).await;
-            assert!(status < 500 || status == 501, "{status}: {}", String::from_utf8_lossy(&answer));
             let seen = seen.lock().expect("the record").clone();
             assert_eq!(seen.len(), 1, "the handler ran once ({status}: {})", String::from_utf8_lossy(&answer));
             assert_eq!(seen[0].0, #operation);
             #check
+            assert_eq!(status, #status, "the example's status: {}", String::from_utf8_lossy(&answer));
+            #answer_body_check
         }
     })
 }
@@ -419,45 +490,64 @@ fn caller_for(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// A handler that records what each operation receives, then lets the
-/// in-memory implementation answer.
+/// A handler that records what each operation receives and answers as the
+/// test says: the example's response, or the default of its success
+/// response's type.
 fn recorder(api: &Api) -> TokenStream {
     let trait_name = ident(&api.names.handler_trait);
     let methods = api.operations.iter().map(|op| {
         let method = ident(&op.rust_name);
         let response = ident(&op.names.server_response);
-        let mut params = vec![quote! { context: server::Context }];
-        let mut args = vec![quote! { context }];
+        let mut params = vec![quote! { _context: server::Context }];
         if op.parameters.iter().any(|p| p.location == ParameterLocation::Path) {
             let path = ident(&op.names.server_path);
-            params.push(quote! { path: server::#path });
-            args.push(quote! { path });
+            params.push(quote! { _path: server::#path });
         }
-        if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) {
+        if op.parameters.iter().any(|p| p.location == ParameterLocation::Query) || op.reads_query_options() {
             let query = ident(&op.names.server_query);
-            params.push(quote! { query: server::#query });
-            args.push(quote! { query });
+            params.push(quote! { _query: server::#query });
         }
         let record = match &op.request {
             Some(ty) => {
                 let ty = model_type(api, ty);
                 params.push(quote! { body: #ty });
-                args.push(quote! { body });
                 quote! { serde_json::to_value(&body).expect("a model serializes") }
             }
             None => quote! { serde_json::Value::Null },
         };
+        let arms = op.responses.iter().map(|r| {
+            let status = r.status;
+            let variant = ident(&r.variant);
+            match &r.ty {
+                Some(ty) => {
+                    let ty = model_type(api, ty);
+                    quote! {
+                        #status => {
+                            let value: #ty = match &self.body {
+                                Some(body) => serde_json::from_value(body.clone()).expect("the example's answer fits the model"),
+                                None => Default::default(),
+                            };
+                            Ok(server::#response::#variant(value))
+                        }
+                    }
+                }
+                None => quote! { #status => Ok(server::#response::#variant), },
+            }
+        });
         let operation = &op.name;
         quote! {
             async fn #method(&self, #(#params),*) -> Result<server::#response, server::GraphError> {
                 self.seen.lock().expect("the record").push((#operation, #record));
-                self.inner.#method(#(#args),*).await
+                match self.status {
+                    #(#arms)*
+                    other => panic!("the test scripts {other}, which `{}` does not document", #operation),
+                }
             }
         }
     });
     quote! {
-        /// A handler that records what each operation receives, then lets the
-        /// in-memory implementation answer.
+        /// A handler that records what each operation receives, and answers as
+        /// the test scripts it.
         mod recorder {
             use std::sync::{Arc, Mutex};
 
@@ -467,13 +557,19 @@ fn recorder(api: &Api) -> TokenStream {
             /// Operation name and body (as JSON) of every call.
             pub type Seen = Arc<Mutex<Vec<(&'static str, serde_json::Value)>>>;
 
-            #[derive(Default)]
             pub struct Recorder {
-                inner: server::InMemory,
                 seen: Seen,
+                status: u16,
+                body: Option<serde_json::Value>,
             }
 
             impl Recorder {
+                /// A handler whose every operation answers `status` with `body`
+                /// (or the default value of the response's type).
+                pub fn answering(status: u16, body: Option<serde_json::Value>) -> Self {
+                    Self { seen: Seen::default(), status, body }
+                }
+
                 pub fn seen(&self) -> Seen {
                     Arc::clone(&self.seen)
                 }
@@ -522,4 +618,18 @@ fn constants(op: &Operation, example: &Example) -> TokenStream {
         out.push(quote! { #[doc = #d] #[allow(dead_code)] const #name: &[(&str, &str)] = &[#(#pairs),*]; });
     }
     quote! { #(#out)* }
+}
+
+/// Whether the client method takes a query struct.
+fn has_client_query(op: &Operation) -> bool {
+    op.parameters.iter().any(|p| p.location == ParameterLocation::Query)
+        || !op.names.option_fields.is_empty()
+        || !op.names.header_fields.is_empty()
+}
+
+/// The type of the success answer the client decodes for an example: the
+/// example's status's, else the first success response's.
+fn success_type<'a>(op: &'a Operation, example: &Example) -> Option<&'a TypeRef> {
+    let status = example.response_status.or_else(|| op.success().map(|r| r.status))?;
+    op.responses.iter().find(|r| r.status == status)?.ty.as_ref()
 }

@@ -25,7 +25,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("src/client/core.rs", include_str!("../../../runtime/src/client/core.rs")),
     ("src/client/encode.rs", include_str!("../../../runtime/src/client/encode.rs")),
     ("src/client/error.rs", include_str!("../../../runtime/src/client/error.rs")),
+    ("src/client/items.rs", include_str!("../../../runtime/src/client/items.rs")),
     ("src/client/mod.rs", include_str!("../../../runtime/src/client/mod.rs")),
+    ("src/client/options.rs", include_str!("../../../runtime/src/client/options.rs")),
     ("src/client/retry.rs", include_str!("../../../runtime/src/client/retry.rs")),
     ("src/dates.rs", include_str!("../../../runtime/src/dates.rs")),
     ("src/enums.rs", include_str!("../../../runtime/src/enums.rs")),
@@ -33,6 +35,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("src/lib.rs", include_str!("../../../runtime/src/lib.rs")),
     ("src/object.rs", include_str!("../../../runtime/src/object.rs")),
     ("src/odata.rs", include_str!("../../../runtime/src/odata.rs")),
+    ("src/page.rs", include_str!("../../../runtime/src/page.rs")),
     ("src/permissions.rs", include_str!("../../../runtime/src/permissions.rs")),
     ("src/server/auth.rs", include_str!("../../../runtime/src/server/auth.rs")),
     ("src/server/context.rs", include_str!("../../../runtime/src/server/context.rs")),
@@ -42,9 +45,27 @@ pub const FILES: &[(&str, &str)] = &[
     ("src/server/listen.rs", include_str!("../../../runtime/src/server/listen.rs")),
     ("src/server/mock.rs", include_str!("../../../runtime/src/server/mock.rs")),
     ("src/server/mod.rs", include_str!("../../../runtime/src/server/mod.rs")),
+    ("src/server/query/engine.rs", include_str!("../../../runtime/src/server/query/engine.rs")),
+    ("src/server/query/error.rs", include_str!("../../../runtime/src/server/query/error.rs")),
+    ("src/server/query/filter/check.rs", include_str!("../../../runtime/src/server/query/filter/check.rs")),
+    ("src/server/query/filter/eval.rs", include_str!("../../../runtime/src/server/query/filter/eval.rs")),
+    ("src/server/query/filter/lexer.rs", include_str!("../../../runtime/src/server/query/filter/lexer.rs")),
+    ("src/server/query/filter/mod.rs", include_str!("../../../runtime/src/server/query/filter/mod.rs")),
+    ("src/server/query/filter/syntax.rs", include_str!("../../../runtime/src/server/query/filter/syntax.rs")),
+    ("src/server/query/filter/tests.rs", include_str!("../../../runtime/src/server/query/filter/tests.rs")),
+    ("src/server/query/mod.rs", include_str!("../../../runtime/src/server/query/mod.rs")),
+    ("src/server/query/options.rs", include_str!("../../../runtime/src/server/query/options.rs")),
+    ("src/server/query/orderby.rs", include_str!("../../../runtime/src/server/query/orderby.rs")),
+    ("src/server/query/schema.rs", include_str!("../../../runtime/src/server/query/schema.rs")),
+    ("src/server/query/select.rs", include_str!("../../../runtime/src/server/query/select.rs")),
+    ("src/server/query/url.rs", include_str!("../../../runtime/src/server/query/url.rs")),
+    ("src/server/query/values.rs", include_str!("../../../runtime/src/server/query/values.rs")),
     ("src/server/respond.rs", include_str!("../../../runtime/src/server/respond.rs")),
     ("src/server/service.rs", include_str!("../../../runtime/src/server/service.rs")),
     ("src/server/store.rs", include_str!("../../../runtime/src/server/store.rs")),
+    ("tests/query_paging.rs", include_str!("../../../runtime/tests/query_paging.rs")),
+    ("tests/query_query.rs", include_str!("../../../runtime/tests/query_query.rs")),
+    ("tests/query_robustness.rs", include_str!("../../../runtime/tests/query_robustness.rs")),
 ];
 
 /// The copy, with the header every generated file has: its Rust files as
@@ -88,6 +109,7 @@ mod tests {
         let root: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
         let mut on_disk = Vec::new();
         walk(&root.join("src"), &root, &mut on_disk);
+        walk(&root.join("tests"), &root, &mut on_disk);
         on_disk.push("Cargo.toml".to_owned());
         on_disk.sort();
         let listed: Vec<String> = FILES.iter().map(|(path, _)| (*path).to_owned()).collect();

@@ -46,6 +46,28 @@ pub fn rust_type(api: &Api, ty: &TypeRef, place: Place<'_>) -> TokenStream {
             let vec = imported(api, "Vec", place);
             quote! { #vec<#inner> }
         }
+        // The models' alias of the page type (`PersonCertificationPage`).
+        TypeRef::Page(inner) => {
+            let alias = match inner.as_ref() {
+                TypeRef::Type(name) => api.names.pages.get(name),
+                _ => None,
+            };
+            match (alias, place) {
+                (Some(alias), Place::Models) => {
+                    let id = ident(alias);
+                    quote! { #id }
+                }
+                (Some(alias), Place::Module | Place::Crate(_)) => {
+                    let id = ident(alias);
+                    quote! { models::#id }
+                }
+                (None, _) => {
+                    let inner = rust_type(api, inner, place);
+                    let page = imported(api, "Page", place);
+                    quote! { #page<#inner> }
+                }
+            }
+        }
     }
 }
 
@@ -77,7 +99,7 @@ pub fn primitives<'a>(types: impl IntoIterator<Item = &'a TypeRef>) -> BTreeSet<
             TypeRef::Primitive(p @ (Primitive::Date | Primitive::DateTimeOffset | Primitive::Guid)) => {
                 out.insert(p.spec_name());
             }
-            TypeRef::Collection(inner) => walk(inner, out),
+            TypeRef::Collection(inner) | TypeRef::Page(inner) => walk(inner, out),
             TypeRef::Primitive(_) | TypeRef::Type(_) | TypeRef::Enum(_) => {}
         }
     }

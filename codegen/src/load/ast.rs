@@ -112,6 +112,8 @@ pub struct OperationDef {
     /// The `paths` key, or the operation's name when there is none.
     pub paths_location: Location,
     pub parameters: Vec<ParameterDef>,
+    /// The OData system query options the operation takes (`$top`, ...).
+    pub query_options: Vec<Name>,
     pub headers: Vec<HeaderDef>,
     pub permissions: Option<Name>,
     pub request: Option<Name>,

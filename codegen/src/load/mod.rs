@@ -507,6 +507,7 @@ impl Reader {
             paths: Vec::new(),
             paths_location: name.location,
             parameters: Vec::new(),
+            query_options: Vec::new(),
             headers: Vec::new(),
             permissions: f.take("permissions").and_then(|n| self.text(n, "`permissions`")),
             request: f.take("request").and_then(|n| self.text(n, "`request`")),
@@ -538,6 +539,9 @@ impl Reader {
                 self.finish(p, &pwhat, &["in", "type", "required", "identifiesUser", "description", "note"]);
                 op.parameters.push(param);
             }
+        }
+        if let Some(n) = f.take("queryOptions") {
+            op.query_options = self.text_list(n, "`queryOptions`");
         }
         if let Some(n) = f.take("headers") {
             for (hname, hnode) in self.named(n, "`headers`", "header") {
@@ -579,6 +583,7 @@ impl Reader {
                 "method",
                 "paths",
                 "parameters",
+                "queryOptions",
                 "headers",
                 "permissions",
                 "request",

@@ -11,8 +11,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_mock-server");
 const VERSION: &str = "beta";
 
 /// Every delegated work-account scope of the API.
-const ALL_SCOPES: &[&str] = &["User.ReadWrite", "User.ReadWrite.All"];
-
+const ALL_SCOPES: &[&str] = &[
+    "User.Read",
+    "User.ReadWrite",
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+];
 /// A request to the first operation: method, path, body.
 const PROBE: (&str, &str, &str) = ("POST", "/beta/me/profile/certifications", "{}");
 
@@ -87,7 +92,6 @@ fn start(args: &[&str]) -> Server {
 
                 printed.push(line);
             }
-
             Err(_) => {
                 let _ = child.kill();
                 panic!(

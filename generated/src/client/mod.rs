@@ -25,7 +25,7 @@
 
 use super::models;
 use super::runtime::client::Method;
-use super::runtime::client::{ApiClient, Call, Core, segment};
+use super::runtime::client::{ApiClient, Call, Core, Items, OrderBy, comma_list, segment};
 
 pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
 pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
@@ -95,6 +95,59 @@ impl Client {
             path: segment("id", value.as_ref())
                 .map(|segment| format!("/users/{}", segment)),
         }
+    }
+}
+
+/// The query parameters of `getPersonCertification`. `Default` sends none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetPersonCertificationQuery {
+    /// The properties to answer with (`$select`); the key is always there. Empty: all.
+    pub select: Vec<models::PersonCertificationProperty>,
+}
+
+impl GetPersonCertificationQuery {
+    fn apply(&self, call: Call<'static>) -> Result<Call<'static>, Error> {
+        let call = call.query("$select", comma_list(&self.select));
+        Ok(call)
+    }
+}
+
+/// The query parameters of `listPersonCertifications`, and the optional headers it can send.
+/// `Default` sends none.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListPersonCertificationsQuery {
+    /// Only the items this OData expression is true for (`$filter`), e.g. `displayName eq 'x'`.
+    pub filter: Option<String>,
+    /// The order of the items (`$orderby`): `OrderBy::asc(...)`, `OrderBy::desc(...)`.
+    pub orderby: Vec<OrderBy<models::PersonCertificationProperty>>,
+    /// The properties to answer with (`$select`); the key is always there. Empty: all.
+    pub select: Vec<models::PersonCertificationProperty>,
+    /// How many items to skip before the first page (`$skip`).
+    pub skip: Option<u32>,
+    /// How many items a page holds at most (`$top`); the rest follow in later pages.
+    pub top: Option<u32>,
+    /// Ask for `@odata.count`, how many items match in all pages (`$count=true`).
+    pub count: bool,
+    /// Send `ConsistencyLevel: eventual`. Graph needs it for `$count` and `$search` on directory
+    /// objects.
+    pub consistency_level: bool,
+}
+
+impl ListPersonCertificationsQuery {
+    fn apply(&self, call: Call<'static>) -> Result<Call<'static>, Error> {
+        let call = call.query("$filter", self.filter.clone());
+        let call = call.query("$orderby", comma_list(&self.orderby));
+        let call = call.query("$select", comma_list(&self.select));
+        let call = call.query("$skip", self.skip.map(|n| n.to_string()));
+        let call = call.query("$top", self.top.map(|n| n.to_string()));
+        let call = call.query("$count", self.count.then(|| "true".to_owned()));
+        let call = if self.consistency_level {
+            call.header("ConsistencyLevel", "eventual")
+        } else {
+            call
+        };
+
+        Ok(call)
     }
 }
 

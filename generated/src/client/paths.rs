@@ -37,6 +37,25 @@ impl<'a> MeProfile<'a> {
             path: self.path.clone().map(|p| format!("{p}/certifications")),
         }
     }
+
+    /// `/certifications/{personCertificationId}`: one item of `certifications`.
+    pub fn certification(
+        &self,
+        value: impl AsRef<str>,
+    ) -> MeProfileCertificationsItem<'_> {
+        MeProfileCertificationsItem {
+            client: self.client,
+            path: self
+                .path
+                .clone()
+                .and_then(|p| Ok(
+                    format!(
+                        "{p}/certifications/{}", segment("personCertificationId", value
+                        .as_ref()) ?
+                    ),
+                )),
+        }
+    }
 }
 
 /// The requests under `/beta/me/profile/certifications`.
@@ -86,6 +105,192 @@ impl<'a> MeProfileCertifications<'a> {
         let response = self.client.core.send(call).await?;
         response.json()
     }
+
+    /// List certifications.
+    ///
+    /// Retrieve a list of personCertification objects from a user's profile.
+    ///
+    /// Sends `GET /beta/me/profile/certifications` (operation `listPersonCertifications`).
+    ///
+    /// Expects `200` with a page of [`PersonCertification`](crate::models::PersonCertification).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data:
+    /// [`permissions::LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn list(
+        &self,
+        query: &ListPersonCertificationsQuery,
+    ) -> Result<models::PersonCertificationPage, Error> {
+        let call = Call::new(
+            Method::GET,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let call = query.apply(call)?;
+        let response = self.client.core.send(call).await?;
+        response.json()
+    }
+
+    /// Every item of `list`'s pages: the first page is the same request, the next ones come from
+    /// each page's `@odata.nextLink`, which must stay on the client's host. A
+    /// [`futures_core::Stream`] of results, also read with [`Items::next`].
+    pub fn list_all(
+        &self,
+        query: &ListPersonCertificationsQuery,
+    ) -> Items<models::PersonCertification> {
+        let call = (|| {
+            let call = Call::new(
+                Method::GET,
+                self.path.clone().map_err(Error::InvalidArgument)?,
+            );
+            let call = query.apply(call)?;
+            Ok(call)
+        })();
+        Items::new(self.client.core.clone(), call)
+    }
+}
+
+/// The requests under `/beta/me/profile/certifications/{personCertificationId}`.
+#[derive(Clone, Debug)]
+pub struct MeProfileCertificationsItem<'a> {
+    pub(crate) client: &'a Client,
+    /// The encoded path so far, or why it cannot be sent.
+    pub(crate) path: Result<String, String>,
+}
+
+impl<'a> MeProfileCertificationsItem<'a> {
+    /// Delete personCertification.
+    ///
+    /// Deletes a personCertification object from a user's profile.
+    ///
+    /// Sends `DELETE /beta/me/profile/certifications/{personCertificationId}` (operation
+    /// `deletePersonCertification`).
+    ///
+    /// Expects `204`.
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data:
+    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn delete(&self) -> Result<(), Error> {
+        let call = Call::new(
+            Method::DELETE,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let response = self.client.core.send(call).await?;
+        {
+            response.empty();
+            Ok(())
+        }
+    }
+
+    /// Get personCertification.
+    ///
+    /// Read the properties and relationships of a personCertification object in a user's profile.
+    ///
+    /// Sends `GET /beta/me/profile/certifications/{personCertificationId}` (operation
+    /// `getPersonCertification`).
+    ///
+    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data: [`permissions::GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn get(
+        &self,
+        query: &GetPersonCertificationQuery,
+    ) -> Result<models::PersonCertification, Error> {
+        let call = Call::new(
+            Method::GET,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let call = query.apply(call)?;
+        let response = self.client.core.send(call).await?;
+        response.json()
+    }
+
+    /// Update personCertification.
+    ///
+    /// Update the properties of a personCertification object in a user's profile. Properties not in
+    /// the body keep their values; a property sent as `null` is cleared.
+    ///
+    /// Sends `PATCH /beta/me/profile/certifications/{personCertificationId}` with a JSON body
+    /// (operation `updatePersonCertification`).
+    ///
+    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data:
+    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn update(
+        &self,
+        body: &models::PersonCertification,
+    ) -> Result<models::PersonCertification, Error> {
+        let call = Call::new(
+            Method::PATCH,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let call = call.json(body)?;
+        let response = self.client.core.send(call).await?;
+        response.json()
+    }
 }
 
 /// The requests under `/beta/users/{id}`.
@@ -120,6 +325,25 @@ impl<'a> UsersItemProfile<'a> {
         UsersItemProfileCertifications {
             client: self.client,
             path: self.path.clone().map(|p| format!("{p}/certifications")),
+        }
+    }
+
+    /// `/certifications/{personCertificationId}`: one item of `certifications`.
+    pub fn certification(
+        &self,
+        value: impl AsRef<str>,
+    ) -> UsersItemProfileCertificationsItem<'_> {
+        UsersItemProfileCertificationsItem {
+            client: self.client,
+            path: self
+                .path
+                .clone()
+                .and_then(|p| Ok(
+                    format!(
+                        "{p}/certifications/{}", segment("personCertificationId", value
+                        .as_ref()) ?
+                    ),
+                )),
         }
     }
 }
@@ -165,6 +389,192 @@ impl<'a> UsersItemProfileCertifications<'a> {
     ) -> Result<models::PersonCertification, Error> {
         let call = Call::new(
             Method::POST,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let call = call.json(body)?;
+        let response = self.client.core.send(call).await?;
+        response.json()
+    }
+
+    /// List certifications.
+    ///
+    /// Retrieve a list of personCertification objects from a user's profile.
+    ///
+    /// Sends `GET /beta/users/{id}/profile/certifications` (operation `listPersonCertifications`).
+    ///
+    /// Expects `200` with a page of [`PersonCertification`](crate::models::PersonCertification).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data:
+    /// [`permissions::LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn list(
+        &self,
+        query: &ListPersonCertificationsQuery,
+    ) -> Result<models::PersonCertificationPage, Error> {
+        let call = Call::new(
+            Method::GET,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let call = query.apply(call)?;
+        let response = self.client.core.send(call).await?;
+        response.json()
+    }
+
+    /// Every item of `list`'s pages: the first page is the same request, the next ones come from
+    /// each page's `@odata.nextLink`, which must stay on the client's host. A
+    /// [`futures_core::Stream`] of results, also read with [`Items::next`].
+    pub fn list_all(
+        &self,
+        query: &ListPersonCertificationsQuery,
+    ) -> Items<models::PersonCertification> {
+        let call = (|| {
+            let call = Call::new(
+                Method::GET,
+                self.path.clone().map_err(Error::InvalidArgument)?,
+            );
+            let call = query.apply(call)?;
+            Ok(call)
+        })();
+        Items::new(self.client.core.clone(), call)
+    }
+}
+
+/// The requests under `/beta/users/{id}/profile/certifications/{personCertificationId}`.
+#[derive(Clone, Debug)]
+pub struct UsersItemProfileCertificationsItem<'a> {
+    pub(crate) client: &'a Client,
+    /// The encoded path so far, or why it cannot be sent.
+    pub(crate) path: Result<String, String>,
+}
+
+impl<'a> UsersItemProfileCertificationsItem<'a> {
+    /// Delete personCertification.
+    ///
+    /// Deletes a personCertification object from a user's profile.
+    ///
+    /// Sends `DELETE /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
+    /// `deletePersonCertification`).
+    ///
+    /// Expects `204`.
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data:
+    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn delete(&self) -> Result<(), Error> {
+        let call = Call::new(
+            Method::DELETE,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let response = self.client.core.send(call).await?;
+        {
+            response.empty();
+            Ok(())
+        }
+    }
+
+    /// Get personCertification.
+    ///
+    /// Read the properties and relationships of a personCertification object in a user's profile.
+    ///
+    /// Sends `GET /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
+    /// `getPersonCertification`).
+    ///
+    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data: [`permissions::GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn get(
+        &self,
+        query: &GetPersonCertificationQuery,
+    ) -> Result<models::PersonCertification, Error> {
+        let call = Call::new(
+            Method::GET,
+            self.path.clone().map_err(Error::InvalidArgument)?,
+        );
+        let call = query.apply(call)?;
+        let response = self.client.core.send(call).await?;
+        response.json()
+    }
+
+    /// Update personCertification.
+    ///
+    /// Update the properties of a personCertification object in a user's profile. Properties not in
+    /// the body keep their values; a property sent as `null` is cleared.
+    ///
+    /// Sends `PATCH /beta/users/{id}/profile/certifications/{personCertificationId}` with a JSON
+    /// body (operation `updatePersonCertification`).
+    ///
+    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    ///
+    /// # Permissions
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    ///
+    /// As data:
+    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
+    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
+    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    pub async fn update(
+        &self,
+        body: &models::PersonCertification,
+    ) -> Result<models::PersonCertification, Error> {
+        let call = Call::new(
+            Method::PATCH,
             self.path.clone().map_err(Error::InvalidArgument)?,
         );
         let call = call.json(body)?;

@@ -22,6 +22,65 @@ impl GraphProfile for InMemory {
         self.insert(Collection::of(&context), id, &object)?;
         Ok(CreatePersonCertificationResponse::Created(object))
     }
+
+    async fn delete_person_certification(
+        &self,
+        context: Context,
+        _path: DeletePersonCertificationPath,
+    ) -> Result<DeletePersonCertificationResponse, GraphError> {
+        let (collection, id) = Collection::of_item(&context);
+        self.remove(&collection, &id)?;
+        Ok(DeletePersonCertificationResponse::NoContent)
+    }
+
+    async fn get_person_certification(
+        &self,
+        context: Context,
+        _path: GetPersonCertificationPath,
+        query: GetPersonCertificationQuery,
+    ) -> Result<GetPersonCertificationResponse, GraphError> {
+        let (collection, id) = Collection::of_item(&context);
+        Ok(
+            GetPersonCertificationResponse::Ok(
+                self.get_selected(&collection, &id, &query.options)?,
+            ),
+        )
+    }
+
+    async fn list_person_certifications(
+        &self,
+        context: Context,
+        _path: ListPersonCertificationsPath,
+        query: ListPersonCertificationsQuery,
+    ) -> Result<ListPersonCertificationsResponse, GraphError> {
+        let page = self
+            .list_page(&Collection::of(&context), &query.options, &context.url)?;
+        Ok(ListPersonCertificationsResponse::Ok(page))
+    }
+
+    async fn update_person_certification(
+        &self,
+        context: Context,
+        _path: UpdatePersonCertificationPath,
+        body: models::PersonCertification,
+    ) -> Result<UpdatePersonCertificationResponse, GraphError> {
+        let (collection, id) = Collection::of_item(&context);
+        let now = now();
+        let object = self
+            .update(
+                &collection,
+                &id,
+                &body,
+                |object| {
+                    object.id = Some(id.clone());
+                    object.last_modified_by = Some(
+                        identity_set_from_caller(&context.caller),
+                    );
+                    object.last_modified_date_time = Some(now);
+                },
+            )?;
+        Ok(UpdatePersonCertificationResponse::Ok(object))
+    }
 }
 
 /// The caller as an `identitySet`: the user (id and userPrincipalName) or the application.
@@ -34,7 +93,6 @@ fn identity_set_from_caller(caller: &Caller) -> models::IdentitySet {
             identity.display_name = upn.clone();
             set.user = Some(identity);
         }
-
         Caller::Application { app_id, .. } => {
             let mut identity = models::Identity::default();
             identity.id = Some(app_id.clone());

@@ -36,9 +36,11 @@ mod memory;
 use std::future::Future;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::LazyLock;
 
 use super::models;
 use super::runtime::server::MockServer;
+use super::runtime::server::query::{OptionSet, PropertyKind, Query, QueryOption, Schema};
 use super::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response};
 
 pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
@@ -77,6 +79,154 @@ pub enum CreatePersonCertificationResponse {
     Created(models::PersonCertification),
 }
 
+/// The path parameters of `deletePersonCertification`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeletePersonCertificationPath {
+    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
+    ///
+    /// The path segment `{id}`, percent-decoded; only in
+    /// `/beta/users/{id}/profile/certifications/{personCertificationId}`, `None` elsewhere. Names
+    /// the user the call acts on: an id or a userPrincipalName.
+    pub id: Option<String>,
+    /// The personCertification's id.
+    ///
+    /// The path segment `{personCertificationId}`, percent-decoded.
+    pub person_certification_id: String,
+}
+
+/// The responses of `deletePersonCertification`, one per documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeletePersonCertificationResponse {
+    /// No Content. The certification is deleted.
+    ///
+    /// `204` with no body.
+    NoContent,
+}
+
+/// The path parameters of `getPersonCertification`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetPersonCertificationPath {
+    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
+    ///
+    /// The path segment `{id}`, percent-decoded; only in
+    /// `/beta/users/{id}/profile/certifications/{personCertificationId}`, `None` elsewhere. Names
+    /// the user the call acts on: an id or a userPrincipalName.
+    pub id: Option<String>,
+    /// The personCertification's id.
+    ///
+    /// The path segment `{personCertificationId}`, percent-decoded.
+    pub person_certification_id: String,
+}
+
+/// The query parameters of `getPersonCertification`. Parameters the spec does not list are
+/// ignored; a `$` option the operation does not take answers `400`.
+#[derive(Clone, Debug)]
+pub struct GetPersonCertificationQuery {
+    /// The OData query options ($select), read and checked: apply them with `execute` and `select`,
+    /// or read them with `page_size`, `skip`, `top`, `wants_count` and `filter`.
+    pub options: Query<'static>,
+}
+
+/// The responses of `getPersonCertification`, one per documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetPersonCertificationResponse {
+    /// OK. The personCertification object.
+    ///
+    /// `200` with the value as JSON.
+    Ok(models::PersonCertification),
+}
+
+/// The path parameters of `listPersonCertifications`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListPersonCertificationsPath {
+    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
+    ///
+    /// The path segment `{id}`, percent-decoded; only in `/beta/users/{id}/profile/certifications`,
+    /// `None` elsewhere. Names the user the call acts on: an id or a userPrincipalName.
+    pub id: Option<String>,
+}
+
+/// The query parameters of `listPersonCertifications`. Parameters the spec does not list are
+/// ignored; a `$` option the operation does not take answers `400`.
+#[derive(Clone, Debug)]
+pub struct ListPersonCertificationsQuery {
+    /// The OData query options ($filter, $orderby, $select, $skip, $top, $count), read and checked:
+    /// apply them with `execute` and `select`, or read them with `page_size`, `skip`, `top`,
+    /// `wants_count` and `filter`.
+    pub options: Query<'static>,
+}
+
+/// The responses of `listPersonCertifications`, one per documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListPersonCertificationsResponse {
+    /// OK. A page of personCertification objects; `@odata.nextLink` is the next page's URL while
+    /// more remain, `@odata.count` the number of matching items when `$count=true`.
+    ///
+    /// `200` with the value as JSON.
+    Ok(models::PersonCertificationPage),
+}
+
+/// The path parameters of `updatePersonCertification`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdatePersonCertificationPath {
+    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
+    ///
+    /// The path segment `{id}`, percent-decoded; only in
+    /// `/beta/users/{id}/profile/certifications/{personCertificationId}`, `None` elsewhere. Names
+    /// the user the call acts on: an id or a userPrincipalName.
+    pub id: Option<String>,
+    /// The personCertification's id.
+    ///
+    /// The path segment `{personCertificationId}`, percent-decoded.
+    pub person_certification_id: String,
+}
+
+/// The responses of `updatePersonCertification`, one per documented status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UpdatePersonCertificationResponse {
+    /// OK. The updated personCertification object.
+    ///
+    /// `200` with the value as JSON.
+    Ok(models::PersonCertification),
+}
+
+/// What `$filter`, `$orderby` and `$select` know of `personCertification`: its properties and
+/// their kinds.
+static PERSON_CERTIFICATION_SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
+    Schema::new("personCertification", "id")
+        .property("id", PropertyKind::String)
+        .property(
+            "allowedAudiences",
+            PropertyKind::flags([
+                "me",
+                "family",
+                "contacts",
+                "groupMembers",
+                "organization",
+                "federatedOrganizations",
+                "everyone",
+                "unknownFutureValue",
+            ]),
+        )
+        .property("createdBy", PropertyKind::Other)
+        .property("createdDateTime", PropertyKind::DateTimeOffset)
+        .property("inference", PropertyKind::Other)
+        .property("isSearchable", PropertyKind::Boolean)
+        .property("lastModifiedBy", PropertyKind::Other)
+        .property("lastModifiedDateTime", PropertyKind::DateTimeOffset)
+        .property("source", PropertyKind::Other)
+        .property("sources", PropertyKind::Other)
+        .property("certificationId", PropertyKind::String)
+        .property("description", PropertyKind::String)
+        .property("displayName", PropertyKind::String)
+        .property("endDate", PropertyKind::Date)
+        .property("issuedDate", PropertyKind::Date)
+        .property("issuingAuthority", PropertyKind::String)
+        .property("issuingCompany", PropertyKind::String)
+        .property("startDate", PropertyKind::Date)
+        .property("thumbnailUrl", PropertyKind::String)
+        .property("webUrl", PropertyKind::String)
+});
 /// The operations of Microsoft Graph beta, profile certifications: implement it to serve the
 /// API with [`router`].
 ///
@@ -84,7 +234,8 @@ pub enum CreatePersonCertificationResponse {
 /// checked, and the user the request acts on), its typed path and query parameters and its
 /// parsed body, and returns the operation's response or a [`GraphError`]. Write the methods as
 /// `async fn`: the trait spells their futures `impl Future + Send` so that the server can run
-/// them on any thread without boxing them. [`InMemory`] implements every method.
+/// them on any thread without boxing them. Implement the operations you serve: the others
+/// answer `501 notImplemented`. [`InMemory`] implements every method.
 ///
 /// ```no_run
 /// use msgraph_profile::server::{Caller, InMemory, ServerOptions, StaticTokens, router, serve};
@@ -115,12 +266,155 @@ pub trait GraphProfile: Send + Sync + 'static {
     /// Acting on a user other than the signed-in one needs a higher-privileged permission.
     fn create_person_certification(
         &self,
-        context: Context,
-        path: CreatePersonCertificationPath,
-        body: models::PersonCertification,
+        _context: Context,
+        _path: CreatePersonCertificationPath,
+        _body: models::PersonCertification,
     ) -> impl Future<
         Output = Result<CreatePersonCertificationResponse, GraphError>,
-    > + Send;
+    > + Send {
+        async {
+            Err(
+                GraphError::not_implemented(
+                    "This server does not implement `createPersonCertification`.",
+                ),
+            )
+        }
+    }
+
+    /// Delete personCertification.
+    ///
+    /// Deletes a personCertification object from a user's profile.
+    ///
+    /// Serves `DELETE /beta/me/profile/certifications/{personCertificationId}` and `DELETE
+    /// /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
+    /// `deletePersonCertification`).
+    ///
+    /// Permissions, checked before the call:
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    fn delete_person_certification(
+        &self,
+        _context: Context,
+        _path: DeletePersonCertificationPath,
+    ) -> impl Future<
+        Output = Result<DeletePersonCertificationResponse, GraphError>,
+    > + Send {
+        async {
+            Err(
+                GraphError::not_implemented(
+                    "This server does not implement `deletePersonCertification`.",
+                ),
+            )
+        }
+    }
+
+    /// Get personCertification.
+    ///
+    /// Read the properties and relationships of a personCertification object in a user's profile.
+    ///
+    /// Serves `GET /beta/me/profile/certifications/{personCertificationId}` and `GET
+    /// /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
+    /// `getPersonCertification`).
+    ///
+    /// Permissions, checked before the call:
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    fn get_person_certification(
+        &self,
+        _context: Context,
+        _path: GetPersonCertificationPath,
+        _query: GetPersonCertificationQuery,
+    ) -> impl Future<
+        Output = Result<GetPersonCertificationResponse, GraphError>,
+    > + Send {
+        async {
+            Err(
+                GraphError::not_implemented(
+                    "This server does not implement `getPersonCertification`.",
+                ),
+            )
+        }
+    }
+
+    /// List certifications.
+    ///
+    /// Retrieve a list of personCertification objects from a user's profile.
+    ///
+    /// Serves `GET /beta/me/profile/certifications` and `GET
+    /// /beta/users/{id}/profile/certifications` (operation `listPersonCertifications`).
+    ///
+    /// Permissions, checked before the call:
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    fn list_person_certifications(
+        &self,
+        _context: Context,
+        _path: ListPersonCertificationsPath,
+        _query: ListPersonCertificationsQuery,
+    ) -> impl Future<
+        Output = Result<ListPersonCertificationsResponse, GraphError>,
+    > + Send {
+        async {
+            Err(
+                GraphError::not_implemented(
+                    "This server does not implement `listPersonCertifications`.",
+                ),
+            )
+        }
+    }
+
+    /// Update personCertification.
+    ///
+    /// Update the properties of a personCertification object in a user's profile. Properties not in
+    /// the body keep their values; a property sent as `null` is cleared.
+    ///
+    /// Serves `PATCH /beta/me/profile/certifications/{personCertificationId}` and `PATCH
+    /// /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
+    /// `updatePersonCertification`).
+    ///
+    /// Permissions, checked before the call:
+    ///
+    /// | Permission type | Permissions |
+    /// |---|---|
+    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
+    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
+    ///
+    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    fn update_person_certification(
+        &self,
+        _context: Context,
+        _path: UpdatePersonCertificationPath,
+        _body: models::PersonCertification,
+    ) -> impl Future<
+        Output = Result<UpdatePersonCertificationResponse, GraphError>,
+    > + Send {
+        async {
+            Err(
+                GraphError::not_implemented(
+                    "This server does not implement `updatePersonCertification`.",
+                ),
+            )
+        }
+    }
 }
 
 /// What every route shares: the handler, the authenticator and the options.
@@ -141,6 +435,8 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
         is_me: true,
         has_body: true,
         permissions: Some(&super::permissions::PROFILE_WRITE),
+        query_options: None,
+        headers: &[],
     },
     Route {
         operation: "createPersonCertification",
@@ -151,6 +447,132 @@ const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
         is_me: false,
         has_body: true,
         permissions: Some(&super::permissions::PROFILE_WRITE),
+        query_options: None,
+        headers: &[],
+    },
+];
+/// The paths `deletePersonCertification` is served at.
+const DELETE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
+    Route {
+        operation: "deletePersonCertification",
+        template: "/beta/me/profile/certifications/{personCertificationId}",
+        parameters: &["personCertificationId"],
+        user_parameter: None,
+        user_segments: 1,
+        is_me: true,
+        has_body: false,
+        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
+        query_options: None,
+        headers: &[],
+    },
+    Route {
+        operation: "deletePersonCertification",
+        template: "/beta/users/{id}/profile/certifications/{personCertificationId}",
+        parameters: &["id", "personCertificationId"],
+        user_parameter: Some("id"),
+        user_segments: 2,
+        is_me: false,
+        has_body: false,
+        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
+        query_options: None,
+        headers: &[],
+    },
+];
+/// The paths `getPersonCertification` is served at.
+const GET_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
+    Route {
+        operation: "getPersonCertification",
+        template: "/beta/me/profile/certifications/{personCertificationId}",
+        parameters: &["personCertificationId"],
+        user_parameter: None,
+        user_segments: 1,
+        is_me: true,
+        has_body: false,
+        permissions: Some(&super::permissions::GET_CERTIFICATION),
+        query_options: Some(OptionSet::NONE.with(QueryOption::Select)),
+        headers: &[],
+    },
+    Route {
+        operation: "getPersonCertification",
+        template: "/beta/users/{id}/profile/certifications/{personCertificationId}",
+        parameters: &["id", "personCertificationId"],
+        user_parameter: Some("id"),
+        user_segments: 2,
+        is_me: false,
+        has_body: false,
+        permissions: Some(&super::permissions::GET_CERTIFICATION),
+        query_options: Some(OptionSet::NONE.with(QueryOption::Select)),
+        headers: &[],
+    },
+];
+/// The paths `listPersonCertifications` is served at.
+const LIST_PERSON_CERTIFICATIONS_ROUTES: [Route; 2] = [
+    Route {
+        operation: "listPersonCertifications",
+        template: "/beta/me/profile/certifications",
+        parameters: &[],
+        user_parameter: None,
+        user_segments: 1,
+        is_me: true,
+        has_body: false,
+        permissions: Some(&super::permissions::LIST_CERTIFICATIONS),
+        query_options: Some(
+            OptionSet::NONE
+                .with(QueryOption::Filter)
+                .with(QueryOption::OrderBy)
+                .with(QueryOption::Select)
+                .with(QueryOption::Skip)
+                .with(QueryOption::Top)
+                .with(QueryOption::Count),
+        ),
+        headers: &[("ConsistencyLevel", "eventual", false)],
+    },
+    Route {
+        operation: "listPersonCertifications",
+        template: "/beta/users/{id}/profile/certifications",
+        parameters: &["id"],
+        user_parameter: Some("id"),
+        user_segments: 2,
+        is_me: false,
+        has_body: false,
+        permissions: Some(&super::permissions::LIST_CERTIFICATIONS),
+        query_options: Some(
+            OptionSet::NONE
+                .with(QueryOption::Filter)
+                .with(QueryOption::OrderBy)
+                .with(QueryOption::Select)
+                .with(QueryOption::Skip)
+                .with(QueryOption::Top)
+                .with(QueryOption::Count),
+        ),
+        headers: &[("ConsistencyLevel", "eventual", false)],
+    },
+];
+/// The paths `updatePersonCertification` is served at.
+const UPDATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
+    Route {
+        operation: "updatePersonCertification",
+        template: "/beta/me/profile/certifications/{personCertificationId}",
+        parameters: &["personCertificationId"],
+        user_parameter: None,
+        user_segments: 1,
+        is_me: true,
+        has_body: true,
+        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
+        query_options: None,
+        headers: &[],
+    },
+    Route {
+        operation: "updatePersonCertification",
+        template: "/beta/users/{id}/profile/certifications/{personCertificationId}",
+        parameters: &["id", "personCertificationId"],
+        user_parameter: Some("id"),
+        user_segments: 2,
+        is_me: false,
+        has_body: true,
+        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
+        query_options: None,
+        headers: &[],
     },
 ];
 /// The server: every operation of the API served by `handler`, with callers
@@ -179,6 +601,62 @@ pub fn router<H: GraphProfile, A: Authenticate>(
             "/beta/users/{id}/profile/certifications",
             CREATE_PERSON_CERTIFICATION_ROUTES[1],
             serve_create_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::DELETE,
+            "/beta/me/profile/certifications/{personCertificationId}",
+            DELETE_PERSON_CERTIFICATION_ROUTES[0],
+            serve_delete_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::DELETE,
+            "/beta/users/{id}/profile/certifications/{personCertificationId}",
+            DELETE_PERSON_CERTIFICATION_ROUTES[1],
+            serve_delete_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::GET,
+            "/beta/me/profile/certifications/{personCertificationId}",
+            GET_PERSON_CERTIFICATION_ROUTES[0],
+            serve_get_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::GET,
+            "/beta/users/{id}/profile/certifications/{personCertificationId}",
+            GET_PERSON_CERTIFICATION_ROUTES[1],
+            serve_get_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::GET,
+            "/beta/me/profile/certifications",
+            LIST_PERSON_CERTIFICATIONS_ROUTES[0],
+            serve_list_person_certifications::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::GET,
+            "/beta/users/{id}/profile/certifications",
+            LIST_PERSON_CERTIFICATIONS_ROUTES[1],
+            serve_list_person_certifications::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::PATCH,
+            "/beta/me/profile/certifications/{personCertificationId}",
+            UPDATE_PERSON_CERTIFICATION_ROUTES[0],
+            serve_update_person_certification::<H, A>,
+        ),
+        Endpoint::new(
+            &state,
+            MethodFilter::PATCH,
+            "/beta/users/{id}/profile/certifications/{personCertificationId}",
+            UPDATE_PERSON_CERTIFICATION_ROUTES[1],
+            serve_update_person_certification::<H, A>,
         ),
     ]);
     let routes = routes
@@ -231,6 +709,162 @@ fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
     })
 }
 
+/// Serves `deletePersonCertification`: reads the request, calls the handler, writes the
+/// response.
+fn serve_delete_person_certification<H: GraphProfile, A: Authenticate>(
+    state: Arc<Shared<H, A>>,
+    route: Route,
+    request: Request,
+) -> Reply {
+    Box::pin(async move {
+        let meta = RequestMeta::of(&request);
+        let result: Result<Response, GraphError> = async {
+            let incoming = Incoming::read(
+                    &state.authenticator,
+                    &state.options,
+                    route,
+                    request,
+                )
+                .await?;
+            let path = DeletePersonCertificationPath {
+                id: incoming.path_optional("id")?,
+                person_certification_id: incoming.path("personCertificationId")?,
+            };
+
+            let response = state
+                .handler
+                .delete_person_certification(incoming.into_context(), path)
+                .await?;
+            match response {
+                DeletePersonCertificationResponse::NoContent => {
+                    Ok(empty(StatusCode::NO_CONTENT))
+                }
+            }
+        }
+            .await;
+        result.unwrap_or_else(|error| error.into_response(&meta))
+    })
+}
+
+/// Serves `getPersonCertification`: reads the request, calls the handler, writes the response.
+fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
+    state: Arc<Shared<H, A>>,
+    route: Route,
+    request: Request,
+) -> Reply {
+    Box::pin(async move {
+        let meta = RequestMeta::of(&request);
+        let result: Result<Response, GraphError> = async {
+            let incoming = Incoming::read(
+                    &state.authenticator,
+                    &state.options,
+                    route,
+                    request,
+                )
+                .await?;
+            let path = GetPersonCertificationPath {
+                id: incoming.path_optional("id")?,
+                person_certification_id: incoming.path("personCertificationId")?,
+            };
+
+            let query = GetPersonCertificationQuery {
+                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+            };
+
+            let response = state
+                .handler
+                .get_person_certification(incoming.into_context(), path, query)
+                .await?;
+            match response {
+                GetPersonCertificationResponse::Ok(body) => {
+                    json(StatusCode::OK, &body, None)
+                }
+            }
+        }
+            .await;
+        result.unwrap_or_else(|error| error.into_response(&meta))
+    })
+}
+
+/// Serves `listPersonCertifications`: reads the request, calls the handler, writes the
+/// response.
+fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
+    state: Arc<Shared<H, A>>,
+    route: Route,
+    request: Request,
+) -> Reply {
+    Box::pin(async move {
+        let meta = RequestMeta::of(&request);
+        let result: Result<Response, GraphError> = async {
+            let incoming = Incoming::read(
+                    &state.authenticator,
+                    &state.options,
+                    route,
+                    request,
+                )
+                .await?;
+            let path = ListPersonCertificationsPath {
+                id: incoming.path_optional("id")?,
+            };
+
+            let query = ListPersonCertificationsQuery {
+                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+            };
+
+            let response = state
+                .handler
+                .list_person_certifications(incoming.into_context(), path, query)
+                .await?;
+            match response {
+                ListPersonCertificationsResponse::Ok(body) => {
+                    json(StatusCode::OK, &body, None)
+                }
+            }
+        }
+            .await;
+        result.unwrap_or_else(|error| error.into_response(&meta))
+    })
+}
+
+/// Serves `updatePersonCertification`: reads the request, calls the handler, writes the
+/// response.
+fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
+    state: Arc<Shared<H, A>>,
+    route: Route,
+    request: Request,
+) -> Reply {
+    Box::pin(async move {
+        let meta = RequestMeta::of(&request);
+        let result: Result<Response, GraphError> = async {
+            let incoming = Incoming::read(
+                    &state.authenticator,
+                    &state.options,
+                    route,
+                    request,
+                )
+                .await?;
+            let path = UpdatePersonCertificationPath {
+                id: incoming.path_optional("id")?,
+                person_certification_id: incoming.path("personCertificationId")?,
+            };
+
+            let mut body: models::PersonCertification = incoming.body()?;
+            body.clear_server_set();
+            let response = state
+                .handler
+                .update_person_certification(incoming.into_context(), path, body)
+                .await?;
+            match response {
+                UpdatePersonCertificationResponse::Ok(body) => {
+                    json(StatusCode::OK, &body, None)
+                }
+            }
+        }
+            .await;
+        result.unwrap_or_else(|error| error.into_response(&meta))
+    })
+}
+
 /// Runs the mock server: [`InMemory`] behind [`router`], with tokens from the command line.
 ///
 /// The `mock-server` package's `main` is this function; see its `--help`. Returns the process's
@@ -245,7 +879,7 @@ pub fn mock_server_main() -> ExitCode {
     let spec = MockServer {
         bin: "mock-server",
         title: "Microsoft Graph beta, profile certifications",
-        default_scopes: &["User.ReadWrite"],
+        default_scopes: &["User.Read", "User.ReadWrite"],
     };
 
     super::runtime::server::run_mock_server(

@@ -86,16 +86,21 @@ impl Core {
     /// Sends one operation's request, retrying as the policy says.
     pub async fn send(&self, call: Call<'_>) -> Result<Response, Error> {
         let inner = &*self.inner;
-        let mut path_and_query = format!("{}{}", inner.prefix, call.path);
-        for (i, (name, value)) in call.query.iter().enumerate() {
-            path_and_query.push(if i == 0 { '?' } else { '&' });
-            path_and_query.push_str(&encode::query(name));
-            path_and_query.push('=');
-            path_and_query.push_str(&encode::query(value));
-        }
-        let uri: Uri = format!("{}{}", inner.origin, path_and_query)
-            .parse()
-            .map_err(|e| Error::InvalidArgument(format!("cannot build the request URL: {e}")))?;
+        let uri: Uri = match &call.link {
+            Some(link) => self.own_link(link)?,
+            None => {
+                let mut path_and_query = format!("{}{}", inner.prefix, call.path);
+                for (i, (name, value)) in call.query.iter().enumerate() {
+                    path_and_query.push(if i == 0 { '?' } else { '&' });
+                    path_and_query.push_str(&encode::query_name(name));
+                    path_and_query.push('=');
+                    path_and_query.push_str(&encode::query(value));
+                }
+                format!("{}{}", inner.origin, path_and_query)
+                    .parse()
+                    .map_err(|e| Error::InvalidArgument(format!("cannot build the request URL: {e}")))?
+            }
+        };
         let client_request_id = crate::random_guid().to_string();
         let body = match call.body {
             Some(body) => Some(Bytes::from(body)),
@@ -140,6 +145,28 @@ impl Core {
             }
             return Err(Error::Api(api_error(status, &headers, &bytes, client_request_id, retries + 1)));
         }
+    }
+
+    /// A link the server gave (a page's `@odata.nextLink`), when it is an
+    /// absolute URL on this client's own origin: the bearer token goes to the
+    /// deployment's host and nowhere else.
+    fn own_link(&self, link: &str) -> Result<Uri, Error> {
+        let foreign = || Error::ForeignLink(link.chars().take(200).collect());
+        let uri: Uri = link.parse().map_err(|_| foreign())?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else { return Err(foreign()) };
+        let origin = format!("{}://{}", scheme.to_ascii_lowercase(), authority.as_str().to_ascii_lowercase());
+        if origin != self.inner.origin.to_ascii_lowercase() {
+            return Err(foreign());
+        }
+        Ok(uri)
+    }
+
+    /// Fetches a page's `@odata.nextLink` (or any link the API gave on this
+    /// client's host) and reads the answer as a `T`, usually the next
+    /// [`Page`](crate::Page). A link to another host is
+    /// [`Error::ForeignLink`], and nothing is sent there.
+    pub async fn get_link<T: DeserializeOwned>(&self, link: &str) -> Result<T, Error> {
+        self.send(Call::link(link.to_owned())).await?.json()
     }
 
     /// One attempt: send, and read the whole answer within the timeout.
@@ -212,12 +239,19 @@ pub struct Call<'a> {
     /// Headers the operation requires with a fixed value (`Prefer: ...`).
     pub headers: Vec<(&'static str, &'static str)>,
     pub body: Option<Vec<u8>>,
+    /// An absolute URL to `GET` instead of the path: a link the API gave.
+    link: Option<String>,
 }
 
 impl<'a> Call<'a> {
     /// A call without a body.
     pub fn new(method: Method, path: String) -> Self {
-        Self { method, path, query: Vec::new(), headers: Vec::new(), body: None }
+        Self { method, path, query: Vec::new(), headers: Vec::new(), body: None, link: None }
+    }
+
+    /// A `GET` of a link the API gave (a page's `@odata.nextLink`).
+    pub fn link(url: String) -> Self {
+        Self { link: Some(url), ..Self::new(Method::GET, String::new()) }
     }
 
     /// Adds a header the operation requires.

@@ -16,14 +16,21 @@ pub fn segment(value: &str) -> String {
     query(value)
 }
 
-/// Encodes a query name or value the same way.
+/// Encodes a query value the same way.
 pub fn query(value: &str) -> String {
     utf8_percent_encode(value, RESERVED).to_string()
 }
 
+/// Encodes a query parameter's name, keeping the `$` of OData's system query
+/// options as Graph writes them (`$top`; RFC 3986 allows `$` in a query).
+pub fn query_name(name: &str) -> String {
+    const NAME: &AsciiSet = &RESERVED.remove(b'$');
+    utf8_percent_encode(name, NAME).to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{query, segment};
+    use super::{query, query_name, segment};
 
     #[test]
     fn only_unreserved_characters_stay() {
@@ -34,5 +41,7 @@ mod tests {
         assert_eq!(query("$top"), "%24top");
         assert_eq!(query("Az09-._~"), "Az09-._~");
         assert_eq!(query("é"), "%C3%A9");
+        assert_eq!(query_name("$top"), "$top");
+        assert_eq!(query_name("a b"), "a%20b");
     }
 }

@@ -86,6 +86,10 @@ pub enum Error {
     InvalidArgument(String),
     /// The client is configured wrong (a bad base URL, https without TLS, ...).
     Config(String),
+    /// A link the server gave (a page's `@odata.nextLink`) is not an absolute
+    /// URL on the client's own host, so it was not followed: the bearer token
+    /// goes to the deployment's host and nowhere else.
+    ForeignLink(String),
 }
 
 impl Error {
@@ -124,6 +128,9 @@ impl fmt::Display for Error {
             Error::Token(e) => e.fmt(f),
             Error::InvalidArgument(message) => write!(f, "invalid argument: {message}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::ForeignLink(link) => {
+                write!(f, "the server's link `{link}` leaves the client's host; it was not followed")
+            }
         }
     }
 }

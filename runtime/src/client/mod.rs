@@ -7,14 +7,20 @@ mod auth;
 mod core;
 mod encode;
 mod error;
+mod items;
+mod options;
 mod retry;
 
 pub use self::auth::{AccessToken, StaticToken, TokenError, TokenFuture, TokenProvider};
 pub use self::core::{ApiClient, ClientBuilder, Core, Deployment};
 pub use self::error::{ApiError, Error};
+pub use self::items::Items;
+pub use self::options::OrderBy;
 pub use self::retry::{MAX_RETRIES, RetryPolicy};
 
 #[doc(hidden)]
 pub use self::core::{Call, Response, segment};
+#[doc(hidden)]
+pub use self::options::comma_list;
 #[doc(hidden)]
 pub use http::Method;

@@ -28,6 +28,9 @@ pub struct Context {
     pub request_id: String,
     /// The `client-request-id` the client sent, echoed in the response.
     pub client_request_id: Option<String>,
+    /// The URL the request went to, without its query: where `Location`
+    /// headers and a page's `@odata.nextLink` start.
+    pub url: String,
 }
 
 impl Context {

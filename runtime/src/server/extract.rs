@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use super::auth::{Authenticate, Caller};
 use super::context::{Context, Subject};
 use super::error::GraphError;
+use super::query::{Limits, OptionSet, Query, QueryOption, Schema};
 use super::service::{RequestMeta, ServerOptions};
 use crate::{Date, DateTimeOffset, Flags, Guid, PermissionSet, PermissionType, WireEnum};
 
@@ -37,6 +38,13 @@ pub struct Route {
     /// The operation's permission table; `None` when the spec gives it none
     /// (then any authenticated caller may call it).
     pub permissions: Option<&'static PermissionSet>,
+    /// The OData system query options the operation reads, when it reads
+    /// them ([`Incoming::options`] checks them); `None` for an operation that
+    /// reads none, where any `$` option answers `400`.
+    pub query_options: Option<OptionSet>,
+    /// The request headers the operation checks: name, value, and whether
+    /// it is required (else checked only when sent).
+    pub headers: &'static [(&'static str, &'static str, bool)],
 }
 
 /// A request that passed authentication and authorization, with its path,
@@ -45,6 +53,10 @@ pub struct Incoming {
     context: Context,
     path: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
+    /// The query string as sent, for the OData options and next links.
+    raw_query: String,
+    query_options: Option<OptionSet>,
+    limits: Limits,
     body: Bytes,
     url: String,
 }
@@ -154,6 +166,45 @@ fn parse_query(query: Option<&str>) -> Result<Vec<(String, String)>, GraphError>
         .collect()
 }
 
+/// A `$` option on an operation that reads none: refused, not ignored. (On
+/// one that reads them, [`Incoming::options`] reads and checks them all.)
+fn undeclared_options(query: &[(String, String)], declared: Option<OptionSet>) -> Result<(), GraphError> {
+    if declared.is_some() {
+        return Ok(());
+    }
+    match query.iter().find(|(name, _)| name.starts_with('$')) {
+        None => Ok(()),
+        Some((name, _)) => {
+            let message = match QueryOption::from_name(name) {
+                Some(option) => format!("The query option `{option}` is not supported by this operation."),
+                None => format!("`{name}` is not an OData system query option this server reads."),
+            };
+            Err(GraphError::bad_request(message).with_target(name.clone()))
+        }
+    }
+}
+
+/// The operation's fixed-value headers: a required one must be there, and
+/// any one that is there must have its value (ignoring ASCII case).
+fn check_headers(headers: &http::HeaderMap, expected: &[(&str, &str, bool)]) -> Result<(), GraphError> {
+    for (name, value, required) in expected {
+        match headers.get(*name).map(|v| v.to_str().unwrap_or_default().trim()) {
+            Some(sent) if sent.eq_ignore_ascii_case(value) => {}
+            Some(sent) => {
+                return Err(GraphError::bad_request(format!("The header `{name}` must be `{value}`, not `{sent}`."))
+                    .with_target(*name));
+            }
+            None if *required => {
+                return Err(
+                    GraphError::bad_request(format!("The header `{name}: {value}` is required.")).with_target(*name)
+                );
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 impl Incoming {
     /// Authenticates, authorizes and reads a request for `route`, checking
     /// in Graph's order: the bearer token (401), the path and query (400),
@@ -184,6 +235,8 @@ impl Incoming {
         let path: Vec<(&'static str, String)> =
             route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect();
         let query = parse_query(parts.uri.query())?;
+        undeclared_options(&query, route.query_options)?;
+        check_headers(&parts.headers, route.headers)?;
 
         let subject = match route.user_parameter.and_then(|name| path.iter().find(|(n, _)| *n == name)) {
             Some((name, user)) if !is_user_name(user) => {
@@ -231,8 +284,25 @@ impl Incoming {
             resource_path,
             request_id: meta.as_ref().map(|m| m.request_id.clone()).unwrap_or_default(),
             client_request_id: meta.and_then(|m| m.client_request_id),
+            url: url.clone(),
         };
-        Ok(Self { context, path, query, body, url })
+        let raw_query = parts.uri.query().unwrap_or_default().to_owned();
+        let limits = Limits { max_page_size: options.max_page_size, ..Limits::default() };
+        Ok(Self { context, path, query, raw_query, query_options: route.query_options, limits, body, url })
+    }
+
+    /// The request's OData system query options, read against `schema` (the
+    /// item type's properties): `400` for one the operation does not take,
+    /// or one that is malformed or outside what the server implements.
+    pub fn options(&self, schema: &'static Schema) -> Result<Query<'static>, GraphError> {
+        let declared = self.query_options.unwrap_or(OptionSet::NONE);
+        Query::parse(&self.raw_query, schema, declared, &self.limits).map_err(|error| {
+            let message = error.to_string();
+            match error.target() {
+                Some(target) => GraphError::bad_request(message).with_target(target.to_owned()),
+                None => GraphError::bad_request(message),
+            }
+        })
     }
 
     /// A path parameter that every path of the operation has.

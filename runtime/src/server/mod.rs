@@ -12,6 +12,7 @@ mod error;
 mod extract;
 mod listen;
 mod mock;
+pub mod query;
 mod respond;
 mod service;
 mod store;

@@ -44,6 +44,9 @@ pub struct ServerOptions {
     /// How long reading a request body may take; a slower body is answered
     /// `408 requestTimeout`. Default: 30 s.
     pub body_read_timeout: Duration,
+    /// The most items a page of a list holds: the page size without `$top`,
+    /// and the cap on `$top`. Default: 100.
+    pub max_page_size: usize,
 }
 
 impl Default for ServerOptions {
@@ -53,6 +56,7 @@ impl Default for ServerOptions {
             base_url: None,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
+            max_page_size: 100,
         }
     }
 }
@@ -75,6 +79,13 @@ impl ServerOptions {
     pub fn with_timeouts(mut self, header_read: Duration, body_read: Duration) -> Self {
         self.header_read_timeout = header_read;
         self.body_read_timeout = body_read;
+        self
+    }
+
+    /// The options with another page size for lists (at least 1).
+    #[must_use]
+    pub fn with_max_page_size(mut self, items: usize) -> Self {
+        self.max_page_size = items.max(1);
         self
     }
 

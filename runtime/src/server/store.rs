@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 
 use super::context::Context;
 use super::error::GraphError;
-use crate::DateTimeOffset;
+use super::query::Query;
+use crate::{DateTimeOffset, Page};
 
 /// A ready implementation of the API that keeps objects in memory: good for
 /// tests and a mock server, gone when the process ends.
@@ -23,7 +24,8 @@ use crate::DateTimeOffset;
 /// collection creates, a `GET` of an item reads, a `GET` of a collection lists
 /// (when the response has a `value` collection), a `PATCH` of an item merges,
 /// a `DELETE` of an item removes. Any other operation answers `501
-/// notImplemented`. Query parameters are not applied.
+/// notImplemented`. A list honours the OData query options its operation
+/// takes ([`super::query`]); other query parameters are not applied.
 ///
 /// Creating fills in the server-set properties it understands: `id` (a new
 /// GUID, as text), date-times (now), and identity sets (`createdBy`) from the
@@ -161,6 +163,50 @@ impl InMemory {
         self.list_json(collection).iter().map(|json| from_json(json)).collect()
     }
 
+    /// One page of a collection as `query` asks (`$filter`, `$orderby`,
+    /// `$count`, `$skip`, `$top`, `$select`), with `@odata.nextLink` built
+    /// from `url`, the request's URL without its query.
+    #[doc(hidden)]
+    pub fn list_page<T: DeserializeOwned>(
+        &self,
+        collection: &Collection,
+        query: &Query<'_>,
+        url: &str,
+    ) -> Result<Page<T>, GraphError> {
+        let (items, count, next_link) = self.list_page_json(collection, query, url)?;
+        let value = items.into_iter().map(|item| from_value(Value::Object(item))).collect::<Result<_, _>>()?;
+        Ok(Page { value, next_link, count, ..Page::default() })
+    }
+
+    #[allow(clippy::type_complexity)] // the three parts of a page, before they are typed
+    fn list_page_json(
+        &self,
+        collection: &Collection,
+        query: &Query<'_>,
+        url: &str,
+    ) -> Result<(Vec<Map<String, Value>>, Option<i64>, Option<String>), GraphError> {
+        let objects =
+            self.list_json(collection).iter().map(|json| parse_object(json)).collect::<Result<Vec<_>, _>>()?;
+        let page = query.execute(objects);
+        let count = page.count.map(|count| i64::try_from(count).unwrap_or(i64::MAX));
+        let next_link = page.next_link(url);
+        Ok((page.items, count, next_link))
+    }
+
+    /// The object stored under `id`, with only the properties `query`
+    /// selects (`$select`; all of them without it).
+    #[doc(hidden)]
+    pub fn get_selected<T: DeserializeOwned>(
+        &self,
+        collection: &Collection,
+        id: &str,
+        query: &Query<'_>,
+    ) -> Result<T, GraphError> {
+        let object = parse_object(&self.get_json(collection, id)?)?;
+        let selected = query.select(object);
+        from_value(Value::Object(selected))
+    }
+
     fn list_json(&self, collection: &Collection) -> Vec<Vec<u8>> {
         let objects = self.lock();
         let Some(items) = objects.collections.get(collection) else { return Vec::new() };
@@ -248,6 +294,16 @@ fn to_json<T: Serialize>(object: &T) -> Result<Vec<u8>, GraphError> {
 fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
     serde_json::from_slice(json)
         .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
+}
+
+fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, GraphError> {
+    serde_json::from_value(value)
+        .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
+}
+
+fn parse_object(json: &[u8]) -> Result<Map<String, Value>, GraphError> {
+    serde_json::from_slice(json)
+        .map_err(|error| GraphError::not_implemented(format!("A stored object is not a JSON object: {error}")))
 }
 
 /// Where objects live: the subject user and the collection's path.

@@ -24,19 +24,6 @@ pub fn examples(operation: &str) -> Vec<Example> {
     seed().operations.into_iter().find(|o| o.name == operation).expect("operation exists").examples
 }
 
-/// Removes members whose value is `null`, at any depth: Graph treats a null
-/// property like an absent one in a response, and so do the models.
-pub fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
-        other => other.clone(),
-    }
-}
-
 /// The example's response body with the spec's placeholder values put in.
 pub fn with_placeholders(example: &Example) -> serde_json::Value {
     let body = example.response_body.as_deref().expect("example has a response body");

@@ -25,7 +25,36 @@ pub(super) fn value_schema(names: &SchemaNames, ty: &TypeRef) -> Value {
         TypeRef::Primitive(p) => primitive_schema(*p),
         TypeRef::Type(name) | TypeRef::Enum(name) => names.reference(name),
         TypeRef::Collection(item) => json!({"type": "array", "items": value_schema(names, item)}),
+        TypeRef::Page(item) => page_schema(value_schema(names, item)),
     }
+}
+
+/// A Graph collection page of `item`s: `value`, and the annotations that say
+/// where the rest is.
+fn page_schema(item: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": ["value"],
+        "properties": {
+            "@odata.count": {
+                "type": "integer",
+                "format": "int64",
+                "description": "How many items match the request in all pages; sent when the request asks for `$count=true`."
+            },
+            "@odata.nextLink": {
+                "type": "string",
+                "format": "uri",
+                "description": "The absolute URL of the next page; absent on the last page."
+            },
+            "@odata.deltaLink": {
+                "type": "string",
+                "format": "uri",
+                "description": "Where to ask for changes after the last page of a delta query."
+            },
+            "value": {"type": "array", "items": item}
+        },
+        "additionalProperties": true
+    })
 }
 
 /// `schema`, or JSON `null`.

@@ -12,7 +12,7 @@ use super::shape::{
 };
 use crate::emit::docs::table_doc;
 use crate::emit::docs::{doc, inner_doc, paragraph};
-use crate::ir::{Api, Grant, Method, Operation, TypeRef};
+use crate::ir::{Api, Grant, HeaderRole, Method, Operation, Primitive, TypeRef};
 use crate::naming::ident;
 use crate::output::Options;
 
@@ -60,6 +60,13 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let arc_use = has_operations.then(|| quote! { use std::sync::Arc; });
     let endpoint_use = has_operations
         .then(|| quote! { use super::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response}; });
+    let reads_options = api.operations.iter().any(Operation::reads_query_options);
+    let query_use = reads_options.then(|| {
+        let declares = api.operations.iter().any(|op| op.reads_query_options() && !op.query_options.is_empty());
+        let option = declares.then(|| quote! { QueryOption, });
+        quote! { use super::runtime::server::query::{OptionSet, PropertyKind, Query, #option Schema}; }
+    });
+    let lazy_use = (!api.names.query_schemas.is_empty()).then(|| quote! { use std::sync::LazyLock; });
 
     let head = quote! {
         #module_doc
@@ -69,9 +76,11 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #future_use
         use std::process::ExitCode;
         #arc_use
+        #lazy_use
 
         #models_use
         use super::runtime::server::MockServer;
+        #query_use
         #primitives_use
         #endpoint_use
 
@@ -98,7 +107,10 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
             }
         }
     });
+    let schemas = api.names.query_schemas.iter().filter_map(|(ty, name)| query_schema(api, ty, name));
     let middle = quote! {
+        #(#schemas)*
+
         #trait_doc
         pub trait #trait_id: Send + Sync + 'static {
             #(#methods)*
@@ -194,7 +206,8 @@ fn trait_doc(api: &Api) -> String {
          and the user the request acts on), its typed path and query parameters and its parsed body, and \
          returns the operation's response or a [`GraphError`]. Write the methods as `async fn`: the trait \
          spells their futures `impl Future + Send` so that the server can run them on any thread without \
-         boxing them. [`InMemory`] implements every method.\n\n\
+         boxing them. Implement the operations you serve: the others answer `501 notImplemented`. \
+         [`InMemory`] implements every method.\n\n\
          ```no_run\n\
          use {crate_ident}::server::{{Caller, InMemory, ServerOptions, StaticTokens, router, serve}};\n\n\
          # async fn run() -> std::io::Result<()> {{\n\
@@ -270,7 +283,23 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let query_params = query_parameters(op);
-    let query_struct = (!query_params.is_empty()).then(|| {
+    let options_field = op.reads_query_options().then(|| {
+        let declared: Vec<&str> = op.query_options.iter().map(|o| o.as_str()).collect();
+        let text = if declared.is_empty() {
+            "The OData query options: none is taken, but the server pages the answer itself \
+             (`@odata.nextLink` with `$skiptoken`)."
+                .to_owned()
+        } else {
+            format!(
+                "The OData query options ({}), read and checked: apply them with `execute` and \
+                 `select`, or read them with `page_size`, `skip`, `top`, `wants_count` and `filter`.",
+                declared.join(", ")
+            )
+        };
+        let d = doc(&text);
+        quote! { #d pub options: Query<'static>, }
+    });
+    let query_struct = (!query_params.is_empty() || options_field.is_some()).then(|| {
         let fields = query_params.iter().map(|p| {
             let field = ident(&p.rust_name);
             let ty = value_type(api, &p.ty);
@@ -290,12 +319,22 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
                 quote! { #d pub #field: Option<#ty>, }
             }
         });
-        let d = doc(&format!("The query parameters of `{}`. Parameters the spec does not list are ignored.", op.name));
+        let d = doc(&format!(
+            "The query parameters of `{}`. Parameters the spec does not list are ignored; a `$` option \
+             the operation does not take answers `400`.",
+            op.name
+        ));
+        let derives = if options_field.is_some() {
+            quote! { #[derive(Clone, Debug)] }
+        } else {
+            quote! { #[derive(Clone, Debug, PartialEq)] }
+        };
         quote! {
             #d
-            #[derive(Clone, Debug, PartialEq)]
+            #derives
             pub struct #query {
                 #(#fields)*
+                #options_field
             }
         }
     });
@@ -343,7 +382,7 @@ pub fn arguments(api: &Api, op: &Operation) -> Vec<(proc_macro2::Ident, TokenStr
     if !path_parameters(op).is_empty() {
         args.push((format_ident!("path"), quote! { #path }));
     }
-    if !query_parameters(op).is_empty() {
+    if !query_parameters(op).is_empty() || op.reads_query_options() {
         args.push((format_ident!("query"), quote! { #query }));
     }
     if let Some(body) = &op.request {
@@ -355,10 +394,17 @@ pub fn arguments(api: &Api, op: &Operation) -> Vec<(proc_macro2::Ident, TokenStr
 fn trait_method(api: &Api, op: &Operation) -> TokenStream {
     let Names { method, response, .. } = names(op);
     let d = doc(&operation_doc(api, op));
-    let args = arguments(api, op).into_iter().map(|(name, ty)| quote! { #name: #ty });
+    // A handler implements what it serves; the rest answers 501 by default.
+    let args = arguments(api, op).into_iter().map(|(name, ty)| {
+        let name = format_ident!("_{}", name);
+        quote! { #name: #ty }
+    });
+    let message = format!("This server does not implement `{}`.", op.name);
     quote! {
         #d
-        fn #method(&self, context: Context, #(#args),*) -> impl Future<Output = Result<#response, GraphError>> + Send;
+        fn #method(&self, _context: Context, #(#args),*) -> impl Future<Output = Result<#response, GraphError>> + Send {
+            async { Err(GraphError::not_implemented(#message)) }
+        }
     }
 }
 
@@ -376,6 +422,21 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
             }
             None => quote! { None },
         };
+    let query_options = if op.reads_query_options() {
+        let options = op.query_options.iter().map(|o| format_ident!("{}", format!("{o:?}")));
+        quote! { Some(OptionSet::NONE #(.with(QueryOption::#options))*) }
+    } else {
+        quote! { None }
+    };
+    let headers: Vec<TokenStream> = op
+        .headers
+        .iter()
+        .filter(|h| matches!(h.role, HeaderRole::Fixed | HeaderRole::Optional))
+        .map(|h| {
+            let (name, value, required) = (&h.name, h.value.clone().unwrap_or_default(), h.role == HeaderRole::Fixed);
+            quote! { (#name, #value, #required) }
+        })
+        .collect();
     let items = routes.iter().map(|r| {
         let Route { template, parameters, user_parameter, user_segments, is_me, .. } = r;
         let user_segments = proc_macro2::Literal::usize_unsuffixed(*user_segments);
@@ -393,6 +454,8 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
                 is_me: #is_me,
                 has_body: #has_body,
                 permissions: #permissions,
+                query_options: #query_options,
+                headers: &[#(#headers),*],
             }
         }
     });
@@ -502,7 +565,11 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
         quote! { let path = #path { #(#fields)* }; }
     });
     let query_params = query_parameters(op);
-    let query_value = (!query_params.is_empty()).then(|| {
+    let options_value = op.reads_query_options().then(|| {
+        let schema = op.item_type().and_then(|t| api.names.query_schemas.get(t)).map(|s| ident(s));
+        quote! { options: incoming.options(&#schema)?, }
+    });
+    let query_value = (!query_params.is_empty() || options_value.is_some()).then(|| {
         let fields = query_params.iter().map(|p| {
             let field = ident(&p.rust_name);
             let name = &p.name;
@@ -514,7 +581,7 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
             };
             quote! { #field: incoming.#getter(#name)?, }
         });
-        quote! { let query = #query { #(#fields)* }; }
+        quote! { let query = #query { #(#fields)* #options_value }; }
     });
     let body_value = op.request.as_ref().map(|ty| {
         let rust = value_type(api, ty);
@@ -557,4 +624,47 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
             })
         }
     }
+}
+
+/// The static that tells the server's query options what a type's
+/// properties are: `$filter`, `$orderby` and `$select` read it.
+fn query_schema(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
+    let t = api.find_type(ty)?;
+    let properties = api.all_properties(t).into_iter().map(|(_, p)| {
+        let json = &p.name;
+        let kind = match &p.ty {
+            TypeRef::Primitive(primitive) => {
+                let kind = match primitive {
+                    Primitive::String => quote! { String },
+                    Primitive::Boolean => quote! { Boolean },
+                    Primitive::Int32 | Primitive::Int64 => quote! { Int },
+                    Primitive::Double => quote! { Float },
+                    Primitive::Date => quote! { Date },
+                    Primitive::DateTimeOffset => quote! { DateTimeOffset },
+                    Primitive::Guid => quote! { Guid },
+                };
+                quote! { PropertyKind::#kind }
+            }
+            TypeRef::Enum(e) => match api.find_enum(e) {
+                Some(e) => {
+                    let members = e.members.iter().map(|m| m.name.as_str());
+                    let make = if e.flags {
+                        quote! { flags }
+                    } else {
+                        quote! { enumeration }
+                    };
+                    quote! { PropertyKind::#make([#(#members),*]) }
+                }
+                None => quote! { PropertyKind::Other },
+            },
+            TypeRef::Type(_) | TypeRef::Collection(_) | TypeRef::Page(_) => quote! { PropertyKind::Other },
+        };
+        quote! { .property(#json, #kind) }
+    });
+    let id = ident(name);
+    let d = doc(&format!("What `$filter`, `$orderby` and `$select` know of `{ty}`: its properties and their kinds."));
+    Some(quote! {
+        #d
+        static #id: LazyLock<Schema> = LazyLock::new(|| Schema::new(#ty, "id") #(#properties)*);
+    })
 }

@@ -18,6 +18,9 @@ enum Kind<'a> {
     Read,
     /// `GET` of a collection, answered with a page type whose `value` holds the items.
     List { page: &'a Type, value: &'a Property },
+    /// `GET` of a collection, answered with a Graph collection page
+    /// (`Page(T)`): the OData query options applied, the rest linked.
+    Pages,
     /// `PATCH` of an item with a `T`, answered with the `T` or no body.
     Update(&'a Type, bool),
     /// `DELETE` of an item, answered with no body.
@@ -39,6 +42,9 @@ fn kind<'a>(api: &'a Api, op: &Operation) -> Kind<'a> {
     let Some(item) = ends_in_parameter(op) else { return Kind::Unsupported };
     let request = named_type(api, op.request.as_ref());
     let response = named_type(api, success.ty.as_ref());
+    if op.method == Method::Get && !item && request.is_none() && matches!(success.ty, Some(TypeRef::Page(_))) {
+        return Kind::Pages;
+    }
     match (op.method, item, request, response) {
         (Method::Post, false, Some(t), Some(r)) if t.name == r.name => Kind::Create(t),
         (Method::Get, true, None, Some(_)) => Kind::Read,
@@ -170,7 +176,13 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
     let kind = kind(api, op);
     let success = success(op);
     let variant = success.map(|r| ident(&r.variant));
-    let args_used = |name: &str| matches!((&kind, name), (Kind::Create(_) | Kind::Update(..), "body"));
+    let reads_options = op.reads_query_options();
+    let args_used = |name: &str| match (&kind, name) {
+        (Kind::Create(_) | Kind::Update(..), "body") => true,
+        (Kind::Pages, "query") => true,
+        (Kind::Read, "query") => reads_options,
+        _ => false,
+    };
     let args = arguments(api, op).into_iter().map(|(name, ty)| {
         let name = if args_used(&name.to_string()) { name } else { format_ident!("_{}", name) };
         quote! { #name: #ty }
@@ -206,11 +218,25 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
                 },
             )
         }
+        Kind::Read if reads_options => (
+            quote! { context },
+            quote! {
+                let (collection, id) = Collection::of_item(&context);
+                Ok(#response::#variant(self.get_selected(&collection, &id, &query.options)?))
+            },
+        ),
         Kind::Read => (
             quote! { context },
             quote! {
                 let (collection, id) = Collection::of_item(&context);
                 Ok(#response::#variant(self.get(&collection, &id)?))
+            },
+        ),
+        Kind::Pages => (
+            quote! { context },
+            quote! {
+                let page = self.list_page(&Collection::of(&context), &query.options, &context.url)?;
+                Ok(#response::#variant(page))
             },
         ),
         Kind::List { page, value } => {

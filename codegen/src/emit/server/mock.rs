@@ -72,6 +72,7 @@ fn probe(api: &Api) -> (String, String, String) {
             segments: Vec::new(),
             client_chain: Vec::new(),
             client_method: String::new(),
+            client_stream: None,
         };
         full_template(api, &concrete)
     });

@@ -116,6 +116,7 @@ pub fn uses_models(ty: &TypeRef) -> bool {
         TypeRef::Primitive(_) => false,
         TypeRef::Type(_) | TypeRef::Enum(_) => true,
         TypeRef::Collection(inner) => uses_models(inner),
+        TypeRef::Page(_) => true,
     }
 }
 
