@@ -8,16 +8,18 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::response::Response;
 use axum::serve::{IncomingStream, Listener};
-use http::header::HOST;
+use http::header::{EXPECT, HOST};
 use http::uri::{Authority, PathAndQuery, Uri};
 use http::{HeaderName, HeaderValue};
 use tower::Service;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use super::drain::DrainOnDrop;
 use super::error::GraphError;
 
 /// The header that carries the id the server gives every request.
@@ -191,6 +193,17 @@ impl Service<Request> for GraphService {
     fn call(&mut self, mut request: Request) -> Self::Future {
         if let Some(uri) = normalize_path(request.uri()) {
             *request.uri_mut() = uri;
+        }
+        // A body the handler leaves unread (answered 413, 401, ...) is read
+        // and discarded after the answer, so the client can finish sending
+        // and read it (see drain.rs). No body, nothing to wrap.
+        if !request.body().is_end_stream() {
+            let expects_continue = request
+                .headers()
+                .get(EXPECT)
+                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            let time = self.options.body_read_timeout;
+            request = request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue)));
         }
         let meta = self.meta(&request);
         let echo = request.headers().get(&CLIENT_REQUEST_ID).filter(|_| meta.client_request_id.is_some()).cloned();
