@@ -1,7 +1,8 @@
 //! The generated server under slow clients, oversized bodies and sustained
 //! load: time limits close what would otherwise hold a connection forever, an
 //! oversized body gets its 413 even when the client writes it all before
-//! reading, the store's cap answers a clear error, and no request is
+//! reading, the connection cap makes new connections wait without dropping
+//! any being served, the store's cap answers a clear error, and no request is
 //! lost.
 
 mod common;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 use msgraph_profile::client::{Client, Error, RetryPolicy};
 use msgraph_profile::models::PersonCertification;
 use msgraph_profile::runtime::server::DISCARD_MAX_BYTES;
-use msgraph_profile::server::{Caller, InMemory, ServerOptions, StaticTokens, router, serve};
+use msgraph_profile::server::{Caller, InMemory, MAX_CONNECTIONS, ServerOptions, StaticTokens, router, serve};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -156,7 +157,8 @@ async fn read_response(stream: &mut TcpStream, limit: Duration) -> (u16, String)
 /// Python's `urllib` and other simple clients write the whole request before
 /// reading anything. The server answers 413 as soon as it knows, but must go on
 /// reading, or the client's write fails with a reset instead of showing the
-/// error. Both ways the size shows: declared up front, and chunked.
+/// error. Both ways the size shows: declared up front, and chunked; and any
+/// other answer given before the body is read, such as a 401.
 #[tokio::test]
 async fn an_oversized_body_written_before_reading_gets_the_413() {
     const SIZE: usize = 8 * 1024 * 1024;
@@ -171,17 +173,23 @@ async fn an_oversized_body_written_before_reading_gets_the_413() {
         chunked.extend_from_slice(b"\r\n");
     }
     chunked.extend_from_slice(b"0\r\n\r\n");
+    let mut unauthenticated = create_head(Some(SIZE), true).replace(TOKEN, "not-the-token").into_bytes();
+    unauthenticated.extend_from_slice(&filler);
 
-    for (framing, request) in [("Content-Length", declared), ("chunked", chunked)] {
+    let cases = [
+        ("Content-Length", declared, "413", "requestTooLarge"),
+        ("chunked", chunked, "413", "requestTooLarge"),
+        ("a bad token", unauthenticated, "401", "InvalidAuthenticationToken"),
+    ];
+    for (what, request, status, code) in cases {
         let mut stream = TcpStream::connect(&address).await.expect("connect");
         let written = tokio::time::timeout(Duration::from_secs(30), stream.write_all(&request)).await;
-        let written = written.unwrap_or_else(|_| panic!("{framing}: writing the body took over 30 s"));
-        assert!(written.is_ok(), "{framing}: the server cut the body off: {written:?}");
+        let written = written.unwrap_or_else(|_| panic!("{what}: writing the body took over 30 s"));
+        assert!(written.is_ok(), "{what}: the server cut the body off: {written:?}");
         let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(10)).await;
         let text = String::from_utf8_lossy(&answer);
-        assert!(text.starts_with("HTTP/1.1 413"), "{framing}: {text}");
-        assert!(text.contains(r#""code":"requestTooLarge""#), "{framing}: {text}");
-        assert!(text.contains("larger than 1048576 bytes"), "{framing}: {text}");
+        assert!(text.starts_with(&format!("HTTP/1.1 {status}")), "{what}: {text}");
+        assert!(text.contains(&format!(r#""code":"{code}""#)), "{what}: {text}");
     }
 }
 
@@ -251,6 +259,42 @@ async fn a_413_to_expect_continue_closes_at_once() {
     assert!(text.starts_with("HTTP/1.1 413"), "no 100 Continue, the 413 at once: {text}");
     assert!(text.contains(r#""code":"requestTooLarge""#), "{text}");
     assert!(waited < Duration::from_secs(3), "closed after {waited:?}");
+}
+
+/// At the cap, a new connection is not refused: it waits in the listen backlog
+/// until a served connection closes, and the connections being served go on.
+#[tokio::test]
+async fn at_the_connection_cap_a_new_connection_waits_and_none_is_dropped() {
+    assert_eq!(ServerOptions::default().max_connections, MAX_CONNECTIONS);
+    assert_eq!(MAX_CONNECTIONS, 1024);
+    let address = start(InMemory::new(), ServerOptions::default().with_max_connections(2)).await;
+    let limit = Duration::from_secs(10);
+    let mut served = Vec::new();
+    for name in ["first", "second"] {
+        let mut stream = TcpStream::connect(&address).await.expect("connect");
+        stream.write_all(&small_create(name)).await.expect("send");
+        assert_eq!(read_response(&mut stream, limit).await.0, 201, "{name}");
+        served.push(stream);
+    }
+
+    let mut waiting = TcpStream::connect(&address).await.expect("the third connection is not refused");
+    waiting.write_all(&small_create("third")).await.expect("send");
+    let mut byte = [0u8; 1];
+    let early = tokio::time::timeout(Duration::from_millis(500), waiting.read(&mut byte)).await;
+    assert!(early.is_err(), "the third connection was served at the cap: {early:?}");
+
+    // The served connections keep working while the third waits.
+    for stream in &mut served {
+        stream.write_all(&small_create("again")).await.expect("send again");
+        assert_eq!(read_response(stream, limit).await.0, 201);
+    }
+
+    // One closes: the waiting connection gets its slot and its answer.
+    drop(served.pop());
+    assert_eq!(read_response(&mut waiting, limit).await.0, 201);
+    let first = served.first_mut().expect("the first connection");
+    first.write_all(&small_create("last")).await.expect("send last");
+    assert_eq!(read_response(first, limit).await.0, 201);
 }
 
 fn client(address: &str) -> Client {

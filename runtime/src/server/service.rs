@@ -46,6 +46,10 @@ pub struct ServerOptions {
     /// How long reading a request body may take; a slower body is answered
     /// `408 requestTimeout`. Default: 30 s.
     pub body_read_timeout: Duration,
+    /// The most connections [`serve`](super::serve) serves at once; more wait
+    /// in the listen backlog until one closes. Default:
+    /// [`MAX_CONNECTIONS`](super::MAX_CONNECTIONS) (1,024).
+    pub max_connections: usize,
 }
 
 impl Default for ServerOptions {
@@ -55,6 +59,7 @@ impl Default for ServerOptions {
             base_url: None,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
+            max_connections: super::listen::MAX_CONNECTIONS,
         }
     }
 }
@@ -77,6 +82,14 @@ impl ServerOptions {
     pub fn with_timeouts(mut self, header_read: Duration, body_read: Duration) -> Self {
         self.header_read_timeout = header_read;
         self.body_read_timeout = body_read;
+        self
+    }
+
+    /// The options with another cap on the connections served at once (at
+    /// least 1).
+    #[must_use]
+    pub fn with_max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
         self
     }
 
