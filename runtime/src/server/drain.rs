@@ -3,10 +3,11 @@
 //!
 //! hyper (1.x, as axum 0.8 serves with it) writes the response at once, but
 //! when the request body is dropped unread it reads only what is already
-//! buffered and then closes the connection. The kernel answers the bytes
-//! still arriving with a reset, so a client that writes its whole body before
-//! reading (Python's `urllib`, most simple clients) sees "broken pipe" or
-//! "connection reset" instead of the error. As nginx does, the server instead
+//! buffered (`poll_drain_or_close_read`) and then closes the connection after
+//! the response. Closing a socket with unread bytes makes the kernel send a
+//! reset, so a client that writes its whole body before reading (Python's
+//! `urllib`, most simple clients) sees "broken pipe" or "connection reset"
+//! instead of the error. As nginx does, the server instead
 //! keeps reading and discarding the body for a while after answering: the
 //! response goes out first, the client finishes sending, reads the answer,
 //! and the connection is left clean (and may even be reused).
