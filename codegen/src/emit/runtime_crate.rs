@@ -39,6 +39,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("src/permissions.rs", include_str!("../../../runtime/src/permissions.rs")),
     ("src/server/auth.rs", include_str!("../../../runtime/src/server/auth.rs")),
     ("src/server/context.rs", include_str!("../../../runtime/src/server/context.rs")),
+    ("src/server/drain.rs", include_str!("../../../runtime/src/server/drain.rs")),
     ("src/server/endpoint.rs", include_str!("../../../runtime/src/server/endpoint.rs")),
     ("src/server/error.rs", include_str!("../../../runtime/src/server/error.rs")),
     ("src/server/extract.rs", include_str!("../../../runtime/src/server/extract.rs")),

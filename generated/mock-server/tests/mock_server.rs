@@ -204,6 +204,11 @@ fn bad_flags_exit_with_2_and_the_usage() {
         &["--token", "no-equals-sign"],
         &["--token", "token=no-user-separator"],
         &["--app-token", "=Role.Name"],
+        &["--max-objects"],
+        &["--max-objects", "0"],
+        &["--max-objects", "many"],
+        &["--max-objects", "99999999999999999999999"],
+        &["--max-objects", "3", "--max-objects", "4"],
     ] {
         let output = run_with(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
@@ -217,7 +222,32 @@ fn bad_flags_exit_with_2_and_the_usage() {
 fn help_prints_the_usage() {
     let output = run_with(&["--help"]);
     assert!(output.status.success());
-    assert!(String::from_utf8_lossy(& output.stdout).contains("--personal-token"));
+    let usage = String::from_utf8_lossy(&output.stdout);
+    assert!(usage.contains("--personal-token"), "{usage}");
+    assert!(usage.contains("--max-objects N"), "{usage}");
+}
+
+/// `--max-objects 3`: the fourth create answers 507. Only an API whose example
+/// creates can fill the store; for any other, the flag is taken and that is all.
+#[test]
+fn max_objects_caps_the_store() {
+    let scopes = format!("user-token=user-1:{}", ALL_SCOPES.join(","));
+    let server = start(
+        &["--bind", "127.0.0.1:0", "--max-objects", "3", "--token", &scopes],
+    );
+    if let Some((method, path, body, 201)) = EXAMPLE {
+        let replies: Vec<Reply> = (0..4)
+            .map(|_| send(&server.address, method, path, Some("user-token"), body))
+            .collect();
+        let statuses: Vec<u16> = replies.iter().map(|reply| reply.status).collect();
+        assert_eq!(statuses, [201, 201, 201, 507], "{}", replies[3].body);
+        assert!(
+            replies[3].body.contains("\"quotaLimitReached\""), "{}", replies[3].body
+        );
+    }
+
+    let (status, _) = stop(server, "TERM");
+    assert!(status.success(), "{status:?}");
 }
 
 #[test]

@@ -865,7 +865,8 @@ fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
     })
 }
 
-/// Runs the mock server: [`InMemory`] behind [`router`], with tokens from the command line.
+/// Runs the mock server: [`InMemory`] behind [`router`], with tokens and the store's cap
+/// (`--max-objects`) from the command line.
 ///
 /// The `mock-server` package's `main` is this function; see its `--help`. Returns the process's
 /// exit code: 0 after SIGINT or SIGTERM, 2 for bad flags.
@@ -884,6 +885,6 @@ pub fn mock_server_main() -> ExitCode {
 
     super::runtime::server::run_mock_server(
         spec,
-        |tokens| router(InMemory::new(), tokens, ServerOptions::default()),
+        |store, tokens| router(store, tokens, ServerOptions::default()),
     )
 }

@@ -21,7 +21,9 @@ use super::service::GraphService;
 /// How long open connections get to finish after a shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// The most connections served at once; more wait in the listen backlog.
+/// The most connections served at once by default
+/// ([`ServerOptions::max_connections`](super::ServerOptions::max_connections));
+/// more wait in the listen backlog.
 pub const MAX_CONNECTIONS: usize = 1024;
 
 /// Serves `service` on `listener` until `shutdown` completes, then lets open
@@ -29,11 +31,18 @@ pub const MAX_CONNECTIONS: usize = 1024;
 ///
 /// Unlike `axum::serve`, it closes a connection whose request headers do not
 /// arrive within the options' `header_read_timeout` (slow or idle clients),
-/// and caps the connections served at once at [`MAX_CONNECTIONS`]; a slow body
-/// gets `408` after the options' `body_read_timeout`.
+/// and caps the connections served at once at the options' `max_connections`
+/// (default [`MAX_CONNECTIONS`]); a slow body gets `408` after the options'
+/// `body_read_timeout`.
+///
+/// At the cap it stops accepting: a new connection is not refused but waits
+/// in the listen backlog (the kernel completes its handshake) until a served
+/// connection closes, and no connection being served is dropped for it.
 pub async fn serve(listener: TcpListener, service: GraphService, shutdown: impl Future<Output = ()>) -> io::Result<()> {
     let header_read_timeout = service.options().header_read_timeout;
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    // At least one, and no more than a semaphore (and `acquire_many` below) can count.
+    let max_connections = service.options().max_connections.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let slots = Arc::new(Semaphore::new(max_connections));
     let (stop, stopping) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -79,7 +88,7 @@ pub async fn serve(listener: TcpListener, service: GraphService, shutdown: impl 
     }
     let _ = stop.send(true);
     // Every slot back means every connection is done.
-    let everyone = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
+    let everyone = u32::try_from(max_connections).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE + Duration::from_secs(1), slots.acquire_many(everyone)).await;
     Ok(())
 }

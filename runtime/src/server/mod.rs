@@ -7,6 +7,7 @@
 
 mod auth;
 mod context;
+mod drain;
 mod endpoint;
 mod error;
 mod extract;
@@ -19,6 +20,7 @@ mod store;
 
 pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
 pub use self::context::{Context, Subject};
+pub use self::drain::{DISCARD_MAX_BYTES, DISCARD_MAX_TIME};
 pub use self::error::GraphError;
 pub use self::listen::{MAX_CONNECTIONS, serve};
 pub use self::service::{CLIENT_REQUEST_ID, GraphService, REQUEST_ID, RequestMeta, ServerOptions};

@@ -8,16 +8,18 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::response::Response;
 use axum::serve::{IncomingStream, Listener};
-use http::header::HOST;
+use http::header::{EXPECT, HOST};
 use http::uri::{Authority, PathAndQuery, Uri};
 use http::{HeaderName, HeaderValue};
 use tower::Service;
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use super::drain::DrainOnDrop;
 use super::error::GraphError;
 
 /// The header that carries the id the server gives every request.
@@ -47,6 +49,10 @@ pub struct ServerOptions {
     /// The most items a page of a list holds: the page size without `$top`,
     /// and the cap on `$top`. Default: 100.
     pub max_page_size: usize,
+    /// The most connections [`serve`](super::serve) serves at once; more wait
+    /// in the listen backlog until one closes. Default:
+    /// [`MAX_CONNECTIONS`](super::MAX_CONNECTIONS) (1,024).
+    pub max_connections: usize,
 }
 
 impl Default for ServerOptions {
@@ -57,6 +63,7 @@ impl Default for ServerOptions {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(30),
             max_page_size: 100,
+            max_connections: super::listen::MAX_CONNECTIONS,
         }
     }
 }
@@ -86,6 +93,14 @@ impl ServerOptions {
     #[must_use]
     pub fn with_max_page_size(mut self, items: usize) -> Self {
         self.max_page_size = items.max(1);
+        self
+    }
+
+    /// The options with another cap on the connections served at once (at
+    /// least 1).
+    #[must_use]
+    pub fn with_max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
         self
     }
 
@@ -202,6 +217,17 @@ impl Service<Request> for GraphService {
     fn call(&mut self, mut request: Request) -> Self::Future {
         if let Some(uri) = normalize_path(request.uri()) {
             *request.uri_mut() = uri;
+        }
+        // A body the handler leaves unread (answered 413, 401, ...) is read
+        // and discarded after the answer, so the client can finish sending
+        // and read it (see drain.rs). No body, nothing to wrap.
+        if !request.body().is_end_stream() {
+            let expects_continue = request
+                .headers()
+                .get(EXPECT)
+                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            let time = self.options.body_read_timeout;
+            request = request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue)));
         }
         let meta = self.meta(&request);
         let echo = request.headers().get(&CLIENT_REQUEST_ID).filter(|_| meta.client_request_id.is_some()).cloned();

@@ -49,7 +49,8 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let trait_doc = doc(&trait_doc(api));
     let crate_ident = format_ident!("{}", api.crate_name.replace('-', "_"));
     let mock_doc = doc(&format!(
-        "Runs the mock server: [`InMemory`] behind [`router`], with tokens from the command line.\n\n\
+        "Runs the mock server: [`InMemory`] behind [`router`], with tokens and the store's cap\n\
+         (`--max-objects`) from the command line.\n\n\
          The `mock-server` package's `main` is this function; see its `--help`. Returns the\n\
          process's exit code: 0 after SIGINT or SIGTERM, 2 for bad flags.\n\n\
          ```no_run\nfn main() -> std::process::ExitCode {{\n    {crate_ident}::server::mock_server_main()\n}}\n```"
@@ -126,7 +127,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #mock_doc
         pub fn mock_server_main() -> ExitCode {
             let spec = MockServer { bin: #bin, title: #title, default_scopes: &[#(#default_scopes),*] };
-            super::runtime::server::run_mock_server(spec, |tokens| router(InMemory::new(), tokens, ServerOptions::default()))
+            super::runtime::server::run_mock_server(spec, |store, tokens| router(store, tokens, ServerOptions::default()))
         }
     };
     std::iter::once(head)
