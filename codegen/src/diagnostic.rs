@@ -125,7 +125,7 @@ pub fn end_of(source: &str) -> Location {
 /// characters (which could move the cursor or recolour the terminal) are shown
 /// as their Unicode control pictures (`␀`, `␛`, ...), tabs as a space so that
 /// the caret stays under its column.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| match c {
             '\t' => ' ',

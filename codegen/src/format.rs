@@ -75,7 +75,7 @@ pub fn rust_pieces(
 /// prettyplease prints items back to back; put blank lines where a careful
 /// person would: after a closed item, between groups of `use`s, after the
 /// module docs, and before a documented item that follows a finished one.
-fn spaced(text: &str) -> String {
+pub(crate) fn spaced(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut previous: Option<String> = None;
     let mut state = Lex::Code;
@@ -172,6 +172,24 @@ fn lex_line(line: &str, mut state: Lex) -> Lex {
         }
     }
     state
+}
+
+/// `text` moved right by `levels` levels of four spaces, as if printed inside
+/// that many blocks; lines that continue a multi-line string literal keep
+/// their text, which is the literal's value.
+pub(crate) fn indented(text: &str, levels: usize) -> String {
+    let prefix = "    ".repeat(levels);
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut state = Lex::Code;
+    for line in text.lines() {
+        if state == Lex::Code && !line.is_empty() {
+            out.push_str(&prefix);
+        }
+        out.push_str(line);
+        out.push('\n');
+        state = lex_line(line, state);
+    }
+    out
 }
 
 fn indent(line: &str) -> usize {
@@ -274,6 +292,15 @@ mod tests {
         assert_eq!(
             spaced,
             "use std::fmt;\n\nuse serde::Serialize;\n\nconst A: &str = r#\"{\n}\nfn x() {}\n\"#;\n\nfn f() {\n    let s = \"a\n}\nb\";\n}\n\nfn g() {}\n"
+        );
+    }
+
+    #[test]
+    fn indenting_leaves_string_literals_alone() {
+        let text = "fn f() {\n    let s = \"a\n  b\";\n}\n\nconst R: &str = r#\"x\ny\"#;\n";
+        assert_eq!(
+            indented(text, 1),
+            "    fn f() {\n        let s = \"a\n  b\";\n    }\n\n    const R: &str = r#\"x\ny\"#;\n"
         );
     }
 

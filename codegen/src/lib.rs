@@ -10,6 +10,7 @@ pub mod ir;
 pub mod load;
 pub mod write;
 
+pub mod build_script;
 pub mod diagnostic;
 pub mod naming;
 pub mod output;

@@ -38,24 +38,11 @@ pub fn write_all(out: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<
     let wanted: BTreeSet<PathBuf> = files.iter().map(|f| out.join(&f.path)).collect();
     for file in files {
         let path = out.join(&file.path);
-        let current = match fs::read(&path) {
-            Ok(bytes) => Some(bytes),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
-        };
-        if current.as_deref() == Some(file.contents.as_bytes()) {
+        if write_if_changed(&path, &file.contents, mode)? {
+            report.written.push(path);
+        } else {
             report.unchanged.push(path);
-            continue;
         }
-        if mode == Mode::Write {
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent)
-                    .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", parent.display())))?;
-            }
-            fs::write(&path, &file.contents)
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        }
-        report.written.push(path);
     }
     for path in generated_files_under(out)? {
         if !wanted.contains(&path) {
@@ -66,6 +53,27 @@ pub fn write_all(out: &Path, files: &[GeneratedFile], mode: Mode) -> io::Result<
         }
     }
     Ok(report)
+}
+
+/// Writes one file (and its directory) unless it already holds `contents`;
+/// true when it differed (in check mode: when it would be written). Errors
+/// name the path.
+pub fn write_if_changed(path: &Path, contents: &str, mode: Mode) -> io::Result<bool> {
+    let current = match fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+    };
+    if current.as_deref() == Some(contents.as_bytes()) {
+        return Ok(false);
+    }
+    if mode == Mode::Write {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", parent.display())))?;
+        }
+        fs::write(path, contents).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    }
+    Ok(true)
 }
 
 /// Files under `dir` whose first line says the generator wrote them. Other

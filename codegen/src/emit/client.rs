@@ -468,14 +468,16 @@ fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
     text
 }
 
+/// Links to models by relative path, from `client::paths` where the
+/// operations are, so that they resolve below a crate root too (build mode).
 fn describe_type(api: &Api, ty: &TypeRef) -> String {
     match ty {
         TypeRef::Type(t) => api
             .find_type(t)
-            .map_or(t.clone(), |t| format!("[`{0}`](crate::models::{0})", crate::naming::display(&t.rust_name))),
+            .map_or(t.clone(), |t| format!("[`{0}`](super::super::models::{0})", crate::naming::display(&t.rust_name))),
         TypeRef::Enum(e) => api
             .find_enum(e)
-            .map_or(e.clone(), |e| format!("[`{0}`](crate::models::{0})", crate::naming::display(&e.rust_name))),
+            .map_or(e.clone(), |e| format!("[`{0}`](super::super::models::{0})", crate::naming::display(&e.rust_name))),
         TypeRef::Collection(inner) => format!("a list of {}", describe_type(api, inner)),
         TypeRef::Page(inner) => format!("a page of {}", describe_type(api, inner)),
         TypeRef::Primitive(p) => format!("a `{}`", p.spec_name()),

@@ -96,6 +96,17 @@ pub fn format_all(emitted: Emitted, options: &Options) -> Result<Vec<GeneratedFi
     Ok(files)
 }
 
+/// Every Rust file as its unprinted pieces, emitted one after another, for
+/// the build script mode ([`crate::build_script`]), which prints the modules
+/// into one file. The models' pieces are emitted as they are printed.
+pub(crate) fn rust_files<'a>(api: &'a Api, options: &'a Options) -> Result<RustFiles<'a>, format::FormatError> {
+    let mut files = Vec::new();
+    for emitter in rust_emitters(api, options) {
+        files.extend(emitter()?);
+    }
+    Ok(files)
+}
+
 /// One emitter's Rust files, each a path and its tokens in pieces that are
 /// printed one after another; only the models come in more than one piece.
 pub(crate) type RustFiles<'a> = Vec<(String, Box<dyn Iterator<Item = TokenStream> + 'a>)>;
@@ -135,14 +146,16 @@ fn text_files(api: &Api, options: &Options) -> Vec<GeneratedFile> {
         path: "mock-server/Cargo.toml".into(),
         contents: format::with_header(&server::mock_cargo_toml(api, options), "#", options),
     });
-    files.push(GeneratedFile {
-        path: openapi::PATH.into(),
-        contents: format::with_header(&openapi::emit(api), "#", options),
-    });
+    files.push(GeneratedFile { path: openapi::PATH.into(), contents: openapi_document(api, options) });
     if options.runtime == RuntimeDependency::Vendored {
         files.extend(runtime_crate::vendored(options));
     }
     files
+}
+
+/// The OpenAPI document (`openapi.yaml`), with its header.
+pub fn openapi_document(api: &Api, options: &Options) -> String {
+    format::with_header(&openapi::emit(api), "#", options)
 }
 
 /// The models module alone, for tests that look at one emitter.

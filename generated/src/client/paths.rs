@@ -74,7 +74,7 @@ impl<'a> MeProfileCertifications<'a> {
     /// Sends `POST /beta/me/profile/certifications` with a JSON body (operation
     /// `createPersonCertification`).
     ///
-    /// Expects `201` with [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `201` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
@@ -364,7 +364,7 @@ impl<'a> UsersItemProfileCertifications<'a> {
     /// Sends `POST /beta/users/{id}/profile/certifications` with a JSON body (operation
     /// `createPersonCertification`).
     ///
-    /// Expects `201` with [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `201` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
