@@ -112,7 +112,8 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// Sends `GET /beta/me/profile/certifications` (operation `listPersonCertifications`).
     ///
-    /// Expects `200` with a page of [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `200` with a page of
+    /// [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
@@ -219,7 +220,7 @@ impl<'a> MeProfileCertificationsItem<'a> {
     /// Sends `GET /beta/me/profile/certifications/{personCertificationId}` (operation
     /// `getPersonCertification`).
     ///
-    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
@@ -259,7 +260,7 @@ impl<'a> MeProfileCertificationsItem<'a> {
     /// Sends `PATCH /beta/me/profile/certifications/{personCertificationId}` with a JSON body
     /// (operation `updatePersonCertification`).
     ///
-    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
@@ -402,7 +403,8 @@ impl<'a> UsersItemProfileCertifications<'a> {
     ///
     /// Sends `GET /beta/users/{id}/profile/certifications` (operation `listPersonCertifications`).
     ///
-    /// Expects `200` with a page of [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `200` with a page of
+    /// [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
@@ -509,7 +511,7 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     /// Sends `GET /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
     /// `getPersonCertification`).
     ///
-    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
@@ -549,7 +551,7 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     /// Sends `PATCH /beta/users/{id}/profile/certifications/{personCertificationId}` with a JSON
     /// body (operation `updatePersonCertification`).
     ///
-    /// Expects `200` with [`PersonCertification`](crate::models::PersonCertification).
+    /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
     /// # Permissions
     ///
