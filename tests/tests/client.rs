@@ -120,7 +120,9 @@ fn deployments_and_custom_base_urls() {
 
 #[test]
 fn a_base_url_may_end_in_the_version_segment() {
-    let build = |url: &str| Client::builder().base_url(url).token(TOKEN).build();
+    let build = |url: &str| {
+        Client::builder().base_url(url).token(TOKEN).build().map(|c| c.base_url()).map_err(|e| e.to_string())
+    };
     for url in [
         "https://graph.microsoft.com",
         "https://graph.microsoft.com/",
@@ -128,14 +130,14 @@ fn a_base_url_may_end_in_the_version_segment() {
         "https://graph.microsoft.com/beta/",
         "https://graph.microsoft.com/BETA",
     ] {
-        assert_eq!(build(url).expect(url).base_url(), "https://graph.microsoft.com/beta", "{url}");
+        assert_eq!(build(url).as_deref(), Ok("https://graph.microsoft.com/beta"), "{url}");
     }
     for (url, expected) in [
         ("http://proxy.local/graph", "http://proxy.local/graph/beta"),
         ("http://proxy.local/graph/beta", "http://proxy.local/graph/beta"),
         ("http://proxy.local//graph//beta//", "http://proxy.local/graph/beta"),
     ] {
-        assert_eq!(build(url).expect(url).base_url(), expected, "{url}");
+        assert_eq!(build(url).as_deref(), Ok(expected), "{url}");
     }
 }
 
