@@ -331,9 +331,10 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Send requests to another place than the deployment's host, whichever
-    /// is set first: a proxy or a test server, as scheme, host and optional
-    /// path (`http://127.0.0.1:8080`, `https://proxy.contoso.com/graph`).
+    /// Send requests to another place than the deployment's host (in
+    /// whichever order the two are set): a proxy or a test server, as scheme,
+    /// host and optional path (`http://127.0.0.1:8080`,
+    /// `https://proxy.contoso.com/graph`).
     ///
     /// The version segment is added after it. A base URL may also end in the
     /// version segment, as Graph's documentation writes it
