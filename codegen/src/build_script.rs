@@ -59,6 +59,7 @@ pub struct Builder {
     file_name: Option<String>,
     client: bool,
     server: bool,
+    azure_identity: bool,
     doc_path: Option<String>,
     openapi: bool,
 }
@@ -85,6 +86,7 @@ impl Builder {
             out_dir: None,
             file_name: None,
             client: false,
+            azure_identity: false,
             server: false,
             doc_path: None,
             openapi: false,
@@ -108,6 +110,15 @@ impl Builder {
     /// feature `client` (HTTPS) or `client-http` (plain HTTP).
     pub fn client(mut self, yes: bool) -> Self {
         self.client = yes;
+        self
+    }
+
+    /// Adds `client::azure`, Entra ID tokens from an `azure_core` credential:
+    /// the runtime crate then needs its feature `azure-identity`. Implies the
+    /// client.
+    pub fn azure_identity(mut self, yes: bool) -> Self {
+        self.azure_identity = yes;
+        self.client |= yes;
         self
     }
 
@@ -175,7 +186,7 @@ impl Builder {
             runtime: RuntimeDependency::Path(String::new()),
         };
         let examples = Examples { crate_ident: &api.names.crate_ident, doc_path: self.doc_path.as_deref() };
-        let parts = Parts { client: self.client, server: self.server };
+        let parts = Parts { client: self.client, server: self.server, azure_identity: self.azure_identity };
         let (text, recursion_limit) = module_file(&api, &options, parts, &examples).map_err(Error::Format)?;
         if let Some(limit) = recursion_limit {
             writeln!(
@@ -297,6 +308,7 @@ impl std::error::Error for Error {
 struct Parts {
     client: bool,
     server: bool,
+    azure_identity: bool,
 }
 
 impl Parts {
@@ -304,6 +316,7 @@ impl Parts {
         match feature {
             "client" | "client-http" => Some(self.client),
             "server" => Some(self.server),
+            "azure-identity" => Some(self.azure_identity),
             _ => None,
         }
     }
@@ -697,7 +710,8 @@ mod tests {
                 pending.clear();
                 continue;
             }
-            if trimmed.is_empty() {
+            // The crate mode's feature gates are settled in build mode.
+            if trimmed.is_empty() || trimmed.starts_with("#[cfg(feature") {
                 continue;
             }
             pending.push(trimmed.to_owned());
@@ -729,7 +743,12 @@ mod tests {
             let source = crate::project::read_spec(&target.spec).expect("readable");
             let api = crate::parse_spec(spec, &source).expect("a good spec");
             // Examples that name the crate mode's crate read the same in both modes.
-            let builder = Builder::new(spec).out_dir(&out).client(true).server(true).doc_path(&api.names.crate_ident);
+            let builder = Builder::new(spec)
+                .out_dir(&out)
+                .client(true)
+                .azure_identity(true)
+                .server(true)
+                .doc_path(&api.names.crate_ident);
             let (generated, _) = run(&builder);
             let included = read(&generated.expect("generates").file);
             let options = Options {

@@ -111,6 +111,9 @@ pub struct Deployment {
     pub title: String,
     /// Scheme and host, no trailing slash: `https://graph.microsoft.com`.
     pub host: String,
+    /// The Entra ID authority host that issues the deployment's tokens, no
+    /// trailing slash: `https://login.microsoftonline.com`.
+    pub authority: Option<String>,
 }
 
 #[derive(Clone, Debug)]

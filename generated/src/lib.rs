@@ -8,7 +8,8 @@
 //! - [`permissions`]: each operation's permission table, as data.
 //! - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types
 //!   the models use, and the client and server cores.
-//! - `client` (cargo feature `client`, or `client-http` without TLS): the async client.
+//! - `client` (cargo feature `client`, or `client-http` without TLS): the async client;
+//!   `azure-identity` adds `client::azure`, its tokens from `azure_identity` credentials.
 //! - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.
 //!
 //! Deployments (national clouds): see [`Deployment`].
@@ -92,6 +93,17 @@ impl Deployment {
             Self::UsGovL4 => "https://graph.microsoft.us/beta",
             Self::UsGovL5 => "https://dod-graph.microsoft.us/beta",
             Self::China => "https://microsoftgraph.chinacloudapi.cn/beta",
+        }
+    }
+
+    /// The Entra ID authority that issues the deployment's tokens,
+    /// e.g. `https://login.microsoftonline.com`, when the spec names one.
+    pub const fn authority(self) -> Option<&'static str> {
+        match self {
+            Self::Global => Some("https://login.microsoftonline.com"),
+            Self::UsGovL4 => Some("https://login.microsoftonline.us"),
+            Self::UsGovL5 => Some("https://login.microsoftonline.us"),
+            Self::China => Some("https://login.chinacloudapi.cn"),
         }
     }
 }

@@ -118,6 +118,82 @@ fn deployments_and_custom_base_urls() {
     assert!(matches!(Client::builder().build(), Err(Error::Config(_))), "a token is required");
 }
 
+#[test]
+fn a_base_url_may_end_in_the_version_segment() {
+    let build = |url: &str| {
+        Client::builder().base_url(url).token(TOKEN).build().map(|c| c.base_url()).map_err(|e| e.to_string())
+    };
+    for url in [
+        "https://graph.microsoft.com",
+        "https://graph.microsoft.com/",
+        "https://graph.microsoft.com/beta",
+        "https://graph.microsoft.com/beta/",
+        "https://graph.microsoft.com/BETA",
+    ] {
+        assert_eq!(build(url).as_deref(), Ok("https://graph.microsoft.com/beta"), "{url}");
+    }
+    for (url, expected) in [
+        ("http://proxy.local/graph", "http://proxy.local/graph/beta"),
+        ("http://proxy.local/graph/beta", "http://proxy.local/graph/beta"),
+        ("http://proxy.local//graph//beta//", "http://proxy.local/graph/beta"),
+    ] {
+        assert_eq!(build(url).as_deref(), Ok(expected), "{url}");
+    }
+}
+
+#[test]
+fn a_base_url_with_another_version_names_both() {
+    for (url, other) in [
+        ("https://graph.microsoft.com/v1.0", "v1.0"),
+        ("https://graph.microsoft.com/v1.0/", "v1.0"),
+        ("http://proxy.local/graph/V2", "V2"),
+    ] {
+        let error = Client::builder().base_url(url).token(TOKEN).build().expect_err(url);
+        let text = error.to_string();
+        assert!(matches!(error, Error::Config(_)), "{url}: {text}");
+        assert!(text.contains(&format!("`{other}`")) && text.contains("`beta`"), "{url}: {text}");
+    }
+}
+
+#[test]
+fn a_base_url_that_goes_on_after_a_version_is_refused() {
+    for (url, rest) in [
+        ("https://graph.microsoft.com/beta/me", "`/me`"),
+        ("https://graph.microsoft.com/beta/beta", "`/beta`"),
+        ("https://graph.microsoft.com/v1.0/users/x", "`/users/x`"),
+    ] {
+        let error = Client::builder().base_url(url).token(TOKEN).build().expect_err(url).to_string();
+        assert!(error.contains(rest) && error.contains("https://graph.microsoft.com`"), "{url}: {error}");
+    }
+}
+
+/// The same requests, whether the base URL names the version or not: the
+/// path is never doubled, with or without a prefix of its own.
+#[tokio::test]
+async fn a_base_url_with_the_version_sends_the_same_requests() {
+    let server = RawServer::start(vec![Reply::json(201, &page_response())]).await;
+    for (base, target) in [
+        (server.url.clone(), "/beta/me/profile/certifications"),
+        (format!("{}/beta", server.url), "/beta/me/profile/certifications"),
+        (format!("{}/beta/", server.url), "/beta/me/profile/certifications"),
+        (format!("{}/proxy", server.url), "/proxy/beta/me/profile/certifications"),
+        (format!("{}/proxy/beta", server.url), "/proxy/beta/me/profile/certifications"),
+    ] {
+        let client = Client::builder().base_url(&base).token(TOKEN).build().expect("client");
+        client.me().profile().certifications().create(&page_request()).await.expect("201");
+        assert_eq!(server.received().last().expect("a request").target, target, "base URL {base}");
+    }
+}
+
+#[test]
+fn the_base_url_overrides_the_deployment_in_either_order() {
+    let first = Client::builder().base_url("http://127.0.0.1:9").deployment(Deployment::China).token(TOKEN);
+    let last = Client::builder().deployment(Deployment::China).base_url("http://127.0.0.1:9").token(TOKEN);
+    for builder in [first, last] {
+        assert_eq!(builder.build().expect("client").base_url(), "http://127.0.0.1:9/beta");
+    }
+}
+
 #[tokio::test]
 async fn a_custom_base_url_with_a_path_prefix_is_used() {
     let server = RawServer::start(vec![Reply::json(201, &page_response())]).await;

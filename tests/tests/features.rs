@@ -1,6 +1,7 @@
 //! What each cargo feature of the generated crate compiles, read from
-//! `cargo tree`: models alone pull in no HTTP crate, and TLS is rustls with
-//! ring (no C toolchain for aws-lc).
+//! `cargo tree`: models alone pull in no HTTP or identity crate, TLS is rustls
+//! with ring (no C toolchain for aws-lc), and `azure-identity` adds Microsoft's
+//! identity crates without their reqwest, aws-lc or OpenSSL.
 
 mod common;
 
@@ -25,7 +26,19 @@ fn dependencies(features: &[&str]) -> BTreeSet<String> {
         .collect()
 }
 
-const HTTP_CRATES: &[&str] = &["hyper", "hyper-util", "axum", "tokio", "rustls", "http", "tower", "ring"];
+const HTTP_CRATES: &[&str] = &[
+    "hyper",
+    "hyper-util",
+    "axum",
+    "tokio",
+    "rustls",
+    "http",
+    "tower",
+    "ring",
+    "azure_core",
+    "azure_identity",
+    "reqwest",
+];
 
 #[test]
 fn models_alone_compile_no_http_stack() {
@@ -54,4 +67,16 @@ fn the_server_needs_no_tls() {
     let deps = dependencies(&["server"]);
     assert!(deps.contains("axum"), "{deps:?}");
     assert!(!deps.contains("rustls") && !deps.iter().any(|d| d.starts_with("aws-lc")), "{deps:?}");
+}
+
+#[test]
+fn azure_identity_brings_no_second_http_or_tls_stack() {
+    let deps = dependencies(&["azure-identity"]);
+    for name in ["azure_core", "azure_identity", "hyper-rustls", "ring"] {
+        assert!(deps.contains(name), "azure-identity lacks {name}: {deps:?}");
+    }
+    for name in ["reqwest", "openssl", "openssl-sys", "native-tls", "rustls-platform-verifier", "axum"] {
+        assert!(!deps.contains(name), "azure-identity pulls in {name}: {deps:?}");
+    }
+    assert!(!deps.iter().any(|d| d.starts_with("aws-lc")), "aws-lc builds C code: {deps:?}");
 }

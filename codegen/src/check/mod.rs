@@ -129,22 +129,31 @@ impl<'a> Checker<'a> {
                 Some(h) => {
                     let value = h.value.trim_end_matches('/');
                     let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
-                    match rest {
-                        Some(r) if !r.is_empty() && !r.contains('/') && !r.contains('?') && !r.contains('#') => {}
-                        _ => {
-                            self.error(h.location, format!("`{}` is not a base host", h.value)).help =
-                                Some("write scheme and host only, e.g. `https://graph.microsoft.com`; the version segment comes from `api.version`".into());
-                        }
+                    if !rest.is_some_and(is_bare_host) {
+                        self.error(h.location, format!("`{}` is not a base host", h.value)).help =
+                            Some("write scheme and host only, e.g. `https://graph.microsoft.com`; the version segment comes from `api.version`".into());
                     }
                     value.to_owned()
                 }
                 None => String::new(), // reported by the loader
             };
+            // Entra ID authorities are HTTPS only (azure_identity refuses
+            // anything else), and the tenant goes after the host.
+            let authority = d.authority.as_ref().map(|a| {
+                let value = a.value.trim_end_matches('/');
+                if !value.strip_prefix("https://").is_some_and(is_bare_host) {
+                    self.error(a.location, format!("`{}` is not an authority host", a.value)).help = Some(
+                        "write `https://` and the host only, e.g. `https://login.microsoftonline.com`; the tenant is not part of it".into(),
+                    );
+                }
+                value.to_owned()
+            });
             out.push(ir::Deployment {
                 name: d.name.value.clone(),
                 rust_name,
                 title: d.title.clone().unwrap_or_else(|| d.name.value.clone()),
                 host,
+                authority,
             });
         }
         out
@@ -1113,3 +1122,9 @@ fn matches_template(template: &ir::Path, path: &str) -> bool {
 /// Rust names taken so far in one namespace, with who took them.
 #[derive(Default)]
 struct NameSet(BTreeMap<String, (String, Location)>);
+
+/// What follows `https://` in a deployment's `host` or `authority`: a host and
+/// an optional port, with no path, query or fragment.
+fn is_bare_host(rest: &str) -> bool {
+    !rest.is_empty() && !rest.contains(['/', '?', '#'])
+}

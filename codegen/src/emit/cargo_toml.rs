@@ -26,6 +26,9 @@ default = []
 client = ["client-http", "{runtime}/client"]
 # The async client over plain HTTP only (no TLS to build; for tests and proxies).
 client-http = ["{runtime}/client-http"]
+# The client's tokens from any azure_identity credential, for the deployment's
+# scope and authority (`client::azure`); the client with TLS.
+azure-identity = ["client", "{runtime}/azure-identity"]
 # The axum server stub, permission enforcement and the in-memory implementation.
 server = ["{runtime}/server"]
 

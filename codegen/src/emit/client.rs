@@ -171,6 +171,9 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
         pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
         pub use super::runtime::client::{MAX_RETRIES, RetryPolicy};
+        /// Entra ID tokens through `azure_identity` (cargo feature `azure-identity`).
+        #[cfg(feature = "azure-identity")]
+        pub use super::runtime::client::azure;
 
         #client_doc
         #[derive(Clone, Debug)]
@@ -197,6 +200,10 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
 
             fn host(self) -> &'static str {
                 super::Deployment::host(self)
+            }
+
+            fn authority(self) -> Option<&'static str> {
+                super::Deployment::authority(self)
             }
         }
 

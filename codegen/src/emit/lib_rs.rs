@@ -20,7 +20,8 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
          - [`permissions`]: each operation's permission table, as data.\n\
          - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types the\n\
          models use, and the client and server cores.\n\
-         - `client` (cargo feature `client`, or `client-http` without TLS): the async client.\n\
+         - `client` (cargo feature `client`, or `client-http` without TLS): the async client;\n\
+         `azure-identity` adds `client::azure`, its tokens from `azure_identity` credentials.\n\
          - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.\n\n\
          Deployments (national clouds): see [`Deployment`].",
         options.spec_path, options.command
@@ -53,6 +54,13 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
     let titles = arms(&|d| d.title.clone());
     let base_urls = arms(&|d| format!("{}/{}", d.host, api.version));
     let names = arms(&|d| d.name.clone());
+    let authorities = api.deployments.iter().map(|d| {
+        let v = ident(&d.rust_name);
+        match &d.authority {
+            Some(authority) => quote! { Self::#v => Some(#authority), },
+            None => quote! { Self::#v => None, },
+        }
+    });
 
     // rustc's drop check recurses about twice per type a value holds inside
     // another; past its default limit (128) the crate would not build.
@@ -119,6 +127,14 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
             pub const fn base_url(self) -> &'static str {
                 match self {
                     #(#base_urls)*
+                }
+            }
+
+            /// The Entra ID authority that issues the deployment's tokens,
+            /// e.g. `https://login.microsoftonline.com`, when the spec names one.
+            pub const fn authority(self) -> Option<&'static str> {
+                match self {
+                    #(#authorities)*
                 }
             }
         }

@@ -22,6 +22,7 @@ pub const DIRECTORY: &str = "runtime";
 pub const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../../runtime/Cargo.toml")),
     ("src/client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
+    ("src/client/azure.rs", include_str!("../../../runtime/src/client/azure.rs")),
     ("src/client/core.rs", include_str!("../../../runtime/src/client/core.rs")),
     ("src/client/encode.rs", include_str!("../../../runtime/src/client/encode.rs")),
     ("src/client/error.rs", include_str!("../../../runtime/src/client/error.rs")),

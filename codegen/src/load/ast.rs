@@ -46,6 +46,7 @@ pub struct DeploymentDef {
     pub name: Name,
     pub title: Option<String>,
     pub host: Option<Name>,
+    pub authority: Option<Name>,
 }
 
 #[derive(Clone, Debug)]

@@ -253,9 +253,10 @@ impl Reader {
                 let deployment = DeploymentDef {
                     title: self.opt_text(&mut d, "title"),
                     host: d.take("host").and_then(|n| self.text(n, "`host`")),
+                    authority: d.take("authority").and_then(|n| self.text(n, "`authority`")),
                     name,
                 };
-                self.finish(d, &format!("deployment `{}`", deployment.name.value), &["title", "host"]);
+                self.finish(d, &format!("deployment `{}`", deployment.name.value), &["title", "host", "authority"]);
                 api.deployments.push(deployment);
             }
         }

@@ -31,6 +31,10 @@ pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
 pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
 pub use super::runtime::client::{MAX_RETRIES, RetryPolicy};
 
+/// Entra ID tokens through `azure_identity` (cargo feature `azure-identity`).
+#[cfg(feature = "azure-identity")]
+pub use super::runtime::client::azure;
+
 /// An async client for Microsoft Graph beta, profile certifications. Cheap to clone; clones
 /// share connections.
 ///
@@ -61,6 +65,10 @@ impl super::runtime::client::Deployment for super::Deployment {
 
     fn host(self) -> &'static str {
         super::Deployment::host(self)
+    }
+
+    fn authority(self) -> Option<&'static str> {
+        super::Deployment::authority(self)
     }
 }
 

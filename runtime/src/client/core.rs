@@ -21,9 +21,9 @@ use super::error::{ApiError, Error};
 use super::retry::{RetryPolicy, retry_after};
 
 #[cfg(feature = "client")]
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+pub(super) type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 #[cfg(not(feature = "client"))]
-type Connector = HttpConnector;
+pub(super) type Connector = HttpConnector;
 
 /// The most of a non-Graph error body kept in [`ApiError::body_excerpt`].
 const EXCERPT_CHARS: usize = 200;
@@ -45,6 +45,9 @@ pub trait Deployment: Copy + 'static {
     const DEFAULT: Self;
     /// Scheme and host, e.g. `https://graph.microsoft.com`.
     fn host(self) -> &'static str;
+    /// The Entra ID authority that issues its tokens, when the spec names
+    /// one, e.g. `https://login.microsoftonline.com`.
+    fn authority(self) -> Option<&'static str>;
 }
 
 /// The part of a generated client that sends requests. Cheap to clone;
@@ -189,7 +192,7 @@ impl Core {
 }
 
 /// An error and its causes on one line.
-fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+pub(super) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -308,8 +311,12 @@ pub fn segment(name: &str, value: &str) -> Result<String, String> {
 
 /// Configures a generated client `C`.
 pub struct ClientBuilder<C: ApiClient> {
-    base_url: String,
+    deployment: C::Deployment,
+    /// Where requests go instead of the deployment's host.
+    base_url: Option<String>,
     token: Option<Box<dyn TokenProvider>>,
+    #[cfg(feature = "azure-identity")]
+    pub(super) azure: super::azure::CredentialSettings,
     retry: RetryPolicy,
     connect_timeout: Duration,
     timeout: Duration,
@@ -320,8 +327,11 @@ pub struct ClientBuilder<C: ApiClient> {
 impl<C: ApiClient> Default for ClientBuilder<C> {
     fn default() -> Self {
         Self {
-            base_url: C::Deployment::DEFAULT.host().to_owned(),
+            deployment: C::Deployment::DEFAULT,
+            base_url: None,
             token: None,
+            #[cfg(feature = "azure-identity")]
+            azure: Default::default(),
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(100),
@@ -333,7 +343,10 @@ impl<C: ApiClient> Default for ClientBuilder<C> {
 
 impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder").field("base_url", &self.base_url).field("token", &"<redacted>").finish()
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url.as_deref().unwrap_or(self.deployment.host()))
+            .field("token", &"<redacted>")
+            .finish()
     }
 }
 
@@ -343,19 +356,30 @@ impl<C: ApiClient> ClientBuilder<C> {
         Self::default()
     }
 
-    /// Send requests to a deployment (the default is the first in the spec).
+    /// The deployment (national cloud) to call; the default is the first in
+    /// the spec. It decides the host, unless [`base_url`](Self::base_url)
+    /// overrides it, and the scope of tokens from a credential.
     #[must_use]
     pub fn deployment(mut self, deployment: C::Deployment) -> Self {
-        self.base_url = deployment.host().to_owned();
+        self.deployment = deployment;
         self
     }
 
-    /// Send requests to another place: a proxy or a test server, as scheme,
-    /// host and optional path (`http://127.0.0.1:8080`). The version segment is
-    /// added after it.
+    /// Send requests to another place than the deployment's host (in
+    /// whichever order the two are set): a proxy or a test server, as scheme,
+    /// host and optional path (`http://127.0.0.1:8080`,
+    /// `https://proxy.contoso.com/graph`).
+    ///
+    /// The version segment is added after it. A base URL may also end in the
+    /// version segment, as Graph's documentation writes it
+    /// (`https://graph.microsoft.com/beta`): it is then not added again. A
+    /// base URL with another version (`/v1.0` for a `beta` client), or with
+    /// path segments after a version, is refused by [`build`](Self::build).
+    /// A version segment is the client's own, `beta`, or `v` and a number
+    /// (`v1.0`, `v2`), in any case.
     #[must_use]
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
+        self.base_url = Some(base_url.into());
         self
     }
 
@@ -368,8 +392,18 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// Get bearer tokens from a provider.
     #[must_use]
     pub fn token_provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+        self.clear_token();
         self.token = Some(Box::new(provider));
         self
+    }
+
+    /// Forgets the token source set before: the last one set is used.
+    pub(super) fn clear_token(&mut self) {
+        self.token = None;
+        #[cfg(feature = "azure-identity")]
+        {
+            self.azure.credential = None;
+        }
     }
 
     /// How to retry throttled and failed requests.
@@ -403,30 +437,25 @@ impl<C: ApiClient> ClientBuilder<C> {
 
     /// The client.
     pub fn build(self) -> Result<C, Error> {
-        let token = self.token.ok_or_else(|| Error::Config("no token: call `token` or `token_provider`".into()))?;
-        let uri: Uri =
-            self.base_url.parse().map_err(|e| Error::Config(format!("base URL `{}`: {e}", self.base_url)))?;
-        let scheme = uri.scheme_str().unwrap_or_default();
-        if scheme != "https" && scheme != "http" {
-            return Err(Error::Config(format!("base URL `{}` must start with https:// or http://", self.base_url)));
-        }
-        if cfg!(not(feature = "client")) && scheme == "https" {
-            return Err(Error::Config("https needs the `client` feature (this build has `client-http` only)".into()));
-        }
-        let Some(authority) = uri.authority() else {
-            return Err(Error::Config(format!("base URL `{}` has no host", self.base_url)));
+        #[cfg(feature = "azure-identity")]
+        let credential = self.azure.provider(self.deployment)?;
+        #[cfg(feature = "azure-identity")]
+        let token = match credential {
+            Some(provider) => Some(Box::new(provider) as Box<dyn TokenProvider>),
+            None => self.token,
         };
-        if uri.query().is_some() {
-            return Err(Error::Config(format!("base URL `{}` cannot have a query", self.base_url)));
-        }
-        let prefix = format!("{}/{}", uri.path().trim_end_matches('/'), C::VERSION);
+        #[cfg(not(feature = "azure-identity"))]
+        let token = self.token;
+        let token = token.ok_or_else(|| Error::Config("no token: call `token` or `token_provider`".into()))?;
+        let base_url = self.base_url.as_deref().unwrap_or(self.deployment.host());
+        let (origin, prefix) = split_base_url(base_url, C::VERSION).map_err(Error::Config)?;
         let mut http = HttpConnector::new();
         http.set_connect_timeout(Some(self.connect_timeout));
         http.enforce_http(false);
         let connector = connector(http)?;
         Ok(C::from(Core {
             inner: Arc::new(Inner {
-                origin: format!("{scheme}://{authority}"),
+                origin,
                 prefix,
                 token,
                 http: HyperClient::builder(TokioExecutor::new()).build(connector),
@@ -438,8 +467,57 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 }
 
+/// A base URL as the origin tokens go to (`https://graph.microsoft.com`) and
+/// the path every request starts with, ending in `version` (`/proxy/beta`).
+fn split_base_url(base_url: &str, version: &str) -> Result<(String, String), String> {
+    let uri: Uri = base_url.parse().map_err(|e| format!("base URL `{base_url}`: {e}"))?;
+    let scheme = uri.scheme_str().unwrap_or_default();
+    if scheme != "https" && scheme != "http" {
+        return Err(format!("base URL `{base_url}` must start with https:// or http://"));
+    }
+    if cfg!(not(feature = "client")) && scheme == "https" {
+        return Err("https needs the `client` feature (this build has `client-http` only)".into());
+    }
+    let Some(authority) = uri.authority() else {
+        return Err(format!("base URL `{base_url}` has no host"));
+    };
+    if uri.query().is_some() {
+        return Err(format!("base URL `{base_url}` cannot have a query"));
+    }
+    let mut segments: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(at) = segments.iter().position(|s| is_version_segment(s, version)) {
+        let found = segments[at];
+        if at + 1 < segments.len() {
+            return Err(format!(
+                "base URL `{base_url}` goes on after the version segment `{found}` (`/{}`): give the part before \
+                 the version, e.g. `{scheme}://{authority}`",
+                segments[at + 1..].join("/")
+            ));
+        }
+        if !found.eq_ignore_ascii_case(version) {
+            return Err(format!(
+                "base URL `{base_url}` names version `{found}`, but this client calls version `{version}`: \
+                 use a base URL without a version, or the crate generated for `{found}`"
+            ));
+        }
+        segments.pop();
+    }
+    let mut prefix: String = segments.iter().map(|s| format!("/{s}")).collect();
+    prefix.push('/');
+    prefix.push_str(version);
+    Ok((format!("{scheme}://{authority}"), prefix))
+}
+
+/// `beta`, `v1.0`, `v2` (any case), or the client's own version.
+fn is_version_segment(segment: &str, version: &str) -> bool {
+    let numbered = segment
+        .strip_prefix(['v', 'V'])
+        .is_some_and(|n| !n.is_empty() && n.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())));
+    numbered || segment.eq_ignore_ascii_case("beta") || segment.eq_ignore_ascii_case(version)
+}
+
 #[cfg(feature = "client")]
-fn connector(http: HttpConnector) -> Result<Connector, Error> {
+pub(super) fn connector(http: HttpConnector) -> Result<Connector, Error> {
     Ok(hyper_rustls::HttpsConnectorBuilder::new()
         .with_provider_and_webpki_roots(rustls::crypto::ring::default_provider())
         .map_err(|e| Error::Config(format!("TLS: {e}")))?
@@ -449,6 +527,52 @@ fn connector(http: HttpConnector) -> Result<Connector, Error> {
 }
 
 #[cfg(not(feature = "client"))]
-fn connector(http: HttpConnector) -> Result<Connector, Error> {
+pub(super) fn connector(http: HttpConnector) -> Result<Connector, Error> {
     Ok(http)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_version_segment, split_base_url};
+
+    #[test]
+    fn version_segments() {
+        for yes in ["beta", "BETA", "v1.0", "V1.0", "v2", "v1.0.3", "2024-01-01"] {
+            assert!(is_version_segment(yes, "2024-01-01"), "{yes}");
+        }
+        for no in ["v", "v1.", "v.1", "va", "version", "graph", "proxy", "betas", "1.0"] {
+            assert!(!is_version_segment(no, "beta"), "{no}");
+        }
+    }
+
+    #[test]
+    fn base_urls_end_in_exactly_one_version_segment() {
+        let split = |url: &str| split_base_url(url, "beta");
+        let ok = |url: &str, origin: &str, prefix: &str| {
+            assert_eq!(
+                split(url).map_err(|e| e.to_string()).ok(),
+                Some((origin.to_owned(), prefix.to_owned())),
+                "{url}"
+            )
+        };
+        ok("http://h", "http://h", "/beta");
+        ok("http://h/", "http://h", "/beta");
+        ok("http://h/beta", "http://h", "/beta");
+        ok("http://h/beta/", "http://h", "/beta");
+        ok("http://h/Beta", "http://h", "/beta");
+        ok("http://h:8080/proxy/graph/", "http://h:8080", "/proxy/graph/beta");
+        ok("http://h/proxy/beta", "http://h", "/proxy/beta");
+        ok("http://h//proxy//beta", "http://h", "/proxy/beta");
+        for (url, parts) in [
+            ("http://h/v1.0", &["`v1.0`", "`beta`"][..]),
+            ("http://h/proxy/V2", &["`V2`", "`beta`"]),
+            ("http://h/beta/me", &["`beta`", "`/me`"]),
+            ("http://h/v1.0/beta", &["`v1.0`", "`/beta`"]),
+        ] {
+            let error = split(url).expect_err(url);
+            for part in parts {
+                assert!(error.contains(part), "{url}: {error}");
+            }
+        }
+    }
 }

@@ -4,6 +4,8 @@
 //! `Client` and adds one accessor chain per path of its spec.
 
 mod auth;
+#[cfg(feature = "azure-identity")]
+pub mod azure;
 mod core;
 mod encode;
 mod error;

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 /// What the server does with one request.
@@ -168,7 +168,8 @@ async fn serve(mut stream: TcpStream, log: Arc<Mutex<Vec<Received>>>, script: Ar
     }
 }
 
-async fn read_request(stream: &mut TcpStream) -> Option<Received> {
+/// Reads one request (head and `Content-Length` body) from any stream.
+pub async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Received> {
     let mut buffer = Vec::new();
     let head_end = loop {
         if let Some(i) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
