@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::xml::{Attribute, EDM, EDMX, Element, LineIndex};
+use super::xml::{Attribute, EDM, EDMX, Element, LineIndex, Namespace};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// Edm primitives the spec format has, each under the same name (`Edm.Int16` -> `Int16`).
@@ -57,6 +57,12 @@ const UNREPRESENTABLE: &[&str] = &[
     "AnyPropertyPath",
     "ModelElementPath",
 ];
+
+/// Graph's deepest inheritance is a few levels; a much deeper chain is refused,
+/// so that walking chains stays cheap.
+pub const MAX_INHERITANCE_DEPTH: usize = 64;
+/// Past this many problems the rest are counted, not shown (and get no suggestions).
+const MAX_ERRORS: usize = 100;
 
 const CORE: &str = "Org.OData.Core.V1";
 const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
@@ -313,7 +319,18 @@ pub fn read(root: &Element, index: &LineIndex<'_>) -> Result<Model, Vec<Diagnost
     reader.references(root);
     reader.declare(&schemas);
     let model = reader.model(&schemas);
-    if reader.errors.is_empty() { Ok(model) } else { Err(reader.errors) }
+    let mut errors = reader.errors;
+    if errors.is_empty() {
+        return Ok(model);
+    }
+    if errors.len() > MAX_ERRORS {
+        errors.sort_by_key(|d| d.location);
+        let more = errors.len() - MAX_ERRORS;
+        let at = errors[MAX_ERRORS].location;
+        errors.truncate(MAX_ERRORS);
+        errors.push(Diagnostic::new(at, format!("and {more} more problems from here on, not shown")));
+    }
+    Err(errors)
 }
 
 /// Checks that this is an OData CSDL 4.0 document and returns its schemas.
@@ -323,9 +340,8 @@ fn schemas<'a>(root: &'a Element, index: &LineIndex<'_>) -> Result<Vec<&'a Eleme
         return Err(Diagnostic::new(at(root), format!("not OData CSDL: the root element is `<{}>`", root.name))
             .with_help("a CSDL document starts with `<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\">`"));
     }
-    if root.namespace.as_deref() != Some(EDMX) {
-        let ns = root.namespace.as_deref().unwrap_or("no namespace");
-        return Err(Diagnostic::new(at(root), format!("not OData CSDL 4.0: `<Edmx>` is in {ns}"))
+    if root.namespace != Namespace::Edmx {
+        return Err(Diagnostic::new(at(root), format!("not OData CSDL 4.0: `<Edmx>` is in {}", root.namespace))
             .with_help(format!("CSDL 4.0 uses the namespace {EDMX}; older versions (OData 1-3) are not supported")));
     }
     if let Some(version) = root.attribute("Version")
@@ -337,7 +353,7 @@ fn schemas<'a>(root: &'a Element, index: &LineIndex<'_>) -> Result<Vec<&'a Eleme
         )
         .with_help("this importer reads CSDL 4.0 and 4.01"));
     }
-    let services: Vec<&Element> = root.children.iter().filter(|c| c.is(EDMX, "DataServices")).collect();
+    let services: Vec<&Element> = root.children.iter().filter(|c| c.is_edmx("DataServices")).collect();
     let Some(services) = services.first() else {
         return Err(Diagnostic::new(at(root), "`<edmx:Edmx>` has no `<edmx:DataServices>`")
             .with_help("the schemas of a CSDL document are inside `<edmx:DataServices>`"));
@@ -348,6 +364,16 @@ fn schemas<'a>(root: &'a Element, index: &LineIndex<'_>) -> Result<Vec<&'a Eleme
             .with_help(format!("schemas are `<Schema Namespace=\"...\" xmlns=\"{EDM}\">`")));
     }
     Ok(schemas)
+}
+
+const IDENTIFIER: &str =
+    "a name is an ASCII letter or `_`, then letters, digits and `_`, at most 128 characters (CSDL's SimpleIdentifier)";
+
+/// CSDL's SimpleIdentifier, ASCII only: the names the generator turns into Rust.
+fn is_identifier(name: &str) -> bool {
+    name.len() <= 128
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 fn parse_bool(value: &str) -> Option<bool> {
@@ -382,6 +408,16 @@ impl<'a> Reader<'a> {
         found
     }
 
+    /// The `Name` of an element, which must be a CSDL SimpleIdentifier.
+    fn name<'e>(&mut self, e: &'e Element) -> Option<&'e Attribute> {
+        let name = self.required(e, "Name")?;
+        if !is_identifier(&name.value) {
+            self.at_value(name, format!("`{}` is not a name", name.value)).help = Some(IDENTIFIER.into());
+            return None;
+        }
+        Some(name)
+    }
+
     fn flag(&mut self, e: &Element, name: &str) -> Option<bool> {
         let a = e.attribute(name)?;
         let value = parse_bool(&a.value);
@@ -393,8 +429,8 @@ impl<'a> Reader<'a> {
 
     /// Vocabulary aliases from `<edmx:Reference><edmx:Include Namespace Alias/>`.
     fn references(&mut self, root: &Element) {
-        for reference in root.children.iter().filter(|c| c.is(EDMX, "Reference")) {
-            for include in reference.children.iter().filter(|c| c.is(EDMX, "Include")) {
+        for reference in root.children.iter().filter(|c| c.is_edmx("Reference")) {
+            for include in reference.children.iter().filter(|c| c.is_edmx("Include")) {
                 if let (Some(ns), Some(alias)) = (include.value("Namespace"), include.value("Alias")) {
                     self.term_aliases.insert(alias.to_owned(), ns.to_owned());
                 }
@@ -406,11 +442,18 @@ impl<'a> Reader<'a> {
     fn declare(&mut self, schemas: &[&'a Element]) {
         for schema in schemas {
             let Some(ns) = self.required(schema, "Namespace") else { continue };
+            if !ns.value.split('.').all(is_identifier) {
+                self.at_value(ns, format!("`{}` is not a namespace", ns.value)).help =
+                    Some(format!("a namespace is names joined by dots; {IDENTIFIER}"));
+                continue;
+            }
             if !self.namespaces.insert(ns.value.clone()) {
                 self.at_value(ns, format!("namespace `{}` is declared twice", ns.value));
             }
             if let Some(alias) = schema.attribute("Alias") {
-                if self.aliases.contains_key(&alias.value) || self.namespaces.contains(&alias.value) {
+                if !is_identifier(&alias.value) {
+                    self.at_value(alias, format!("`{}` is not an alias", alias.value)).help = Some(IDENTIFIER.into());
+                } else if self.aliases.contains_key(&alias.value) || self.namespaces.contains(&alias.value) {
                     self.at_value(alias, format!("alias `{}` is declared twice", alias.value));
                 } else {
                     self.aliases.insert(alias.value.clone(), ns.value.clone());
@@ -420,7 +463,7 @@ impl<'a> Reader<'a> {
         for schema in schemas {
             let Some(ns) = schema.value("Namespace") else { continue };
             for e in &schema.children {
-                if e.namespace.as_deref() != Some(EDM) {
+                if e.namespace != Namespace::Edm {
                     continue;
                 }
                 let declared = match e.name.as_str() {
@@ -430,7 +473,7 @@ impl<'a> Reader<'a> {
                     "TypeDefinition" => Declared::TypeDefinition,
                     _ => continue,
                 };
-                let Some(name) = self.required(e, "Name") else { continue };
+                let Some(name) = self.name(e) else { continue };
                 let qualified = format!("{ns}.{}", name.value);
                 if self.declared.insert(qualified.clone(), declared).is_some() {
                     self.at_value(name, format!("`{qualified}` is declared twice"));
@@ -497,7 +540,7 @@ impl<'a> Reader<'a> {
         for schema in schemas {
             let Some(ns) = schema.value("Namespace") else { continue };
             for e in &schema.children {
-                if e.namespace.as_deref() != Some(EDM) {
+                if e.namespace != Namespace::Edm {
                     continue;
                 }
                 match e.name.as_str() {
@@ -644,12 +687,10 @@ impl<'a> Reader<'a> {
         let mut properties = Vec::new();
         let mut navigation = Vec::new();
         for child in &e.children {
-            if child.namespace.as_deref() != Some(EDM)
-                || !matches!(child.name.as_str(), "Property" | "NavigationProperty")
-            {
+            if child.namespace != Namespace::Edm || !matches!(child.name.as_str(), "Property" | "NavigationProperty") {
                 continue;
             }
-            let Some(pname) = self.required(child, "Name") else { continue };
+            let Some(pname) = self.name(child) else { continue };
             if seen.insert(&pname.value, ()).is_some() {
                 self.at_value(pname, format!("`{qualified}` declares `{}` twice", pname.value));
                 continue;
@@ -713,7 +754,7 @@ impl<'a> Reader<'a> {
         let mut members = Vec::new();
         let mut seen = BTreeSet::new();
         for m in e.edm("Member") {
-            let Some(mname) = self.required(m, "Name") else { continue };
+            let Some(mname) = self.name(m) else { continue };
             if !seen.insert(mname.value.clone()) {
                 self.at_value(mname, format!("enum `{qualified}` has the member `{}` twice", mname.value));
                 continue;
@@ -726,17 +767,17 @@ impl<'a> Reader<'a> {
     }
 
     fn container(&mut self, ns: &str, e: &'a Element, types: &BTreeMap<String, StructuredType>) -> Option<Container> {
-        let name = self.required(e, "Name")?.value.clone();
+        let name = self.name(e)?.value.clone();
         let qualified = format!("{ns}.{name}");
         let mut entity_sets = Vec::new();
         let mut singletons = Vec::new();
         for child in &e.children {
             let (attribute, list) = match child.name.as_str() {
-                "EntitySet" if child.namespace.as_deref() == Some(EDM) => ("EntityType", &mut entity_sets),
-                "Singleton" if child.namespace.as_deref() == Some(EDM) => ("Type", &mut singletons),
+                "EntitySet" if child.namespace == Namespace::Edm => ("EntityType", &mut entity_sets),
+                "Singleton" if child.namespace == Namespace::Edm => ("Type", &mut singletons),
                 _ => continue,
             };
-            let (Some(item), Some(written)) = (self.required(child, "Name"), self.required(child, attribute)) else {
+            let (Some(item), Some(written)) = (self.name(child), self.required(child, attribute)) else {
                 continue;
             };
             let Some(entity_type) = self.named(written) else { continue };
@@ -781,7 +822,12 @@ impl<'a> Reader<'a> {
                 return Some(TypeRef::Unrepresentable(text.to_owned()));
             }
             let known = PRIMITIVES.iter().chain(UNREPRESENTABLE).map(|p| format!("Edm.{p}")).collect::<Vec<_>>();
-            let help = match did_you_mean(text, known.iter().map(String::as_str)) {
+            let near = if self.errors.len() < MAX_ERRORS {
+                did_you_mean(text, known.iter().map(String::as_str))
+            } else {
+                None
+            };
+            let help = match near {
                 _ if edm == "DateTime" => {
                     "CSDL 4.0 has no `Edm.DateTime` (OData 3 had); use `Edm.DateTimeOffset`".into()
                 }
@@ -813,6 +859,10 @@ impl<'a> Reader<'a> {
             && self.declared.contains_key(&qualified)
         {
             return Some(qualified);
+        }
+        if self.errors.len() >= MAX_ERRORS {
+            self.error(offset, text.len(), format!("unknown type `{text}`")); // not shown, so no suggestion
+            return None;
         }
         // Suggest among names written the way this one is (same alias or namespace).
         let (prefix, _) = text.rsplit_once('.').unwrap_or(("", text));
@@ -852,18 +902,28 @@ impl<'a> Reader<'a> {
             }
         }
         order.sort_by_key(|(_, offset, _)| *offset);
+        let mut too_deep_reported = false;
         for (start, _, at) in order {
             let mut chain = vec![start];
             let mut current = types.get(start).and_then(|t| t.base.as_deref());
             while let Some(next) = current {
                 if let Some(i) = chain.iter().position(|c| *c == next) {
-                    let cycle = &chain[i..];
-                    if cycle.iter().all(|c| !reported.contains(*c)) && i == 0 {
-                        reported.extend(cycle.iter().map(|c| (*c).to_owned()));
+                    // Reported from the cycle's first type in the document; a type that
+                    // only leads into a cycle (i > 0) is not reported at all.
+                    if i == 0 && !reported.contains(start) {
+                        reported.extend(chain.iter().map(|c| (*c).to_owned()));
                         let shown =
-                            cycle.iter().chain(std::iter::once(&next)).copied().collect::<Vec<_>>().join(" -> ");
+                            chain.iter().chain(std::iter::once(&next)).copied().collect::<Vec<_>>().join(" -> ");
                         self.at_value(at, format!("`{start}` derives from itself: {shown}")).help =
                             Some("remove `BaseType` from one of these types".into());
+                    }
+                    break;
+                }
+                if chain.len() > MAX_INHERITANCE_DEPTH {
+                    if !too_deep_reported {
+                        too_deep_reported = true;
+                        self.at_value(at, format!("`{start}` has more than {MAX_INHERITANCE_DEPTH} base types")).help =
+                            Some("a chain of base types this long is not a service description".into());
                     }
                     break;
                 }

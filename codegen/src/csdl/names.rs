@@ -100,29 +100,29 @@ pub fn upper_first(word: &str) -> String {
 /// Deterministic Rust names for spec names that would collide: in the given
 /// order, the first keeps its derived name and each later one gets the first
 /// free `{Name}2`, `{Name}3`, ... Returns `name -> (rust name, the name it met)`
-/// for the renamed ones only. `taken` holds Rust names already in use.
+/// for the renamed ones only. `taken` maps the Rust names in use to their owners.
 pub fn disambiguate<'a>(
     names: impl IntoIterator<Item = (&'a str, String)>,
     taken: &mut BTreeMap<String, String>,
 ) -> BTreeMap<String, (String, String)> {
     let mut out = BTreeMap::new();
+    // The next number to try for each derived name, so that many names meeting
+    // on one Rust name cost linear time, not quadratic.
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
     for (name, rust) in names {
-        match taken.get(&rust) {
-            None => {
-                taken.insert(rust, name.to_owned());
-            }
-            Some(first) => {
-                let first = first.clone();
-                let mut n = 2;
-                let mut candidate = format!("{rust}{n}");
-                while taken.contains_key(&candidate) {
-                    n += 1;
-                    candidate = format!("{rust}{n}");
-                }
-                taken.insert(candidate.clone(), name.to_owned());
-                out.insert(name.to_owned(), (candidate, first));
-            }
+        let Some(first) = taken.get(&rust).cloned() else {
+            taken.insert(rust, name.to_owned());
+            continue;
+        };
+        let n = next.entry(rust.clone()).or_insert(2);
+        let mut candidate = format!("{rust}{n}");
+        while taken.contains_key(&candidate) {
+            *n += 1;
+            candidate = format!("{rust}{n}");
         }
+        *n += 1;
+        taken.insert(candidate.clone(), name.to_owned());
+        out.insert(name.to_owned(), (candidate, first));
     }
     out
 }

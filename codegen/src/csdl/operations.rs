@@ -12,7 +12,7 @@
 //! Path parameters are named as Kiota names them: `{user-id}`, and
 //! `{mailFolder-id1}` for a second key of one type in a path.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Navigation;
 use super::model::{Capabilities, Model, TypeRef};
@@ -70,7 +70,10 @@ struct Walk<'m> {
     kept: &'m BTreeSet<String>,
     navigation: Navigation,
     out: Vec<Operation>,
+    /// Rust names of the operations so far.
     taken: BTreeSet<String>,
+    /// The next number to try for a wanted name that is taken.
+    next: BTreeMap<String, usize>,
     skipped: Skipped,
 }
 
@@ -89,8 +92,16 @@ pub fn operations(
     kept: &BTreeSet<String>,
     navigation: Navigation,
 ) -> (Vec<Operation>, Skipped) {
-    let mut walk =
-        Walk { model, names, kept, navigation, out: Vec::new(), taken: BTreeSet::new(), skipped: Skipped::default() };
+    let mut walk = Walk {
+        model,
+        names,
+        kept,
+        navigation,
+        out: Vec::new(),
+        taken: BTreeSet::new(),
+        next: BTreeMap::new(),
+        skipped: Skipped::default(),
+    };
     if let Some(container) = &model.container {
         let root = At { path: String::new(), parameters: Vec::new(), words: String::new(), depth: 0 };
         let mut sets: Vec<_> = container.entity_sets.iter().collect();
@@ -119,12 +130,11 @@ impl Walk<'_> {
     fn name(&mut self, verb: &str, words: &str) -> String {
         let wanted = format!("{verb}{words}");
         let mut name = wanted.clone();
-        let mut n = 2;
-        while self.taken.contains(&naming::field_name(&name)) {
+        while !self.taken.insert(naming::field_name(&name)) {
+            let n = self.next.entry(wanted.clone()).or_insert(2);
             name = format!("{wanted}{n}");
-            n += 1;
+            *n += 1;
         }
-        self.taken.insert(naming::field_name(&name));
         name
     }
 

@@ -157,14 +157,7 @@ pub fn write(
     let degradations = counts
         .0
         .iter()
-        .filter(|(kind, _)| **kind != Kind::RustName)
         .map(|(kind, count)| Degradation { what: kind.describe(options.navigation), count: *count })
-        .chain(
-            counts
-                .0
-                .get(&Kind::RustName)
-                .map(|count| Degradation { what: Kind::RustName.describe(options.navigation), count: *count }),
-        )
         .collect();
     Import { spec: out, degradations, types: type_count, enums: enum_count, operations: operations.len() }
 }

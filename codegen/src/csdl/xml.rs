@@ -20,14 +20,38 @@ pub const EDM: &str = "http://docs.oasis-open.org/odata/ns/edm";
 
 /// CSDL nests about ten deep; anything far deeper is not CSDL.
 pub const MAX_DEPTH: usize = 64;
-/// Graph v1.0 has about 70,000 elements.
-pub const MAX_ELEMENTS: usize = 2_000_000;
+/// Graph v1.0 has about 70,000 elements; the tree takes about 200 bytes each.
+pub const MAX_ELEMENTS: usize = 1_000_000;
+/// CSDL elements have a handful of attributes. (Checking a tag's attributes
+/// for duplicates takes time quadratic in their number.)
+pub const MAX_ATTRIBUTES: usize = 64;
+
+/// The namespace of an element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Namespace {
+    Edm,
+    Edmx,
+    Other(Box<str>),
+    None,
+}
+
+impl std::fmt::Display for Namespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Namespace::Edm => f.write_str(EDM),
+            Namespace::Edmx => f.write_str(EDMX),
+            Namespace::Other(ns) => f.write_str(ns),
+            Namespace::None => f.write_str("no namespace"),
+        }
+    }
+}
 
 /// One element: its namespace and local name, its unprefixed attributes, its
-/// children and its text (character data directly inside it, joined).
+/// children and its text (character data directly inside it, joined; text
+/// that is only white space is left out).
 #[derive(Debug)]
 pub struct Element {
-    pub namespace: Option<String>,
+    pub namespace: Namespace,
     pub name: String,
     pub attributes: Vec<Attribute>,
     pub children: Vec<Element>,
@@ -45,8 +69,14 @@ pub struct Attribute {
 }
 
 impl Element {
-    pub fn is(&self, namespace: &str, name: &str) -> bool {
-        self.name == name && self.namespace.as_deref() == Some(namespace)
+    /// A CSDL element (edm namespace) with this local name.
+    pub fn is_edm(&self, name: &str) -> bool {
+        self.namespace == Namespace::Edm && self.name == name
+    }
+
+    /// An element of the edmx envelope with this local name.
+    pub fn is_edmx(&self, name: &str) -> bool {
+        self.namespace == Namespace::Edmx && self.name == name
     }
 
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
@@ -59,7 +89,7 @@ impl Element {
 
     /// Children in the CSDL (edm) namespace with this local name.
     pub fn edm<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.is(EDM, name))
+        self.children.iter().filter(move |c| c.is_edm(name))
     }
 }
 
@@ -172,8 +202,8 @@ pub fn parse(source: &str) -> Result<Element, Diagnostic> {
             Event::Text(t) => {
                 let content = t.xml10_content();
                 match stack.last_mut() {
+                    _ if content.trim().is_empty() => {}
                     Some(parent) => parent.text.push_str(&content),
-                    None if content.trim().is_empty() => {}
                     None => return Err(fail(before, "not XML: text outside any element".into())),
                 }
             }
@@ -229,10 +259,12 @@ fn unknown_entity(index: &LineIndex<'_>, offset: usize, name: &str) -> Diagnosti
         .with_help("only &lt; &gt; &amp; &apos; &quot; and character references are read; CSDL declares no entities")
 }
 
-fn namespace_of(ns: &ResolveResult<'_>) -> Option<String> {
+fn namespace_of(ns: &ResolveResult<'_>) -> Namespace {
     match ns {
-        ResolveResult::Bound(ns) => Some(ns.0.to_owned()),
-        ResolveResult::Unbound | ResolveResult::Unknown(_) => None,
+        ResolveResult::Bound(ns) if ns.0 == EDM => Namespace::Edm,
+        ResolveResult::Bound(ns) if ns.0 == EDMX => Namespace::Edmx,
+        ResolveResult::Bound(ns) => Namespace::Other(ns.0.into()),
+        ResolveResult::Unbound | ResolveResult::Unknown(_) => Namespace::None,
     }
 }
 
@@ -240,13 +272,19 @@ fn element(
     text: &str,
     skipped: usize,
     start: &BytesStart<'_>,
-    namespace: Option<String>,
+    namespace: Namespace,
     offset: usize,
     index: &LineIndex<'_>,
 ) -> Result<Element, Diagnostic> {
     let name = start.local_name().as_ref().to_owned();
     let mut attributes = Vec::new();
-    for attribute in start.attributes() {
+    for (i, attribute) in start.attributes().enumerate() {
+        if i == MAX_ATTRIBUTES {
+            return Err(Diagnostic::new(
+                index.location(offset, name.len() + 1),
+                format!("`<{name}>` has more than {MAX_ATTRIBUTES} attributes"),
+            ));
+        }
         let attribute = attribute.map_err(|e| {
             Diagnostic::new(index.location(offset, 1), format!("not well-formed XML: in `<{name}>`: {e}"))
         })?;
@@ -287,7 +325,7 @@ mod tests {
             "<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\" k=\"v &amp; w\">\n  <b>one &lt; two&#33;</b><c/>\n</a>";
         let root = parse(source).unwrap();
         assert_eq!(root.name, "a");
-        assert_eq!(root.namespace.as_deref(), Some("urn:x"));
+        assert_eq!(root.namespace, Namespace::Other("urn:x".into()));
         assert_eq!(root.value("k"), Some("v & w"));
         assert_eq!(root.children.len(), 2);
         assert_eq!(root.children[0].text, "one < two!");
