@@ -458,7 +458,7 @@ fn bad_documents_are_reported_with_locations() {
         .filter(|n| n.ends_with(".xml"))
         .collect();
     names.sort();
-    assert!(names.len() >= 14, "{names:?}");
+    assert!(names.len() >= 15, "{names:?}");
     for name in names {
         let xml = read(&format!("bad/{name}"));
         let Err(ImportError::Csdl(items)) = import(&xml, &ImportOptions::default()) else {
@@ -500,6 +500,7 @@ fn each_kind_of_bad_input_says_what_is_wrong() {
         ("billion-laughs.xml", "2:1: a <!DOCTYPE> declaration is not allowed here"),
         ("external-entity.xml", "2:1: a <!DOCTYPE> declaration is not allowed here"),
         ("undeclared-entity.xml", "6:67: unknown entity `&nbsp;`"),
+        ("names.xml", "4:24: `example..todo` is not a namespace"),
     ];
     for (name, expected) in cases {
         let found = errors(&read(&format!("bad/{name}")));
@@ -511,6 +512,32 @@ fn each_kind_of_bad_input_says_what_is_wrong() {
     assert_eq!(dangling.len(), 5);
     assert_eq!(dangling[1], "7:50: unknown type `security.alert`", "at the name inside Collection(...)");
     assert_eq!(errors(&read("bad/base-cycle.xml")).len(), 2, "one per cycle");
+}
+
+/// A CSDL document around the given schema children.
+fn schema(children: &str) -> String {
+    format!(
+        "<edmx:Edmx Version=\"4.0\" xmlns:edmx=\"http://docs.oasis-open.org/odata/ns/edmx\"><edmx:DataServices>\n\
+         <Schema Namespace=\"x\" xmlns=\"http://docs.oasis-open.org/odata/ns/edm\">\n{children}</Schema>\n\
+         </edmx:DataServices></edmx:Edmx>\n"
+    )
+}
+
+#[test]
+fn long_inheritance_many_problems_and_many_attributes_are_capped() {
+    // A chain of 70 base types: refused once, at the first type whose chain is too long.
+    let chain: String = (0..70).map(|i| format!("<ComplexType Name=\"t{i}\" BaseType=\"x.t{}\" />\n", i + 1)).collect();
+    let found = errors(&schema(&format!("{chain}<ComplexType Name=\"t70\" />\n")));
+    assert_eq!(found, ["3:34: `x.t0` has more than 64 base types"]);
+    // 150 unknown types: the first 100 and a count of the rest.
+    let unknown: String =
+        (0..150).map(|i| format!("<ComplexType Name=\"t{i}\" BaseType=\"x.missing{i}\" />\n")).collect();
+    let found = errors(&schema(&unknown));
+    assert_eq!(found.len(), 101);
+    assert_eq!(found[100], "103:36: and 50 more problems from here on, not shown");
+    let attributes: String = (0..65).map(|i| format!(" a{i}=\"\"")).collect();
+    let found = errors(&schema(&format!("<ComplexType Name=\"t\"{attributes} />\n")));
+    assert_eq!(found, ["3:1: `<ComplexType>` has more than 64 attributes"]);
 }
 
 #[test]
