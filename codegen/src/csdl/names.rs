@@ -97,50 +97,56 @@ pub fn upper_first(word: &str) -> String {
     }
 }
 
-/// Deterministic Rust names for spec names that would collide: in the given
-/// order, the first keeps its derived name and each later one gets the first
-/// free `{Name}2`, `{Name}3`, ... Returns `name -> (rust name, the name it met)`
-/// for the renamed ones only. `taken` maps the Rust names in use to their owners.
-pub fn disambiguate<'a>(
-    names: impl IntoIterator<Item = (&'a str, String)>,
-    taken: &mut BTreeMap<String, String>,
-) -> BTreeMap<String, (String, String)> {
-    let mut out = BTreeMap::new();
-    // The next number to try for each derived name, so that many names meeting
-    // on one Rust name cost linear time, not quadratic.
-    let mut next: BTreeMap<String, usize> = BTreeMap::new();
-    for (name, rust) in names {
-        let Some(first) = taken.get(&rust).cloned() else {
-            taken.insert(rust, name.to_owned());
-            continue;
+/// Deterministic Rust names for spec names that would collide: in the order
+/// names are claimed, the first keeps its derived name and each later one gets
+/// the first free `{Name}2`, `{Name}3`, ...
+#[derive(Clone, Default)]
+pub struct RustNames {
+    /// Rust name -> the spec name that has it.
+    taken: BTreeMap<String, String>,
+    /// The next number to try for a derived name, so that many names meeting
+    /// on one Rust name cost linear time, not quadratic.
+    next: BTreeMap<String, usize>,
+}
+
+impl RustNames {
+    /// Gives `name` the Rust name `rust`, or a numbered one when that is taken.
+    /// Returns `(the numbered name, the name that has `rust`)` in that case.
+    pub fn claim(&mut self, name: &str, rust: String) -> Option<(String, String)> {
+        let Some(first) = self.taken.get(&rust).cloned() else {
+            self.taken.insert(rust, name.to_owned());
+            return None;
         };
-        let n = next.entry(rust.clone()).or_insert(2);
+        let n = self.next.entry(rust.clone()).or_insert(2);
         let mut candidate = format!("{rust}{n}");
-        while taken.contains_key(&candidate) {
+        while self.taken.contains_key(&candidate) {
             *n += 1;
             candidate = format!("{rust}{n}");
         }
         *n += 1;
-        taken.insert(candidate.clone(), name.to_owned());
-        out.insert(name.to_owned(), (candidate, first));
+        self.taken.insert(candidate.clone(), name.to_owned());
+        Some((candidate, first))
     }
-    out
 }
 
-/// The Rust type names of the kept types and enums (with `{Name}Member` for a
-/// flags enum), as the generator derives them; collisions get a `rustName`.
+/// The `rustName`s the kept types and enums need, in spec-name order, as the
+/// generator derives Rust names (a flags enum also takes `{Name}Member`).
+/// Returns `name -> (rust name, the name it met)` for the renamed ones only.
 pub fn type_rust_names<'a>(kept: impl IntoIterator<Item = (&'a str, bool)>) -> BTreeMap<String, (String, String)> {
-    let mut taken = BTreeMap::new();
+    let mut names = RustNames::default();
     let mut renamed = BTreeMap::new();
     for (name, flags) in kept {
-        let rust = naming::type_name(name);
-        let one = disambiguate([(name, rust)], &mut taken);
-        let rust = one.get(name).map_or_else(|| naming::type_name(name), |(r, _)| r.clone());
+        let derived = naming::type_name(name);
+        let rust = match names.claim(name, derived.clone()) {
+            Some((rust, first)) => {
+                renamed.insert(name.to_owned(), (rust.clone(), first));
+                rust
+            }
+            None => derived,
+        };
         if flags {
-            // The member enum `{Name}Member` is a name of its own; reserve it.
-            taken.entry(format!("{rust}Member")).or_insert_with(|| format!("{name} (its member enum)"));
+            names.taken.entry(format!("{rust}Member")).or_insert_with(|| format!("{name} (its member enum)"));
         }
-        renamed.extend(one);
     }
     renamed
 }

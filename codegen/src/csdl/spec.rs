@@ -12,7 +12,7 @@ use crate::naming;
 
 /// The kinds of degradation, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
+enum Degraded {
     NavigationLeftOut,
     Unrepresentable,
     Redeclared,
@@ -26,42 +26,42 @@ enum Kind {
     RustName,
 }
 
-impl Kind {
+impl Degraded {
     fn describe(self, navigation: Navigation) -> String {
         match self {
-            Kind::NavigationLeftOut => match navigation {
+            Degraded::NavigationLeftOut => match navigation {
                 Navigation::Contained => {
                     "navigation properties left out (not contained; --navigation contained)".to_owned()
                 }
                 _ => "navigation properties left out (--navigation none)".to_owned(),
             },
-            Kind::Unrepresentable => {
+            Degraded::Unrepresentable => {
                 "properties left out: their Edm type (Geography, Geometry, Untyped, ...) has no spec type".to_owned()
             }
-            Kind::Redeclared => "properties left out: they repeat an inherited property".to_owned(),
-            Kind::TypeDefinition => "properties whose TypeDefinition became its underlying type".to_owned(),
-            Kind::BoundOperations => "bound actions and functions not imported".to_owned(),
-            Kind::UnboundOperations => "unbound actions and functions not imported".to_owned(),
-            Kind::MediaEntity => "media entity types whose content (`/$value`) is not described".to_owned(),
-            Kind::OutsideNamespace => {
+            Degraded::Redeclared => "properties left out: they repeat an inherited property".to_owned(),
+            Degraded::TypeDefinition => "properties whose TypeDefinition became its underlying type".to_owned(),
+            Degraded::BoundOperations => "bound actions and functions not imported".to_owned(),
+            Degraded::UnboundOperations => "unbound actions and functions not imported".to_owned(),
+            Degraded::MediaEntity => "media entity types whose content (`/$value`) is not described".to_owned(),
+            Degraded::OutsideNamespace => {
                 "types outside the main namespace (the generated @odata.type misses their namespace)".to_owned()
             }
-            Kind::CompositeKey => "entity types with a key of several properties: no item operations".to_owned(),
-            Kind::TooDeep => format!(
+            Degraded::CompositeKey => "entity types with a key of several properties: no item operations".to_owned(),
+            Degraded::TooDeep => format!(
                 "contained navigation properties more than {MAX_CONTAINMENT_DEPTH} level{} below a set or singleton: \
                  no operations",
                 if MAX_CONTAINMENT_DEPTH == 1 { "" } else { "s" }
             ),
-            Kind::RustName => "Rust name collisions resolved with a rustName".to_owned(),
+            Degraded::RustName => "Rust name collisions resolved with a rustName".to_owned(),
         }
     }
 }
 
 #[derive(Default)]
-struct Counts(BTreeMap<Kind, usize>);
+struct Counts(BTreeMap<Degraded, usize>);
 
 impl Counts {
-    fn add(&mut self, kind: Kind, n: usize) {
+    fn add(&mut self, kind: Degraded, n: usize) {
         if n > 0 {
             *self.0.entry(kind).or_default() += n;
         }
@@ -77,14 +77,14 @@ pub fn write(
     options: &ImportOptions,
 ) -> Import {
     let mut counts = Counts::default();
-    counts.add(Kind::TooDeep, skipped.too_deep);
-    counts.add(Kind::UnboundOperations, model.unbound_operations.len());
+    counts.add(Degraded::TooDeep, skipped.too_deep);
+    counts.add(Degraded::UnboundOperations, model.unbound_operations.len());
 
     // Kept names in spec-name order: the order of the output and of Rust name collisions.
     let by_spec: BTreeMap<&str, &str> = kept.iter().map(|q| (names.spec(q), q.as_str())).collect();
     let rust_names =
         names::type_rust_names(by_spec.iter().map(|(spec, q)| (*spec, model.enums.get(*q).is_some_and(|e| e.flags))));
-    counts.add(Kind::RustName, rust_names.len());
+    counts.add(Degraded::RustName, rust_names.len());
 
     let mut properties: BTreeMap<&str, Vec<PropertyOut>> = BTreeMap::new();
     let mut type_notes: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -103,15 +103,14 @@ pub fn write(
     for (spec_name, q) in &by_spec {
         let mut notes = Vec::new();
         if let Some(ns) = outside_namespace(model, q) {
-            counts.add(Kind::OutsideNamespace, 1);
+            counts.add(Degraded::OutsideNamespace, 1);
             notes.push(format!(
                 "From namespace `{ns}`, outside `{}`: the generated `@odata.type` is `#{}.{spec_name}`, not `#{q}`.",
                 model.main_namespace, model.main_namespace
             ));
         }
         if names.was_renamed(q) {
-            notes
-                .push(format!("Named `{spec_name}`: another type of this spec already has the name `{q}` would take."));
+            notes.push(format!("Named `{spec_name}`, as `{q}` is the name of a type of the main namespace."));
         }
         let rust_name = rust_names.get(*spec_name).map(|(rust, first)| {
             notes.push(format!(
@@ -295,7 +294,7 @@ fn type_properties(
             continue;
         }
         let note = p.type_definition.as_ref().map(|d| {
-            counts.add(Kind::TypeDefinition, 1);
+            counts.add(Degraded::TypeDefinition, 1);
             format!("Declared as the TypeDefinition `{d}`; written as its underlying type.")
         });
         properties.push(PropertyOut {
@@ -332,18 +331,18 @@ fn type_properties(
     properties.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut notes = Vec::new();
-    counts.add(Kind::Unrepresentable, unrepresentable.len());
+    counts.add(Degraded::Unrepresentable, unrepresentable.len());
     if !unrepresentable.is_empty() {
         notes.push(format!(
             "Left out, as the spec format has no type for their values (kept among the model's unknown members): {}.",
             unrepresentable.join(", ")
         ));
     }
-    counts.add(Kind::Redeclared, redeclared.len());
+    counts.add(Degraded::Redeclared, redeclared.len());
     if !redeclared.is_empty() {
         notes.push(format!("Left out, as a base type already declares them: {}.", redeclared.join(", ")));
     }
-    counts.add(Kind::NavigationLeftOut, navigation_left.len());
+    counts.add(Degraded::NavigationLeftOut, navigation_left.len());
     if !navigation_left.is_empty() {
         let why = match navigation {
             Navigation::Contained => "not contained; --navigation contained",
@@ -352,16 +351,16 @@ fn type_properties(
         notes.push(format!("Navigation properties left out ({why}): {}.", navigation_left.join(", ")));
     }
     if t.has_stream {
-        counts.add(Kind::MediaEntity, 1);
+        counts.add(Degraded::MediaEntity, 1);
         notes.push("A media entity (HasStream): its content, at `.../$value`, is not described.".to_owned());
     }
     if let Some(bound) = model.bound_operations.get(qualified) {
-        counts.add(Kind::BoundOperations, bound.len());
+        counts.add(Degraded::BoundOperations, bound.len());
         let shown: Vec<&str> = bound.iter().map(String::as_str).collect();
         notes.push(format!("Bound actions and functions not imported: {}.", shown.join(", ")));
     }
     if model.chain(qualified).iter().find(|c| !c.key.is_empty()).is_some_and(|c| c.key.len() > 1) {
-        counts.add(Kind::CompositeKey, 1);
+        counts.add(Degraded::CompositeKey, 1);
         notes.push("Its key has several properties: its collections get no item operations.".to_owned());
     }
     (properties, notes)
@@ -373,21 +372,14 @@ fn type_properties(
 fn property_rust_names(model: &Model, properties: &mut BTreeMap<&str, Vec<PropertyOut>>, counts: &mut Counts) {
     let mut order: Vec<(usize, &str)> = properties.keys().map(|q| (model.chain(q).len(), *q)).collect();
     order.sort();
-    let mut assigned: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    let mut assigned: BTreeMap<&str, names::RustNames> = BTreeMap::new();
     for (_, q) in order {
-        let mut taken = model
-            .types
-            .get(q)
-            .and_then(|t| t.base.as_deref())
-            .and_then(|b| assigned.get(b))
-            .cloned()
-            .unwrap_or_default();
+        let base = model.types.get(q).and_then(|t| t.base.as_deref());
+        let mut taken = base.and_then(|b| assigned.get(b)).cloned().unwrap_or_default();
         let Some(list) = properties.get_mut(q) else { continue };
-        let renamed =
-            names::disambiguate(list.iter().map(|p| (p.name.as_str(), naming::field_name(&p.name))), &mut taken);
-        counts.add(Kind::RustName, renamed.len());
         for p in list.iter_mut() {
-            p.rust_name = renamed.get(&p.name).cloned();
+            p.rust_name = taken.claim(&p.name, naming::field_name(&p.name));
+            counts.add(Degraded::RustName, usize::from(p.rust_name.is_some()));
         }
         assigned.insert(q, taken);
     }
