@@ -476,7 +476,8 @@ fn bad_documents_are_reported_with_locations() {
 
 fn errors(xml: &str) -> Vec<String> {
     match import(xml, &ImportOptions::default()) {
-        Err(ImportError::Csdl(items)) => {
+        Err(ImportError::Csdl(mut items)) => {
+            items.sort_by_key(|d| d.location);
             items.iter().map(|d| format!("{}:{}: {}", d.location.line, d.location.column, d.message)).collect()
         }
         other => panic!("expected errors, got {other:?}"),
@@ -507,7 +508,7 @@ fn each_kind_of_bad_input_says_what_is_wrong() {
         assert_eq!(found.first().map(String::as_str), Some(*expected), "{name}: {found:#?}");
     }
     // All the problems are reported at once, not the first alone.
-    assert_eq!(errors(&read("bad/unknown-edm-type.xml")).len(), 3);
+    assert_eq!(errors(&read("bad/unknown-edm-type.xml")).len(), 5);
     let dangling = errors(&read("bad/dangling-type.xml"));
     assert_eq!(dangling.len(), 5);
     assert_eq!(dangling[1], "7:50: unknown type `security.alert`", "at the name inside Collection(...)");
@@ -608,7 +609,7 @@ fn graph_v1_imports_and_checks() {
     // (`--navigation contained` is checked on the fixtures only: until the additions land,
     // each of its 479 unknown `Page(T)`s costs the checker a did-you-mean over 3,800 names.)
     let contained = imported(&xml, &options(Navigation::Contained, &[]));
-    assert_eq!(contained.operations, 1794);
+    assert_eq!(contained.operations, 1793);
     assert_eq!(out.operations, 267);
 }
 

@@ -518,17 +518,13 @@ impl<'a> Reader<'a> {
                 let (Some(name), Some(under)) = (e.value("Name"), self.required(e, "UnderlyingType")) else {
                     continue;
                 };
-                match self.type_ref(under) {
-                    Some(TypeRef::Primitive(p)) => {
-                        self.type_definitions.insert(format!("{ns}.{name}"), TypeRef::Primitive(p));
-                    }
-                    Some(TypeRef::Unrepresentable(u)) => {
-                        self.type_definitions.insert(format!("{ns}.{name}"), TypeRef::Unrepresentable(u));
-                    }
-                    Some(_) => {
-                        self.at_value(under, "a TypeDefinition's underlying type is a primitive type");
-                    }
-                    None => {}
+                // Checked before resolving: another type definition is not allowed either.
+                if !under.value.trim().starts_with("Edm.") {
+                    self.at_value(under, "the underlying type of a TypeDefinition is an Edm primitive type");
+                    continue;
+                }
+                if let Some(ty) = self.type_ref(under) {
+                    self.type_definitions.insert(format!("{ns}.{name}"), ty);
                 }
             }
         }

@@ -21,8 +21,8 @@ use crate::naming;
 
 /// Contained navigation properties directly below an entity set or singleton
 /// get operations (`/users/{user-id}/messages/{message-id}`); deeper ones do
-/// not. Graph v1.0 gets 1,794 operations so; with two levels it would get
-/// 5,404 (and recursive containment such as `mailFolder.childFolders` needs a
+/// not. Graph v1.0 gets 1,793 operations so; with two levels it would get
+/// about 5,400 (and recursive containment such as `mailFolder.childFolders` needs a
 /// bound anyway), which is past what the spec loader reads.
 pub const MAX_CONTAINMENT_DEPTH: usize = 1;
 
@@ -60,8 +60,6 @@ pub struct Response {
 pub struct Skipped {
     /// Contained navigation properties deeper than [`MAX_CONTAINMENT_DEPTH`].
     pub too_deep: usize,
-    /// Collections whose entity type has a key of several properties (no item operations).
-    pub composite_keys: BTreeSet<String>,
 }
 
 struct Walk<'m> {
@@ -138,10 +136,6 @@ impl Walk<'_> {
         name
     }
 
-    fn push(&mut self, op: Operation) {
-        self.out.push(op);
-    }
-
     /// A collection at `{at.path}/{segment}` of `entity_type`.
     fn collection(&mut self, at: &At, segment: &str, entity_type: &str, caps: Capabilities) {
         let spec_type = self.names.spec(entity_type).to_owned();
@@ -149,7 +143,7 @@ impl Walk<'_> {
         let path = format!("{}/{segment}", at.path);
         if caps.readable != Some(false) {
             let name = self.name("list", &format!("{}{}", at.words, upper_first(segment)));
-            self.push(Operation {
+            self.out.push(Operation {
                 name,
                 method: "GET",
                 path: path.clone(),
@@ -165,7 +159,7 @@ impl Walk<'_> {
         }
         if caps.insertable != Some(false) {
             let name = self.name("create", &format!("{}{item_word}", at.words));
-            self.push(Operation {
+            self.out.push(Operation {
                 name,
                 method: "POST",
                 path: path.clone(),
@@ -199,12 +193,14 @@ impl Walk<'_> {
         self.contained(&here, entity_type);
     }
 
-    /// get, update and (for a collection's item) delete at `at.path`.
-    fn item(&mut self, at: &At, spec_type: &str, caps: Capabilities, deletable: bool) {
-        let readable = if deletable { caps.readable_by_key } else { caps.readable.and(caps.readable_by_key) };
+    /// get, update and (for an item of a collection) delete at `at.path`.
+    fn item(&mut self, at: &At, spec_type: &str, caps: Capabilities, in_collection: bool) {
+        // An item of a collection is read by key; what a collection's own
+        // ReadRestrictions say holds for its items unless ReadByKeyRestrictions say otherwise.
+        let readable = if in_collection { caps.readable_by_key.or(caps.readable) } else { caps.readable };
         if readable != Some(false) {
             let name = self.name("get", &at.words);
-            self.push(Operation {
+            self.out.push(Operation {
                 name,
                 method: "GET",
                 path: at.path.clone(),
@@ -216,7 +212,7 @@ impl Walk<'_> {
         }
         if caps.updatable != Some(false) {
             let name = self.name("update", &at.words);
-            self.push(Operation {
+            self.out.push(Operation {
                 name,
                 method: if caps.update_with_put == Some(true) { "PUT" } else { "PATCH" },
                 path: at.path.clone(),
@@ -231,9 +227,9 @@ impl Walk<'_> {
                 }],
             });
         }
-        if deletable && caps.deletable != Some(false) {
+        if in_collection && caps.deletable != Some(false) {
             let name = self.name("delete", &at.words);
-            self.push(Operation {
+            self.out.push(Operation {
                 name,
                 method: "DELETE",
                 path: at.path.clone(),
@@ -275,12 +271,11 @@ impl Walk<'_> {
 
     /// The key parameter of an item of `entity_type`: `{user-id}`, numbered
     /// (`{mailFolder-id1}`) when the path already has one of that name.
-    fn key(&mut self, entity_type: &str, spec_type: &str, taken: &[Parameter]) -> Option<Parameter> {
+    fn key(&self, entity_type: &str, spec_type: &str, taken: &[Parameter]) -> Option<Parameter> {
         let chain = self.model.chain(entity_type);
         let key = chain.iter().find(|t| !t.key.is_empty()).map(|t| t.key.clone()).unwrap_or_default();
         if key.len() > 1 {
-            self.skipped.composite_keys.insert(entity_type.to_owned());
-            return None;
+            return None; // noted on the type
         }
         let ty = key.first().and_then(|k| {
             chain.iter().flat_map(|t| &t.properties).find(|p| &p.name == k).and_then(|p| match p.ty {
