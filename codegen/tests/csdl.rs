@@ -52,10 +52,8 @@ const NEW_PRIMITIVES: &[&str] =
     &["Binary", "Duration", "TimeOfDay", "Single", "Int16", "Byte", "SByte", "Decimal", "Stream"];
 
 /// The spec checks, but for problems that only the format additions made
-/// alongside the importer resolve: the new primitives, `Page(T)`,
-/// `queryOptions`, enums without members, enum members that meet after case
-/// conversion, and properties named like the generated fields. Returns how
-/// many of those there were.
+/// alongside the importer resolve: the new primitives, `Page(T)` and
+/// `queryOptions`. Returns how many of those there were.
 fn checks_but_for_pending_additions(spec: &str) -> usize {
     let Err(diagnostics) = codegen::parse_spec("imported.yaml", spec) else { return 0 };
     let mut unexpected = Vec::new();
@@ -208,8 +206,9 @@ fn rust_name_collisions_get_a_rust_name() {
 #[test]
 fn a_spec_of_types_only_passes_the_checker_but_for_pending_additions() {
     let spec = imported(&read("model.xml"), &ImportOptions::default()).spec;
-    // The new primitives (9), the enum with no members and the member collision.
-    assert_eq!(checks_but_for_pending_additions(&spec), 11);
+    // The new primitives; the enum with no members and the members that meet
+    // after case conversion (`remoteControlSoftware`, `remote_Control_Software`) are accepted.
+    assert_eq!(checks_but_for_pending_additions(&spec), 9);
     let without_new = imported(&read("model.xml"), &options(Navigation::None, &["work.review"])).spec;
     assert_eq!(checks_but_for_pending_additions(&without_new), 0, "this closure checks today:\n{without_new}");
 }

@@ -130,25 +130,12 @@ impl RustNames {
 }
 
 /// The `rustName`s the kept types and enums need, in spec-name order, as the
-/// generator derives Rust names (a flags enum also takes `{Name}Member`).
-/// Returns `name -> (rust name, the name it met)` for the renamed ones only.
-pub fn type_rust_names<'a>(kept: impl IntoIterator<Item = (&'a str, bool)>) -> BTreeMap<String, (String, String)> {
+/// generator derives Rust names. Returns `name -> (rust name, the name it met)`
+/// for the renamed ones only. (Names the generator adds, such as a flags
+/// enum's member enum, yield to spec names by themselves.)
+pub fn type_rust_names<'a>(kept: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, (String, String)> {
     let mut names = RustNames::default();
-    let mut renamed = BTreeMap::new();
-    for (name, flags) in kept {
-        let derived = naming::type_name(name);
-        let rust = match names.claim(name, derived.clone()) {
-            Some((rust, first)) => {
-                renamed.insert(name.to_owned(), (rust.clone(), first));
-                rust
-            }
-            None => derived,
-        };
-        if flags {
-            names.taken.entry(format!("{rust}Member")).or_insert_with(|| format!("{name} (its member enum)"));
-        }
-    }
-    renamed
+    kept.into_iter().filter_map(|name| Some((name.to_owned(), names.claim(name, naming::type_name(name))?))).collect()
 }
 
 #[cfg(test)]
@@ -166,15 +153,9 @@ mod tests {
 
     #[test]
     fn later_collisions_get_numbered_rust_names() {
-        let renamed = type_rust_names([("security.alert", false), ("securityAlert", false), ("security_alert", false)]);
+        let renamed = type_rust_names(["security.alert", "securityAlert", "security_alert"]);
         assert_eq!(renamed.len(), 2);
         assert_eq!(renamed["securityAlert"], ("SecurityAlert2".to_owned(), "security.alert".to_owned()));
         assert_eq!(renamed["security_alert"].0, "SecurityAlert3");
-    }
-
-    #[test]
-    fn a_flags_enum_reserves_its_member_enum() {
-        let renamed = type_rust_names([("audience", true), ("audienceMember", false)]);
-        assert_eq!(renamed["audienceMember"].0, "AudienceMember2");
     }
 }

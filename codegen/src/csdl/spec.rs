@@ -82,8 +82,7 @@ pub fn write(
 
     // Kept names in spec-name order: the order of the output and of Rust name collisions.
     let by_spec: BTreeMap<&str, &str> = kept.iter().map(|q| (names.spec(q), q.as_str())).collect();
-    let rust_names =
-        names::type_rust_names(by_spec.iter().map(|(spec, q)| (*spec, model.enums.get(*q).is_some_and(|e| e.flags))));
+    let rust_names = names::type_rust_names(by_spec.keys().copied());
     counts.add(Degraded::RustName, rust_names.len());
 
     let mut properties: BTreeMap<&str, Vec<PropertyOut>> = BTreeMap::new();
