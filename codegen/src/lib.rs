@@ -4,6 +4,7 @@
 //! IR to token streams; only [`write`] touches the disk.
 
 pub mod check;
+pub mod csdl;
 pub mod emit;
 pub mod format;
 pub mod ir;

@@ -5,9 +5,11 @@
 //! `tests/fixtures/specs/` into `tests/fixtures/crates/<name>/`.
 //!
 //! Also `cargo xtask synth N [--out FILE]` (a synthetic spec of N types) and
-//! `cargo xtask bench [SUITE]...` (the benchmarks behind BENCHMARKS.md).
+//! `cargo xtask bench [SUITE]...` (the benchmarks behind BENCHMARKS.md), and
+//! `cargo xtask import-csdl` (a spec from OData CSDL; see `import_csdl.rs`).
 
 mod bench;
+mod import_csdl;
 mod synth;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +32,9 @@ usage: cargo xtask codegen [--check] [--spec FILE --out DIR [--vendor-runtime]]
 
 Other tasks:
   cargo xtask synth N [--out FILE]   a synthetic spec with N types (benchmarks)
-  cargo xtask bench [SUITE]...       run benchmarks; `cargo xtask bench --help`";
+  cargo xtask bench [SUITE]...       run benchmarks; `cargo xtask bench --help`
+  cargo xtask import-csdl --csdl FILE --out SPEC.yaml [--include NAME]... [--navigation none|contained|all]
+                                     a spec from OData CSDL; `cargo xtask import-csdl --help`";
 
 struct Args {
     check: bool,
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("synth") => return synth::main(&args[1..]),
         Some("bench") => return bench::main(&args[1..], &workspace_root()),
+        Some("import-csdl") => return import_csdl::main(&args[1..]),
         _ => {}
     }
     let args = match parse_args(&args) {
