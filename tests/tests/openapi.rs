@@ -13,38 +13,17 @@
 mod common;
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use codegen::project::{Target, default_targets, read_spec};
+use common::processes::{MockServer, build_mock_servers, python};
 
 /// The file each generated crate carries.
 const DOCUMENT: &str = "openapi.yaml";
 
 /// The Python interpreter that has openapi-spec-validator and schemathesis.
-fn python() -> PathBuf {
-    let root = common::root();
-    let path = match std::env::var_os("OPENAPI_PYTHON") {
-        Some(path) => root.join(path), // a relative path is taken from the repository root
-        None => root.join(".venv/bin/python"),
-    };
-    let ready = Command::new(&path)
-        .args(["-c", "import openapi_spec_validator, schemathesis"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ready,
-        "the Python test tools are not installed for {}: run `scripts/setup-python` (it makes `.venv` \
-         with openapi-spec-validator and schemathesis), then run the tests again",
-        path.display()
-    );
-    path
-}
 
 fn documents() -> Vec<PathBuf> {
     let root = common::root();
@@ -111,72 +90,6 @@ const TIME_LIMIT: Duration = Duration::from_secs(240);
 /// The generation targets whose mock servers schemathesis tests.
 const FUZZED: &[&str] = &["profile", "keywords", "todo"];
 
-/// Builds the mock server binaries (a no-op after `cargo test --workspace
-/// --all-features`, which has built them with the same features) and returns
-/// each one's path by binary name.
-fn build_mock_servers(bins: &[&str]) -> Vec<(String, PathBuf)> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.current_dir(common::root()).args(["build", "--workspace", "--all-features", "--message-format=json"]);
-    for bin in bins {
-        command.args(["--bin", bin]);
-    }
-    let output = command.stderr(Stdio::inherit()).output().expect("cargo runs");
-    assert!(output.status.success(), "cannot build the mock servers");
-    let mut found = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
-        let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let name = message["target"]["name"].as_str().unwrap_or_default();
-        if let (Some(executable), true) = (message["executable"].as_str(), bins.contains(&name)) {
-            found.push((name.to_owned(), PathBuf::from(executable)));
-        }
-    }
-    assert_eq!(found.len(), bins.len(), "cargo names every binary it built: {found:?}");
-    found
-}
-
-/// A running mock server, stopped when dropped (also when a test panics).
-struct MockServer {
-    child: Child,
-    address: String,
-}
-
-impl MockServer {
-    fn start(bin: &Path, scopes: &[String]) -> Self {
-        let token = format!("{TOKEN}={USER}:{}", scopes.join(","));
-        let mut child = Command::new(bin)
-            .args(["--bind", "127.0.0.1:0", "--token", &token])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (sender, lines) = channel();
-        // Reads until the server exits, so that it never blocks on a full pipe.
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = sender.send(line);
-            }
-        });
-        let mut server = MockServer { child, address: String::new() };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while let Ok(line) = lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            if let Some(address) = line.strip_prefix("listening on http://") {
-                server.address = address.trim().to_owned();
-                return server;
-            }
-        }
-        panic!("{} did not say where it listens within a minute", bin.display());
-    }
-}
-
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Every delegated work-account scope of the API, so that the token may act
 /// on any user: schemathesis makes up user ids.
 fn all_work_scopes(api: &codegen::ir::Api) -> Vec<String> {
@@ -193,13 +106,48 @@ fn all_work_scopes(api: &codegen::ir::Api) -> Vec<String> {
     scopes
 }
 
+/// Schemathesis's configuration: for the operations that take `$filter` or
+/// `$search`, a `400` is an expected answer to data the document accepts.
+/// Their values are a grammar JSON Schema cannot describe (the document says
+/// "a string"), so a schema-valid value may be a syntax error, which the
+/// server refuses with a `400` by design. Every other check stays on.
+fn free_grammar_config(api: &codegen::ir::Api) -> String {
+    use codegen::ir::{QueryOption, Segment};
+    let mut names = Vec::new();
+    for op in &api.operations {
+        if !op.query_options.iter().any(|o| matches!(o, QueryOption::Filter | QueryOption::Search)) {
+            continue;
+        }
+        for path in &op.paths {
+            let pattern: String = path
+                .segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Literal(text) => format!("/{}", text.replace('.', "\\\\.")),
+                    Segment::Parameter(_) => "/\\\\{[^}]+\\\\}".to_owned(),
+                })
+                .collect();
+            names.push(format!("{} {pattern}", op.method.as_str()));
+        }
+    }
+    if names.is_empty() {
+        return String::new();
+    }
+    format!(
+        "[[operations]]\ninclude-name-regex = \"^({})$\"\nchecks.positive_data_acceptance.expected-statuses = \
+         [\"2XX\", \"400\", \"401\", \"403\", \"404\"]\n",
+        names.join("|")
+    )
+}
+
 /// Runs schemathesis against the mock server of `target`; returns its output.
 fn schemathesis(python: &Path, target: &Target, bin: &Path, workdir: &Path) -> String {
     let source = read_spec(&target.spec).expect("spec is readable");
     let api = codegen::parse_spec(&target.options.spec_path, &source).unwrap_or_else(|d| panic!("{d}"));
-    let server = MockServer::start(bin, &all_work_scopes(&api));
+    let server = MockServer::start(bin, TOKEN, USER, &all_work_scopes(&api));
     let log_path = workdir.join(format!("{}.log", target.options.mock_server_bin));
     let log = File::create(&log_path).expect("log file");
+    std::fs::write(workdir.join("schemathesis.toml"), free_grammar_config(&api)).expect("schemathesis.toml");
     let started = Instant::now();
     let mut child = Command::new(python)
         // Its own directory: schemathesis reads a `schemathesis.toml` there.

@@ -134,15 +134,18 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     let ops = || api.operations.iter();
     let options = || ops().flat_map(|op| op.names.option_fields.iter().map(|(o, _)| *o));
     let mut runtime_names = vec!["ApiClient", "Core"];
+    let mut public_names: Vec<proc_macro2::Ident> = Vec::new();
     if uses_method {
         runtime_names.push("Call");
     }
     if ops().any(|op| op.paths.iter().any(|p| p.client_stream.is_some())) {
-        runtime_names.push("Items");
+        public_names.push(ident("Items"));
     }
     if options().any(|o| o == QueryOption::OrderBy) {
-        runtime_names.push("OrderBy");
+        public_names.push(ident("OrderBy"));
     }
+    let public_use =
+        (!public_names.is_empty()).then(|| quote! { pub use super::runtime::client::{#(#public_names),*}; });
     if options().any(|o| matches!(o, QueryOption::Select | QueryOption::OrderBy | QueryOption::Expand)) {
         runtime_names.push("comma_list");
     }
@@ -153,6 +156,19 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     let runtime_names = runtime_names.into_iter().map(ident);
     let core_use = quote! { use super::runtime::client::{#(#runtime_names),*}; };
     let default_deployment = api.deployments.first().map(|d| ident(&d.rust_name));
+    let next_page = ops().any(Operation::answers_a_page).then(|| {
+        quote! {
+            /// The page after `page`: its `@odata.nextLink` fetched, or `None` after the
+            /// last page. A link to another host is [`Error::ForeignLink`], and the
+            /// token is not sent there.
+            pub async fn next_page<T: serde::de::DeserializeOwned>(
+                &self,
+                page: &super::runtime::Page<T>,
+            ) -> Result<Option<super::runtime::Page<T>>, Error> {
+                self.core.next_page(page).await
+            }
+        }
+    });
     let client_doc = doc(&format!(
         "An async client for {}. Cheap to clone; clones share connections.\n\n\
          Build one with [`Client::builder`] (deployment or base URL, token, retries,\n\
@@ -171,6 +187,7 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
         pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
         pub use super::runtime::client::{MAX_RETRIES, RetryPolicy};
+        #public_use
         /// Entra ID tokens through `azure_identity` (cargo feature `azure-identity`).
         #[cfg(feature = "azure-identity")]
         pub use super::runtime::client::azure;
@@ -222,6 +239,8 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
             pub fn base_url(&self) -> String {
                 self.core.base_url()
             }
+
+            #next_page
 
             #(#root_methods)*
         }

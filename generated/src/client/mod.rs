@@ -25,11 +25,12 @@
 
 use super::models;
 use super::runtime::client::Method;
-use super::runtime::client::{ApiClient, Call, Core, Items, OrderBy, comma_list, segment};
+use super::runtime::client::{ApiClient, Call, Core, comma_list, segment};
 
 pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
 pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
 pub use super::runtime::client::{MAX_RETRIES, RetryPolicy};
+pub use super::runtime::client::{Items, OrderBy};
 
 /// Entra ID tokens through `azure_identity` (cargo feature `azure-identity`).
 #[cfg(feature = "azure-identity")]
@@ -86,6 +87,16 @@ impl Client {
     /// The URL requests go to, up to and including the version segment.
     pub fn base_url(&self) -> String {
         self.core.base_url()
+    }
+
+    /// The page after `page`: its `@odata.nextLink` fetched, or `None` after the
+    /// last page. A link to another host is [`Error::ForeignLink`], and the
+    /// token is not sent there.
+    pub async fn next_page<T: serde::de::DeserializeOwned>(
+        &self,
+        page: &super::runtime::Page<T>,
+    ) -> Result<Option<super::runtime::Page<T>>, Error> {
+        self.core.next_page(page).await
     }
 
     /// `/me`

@@ -19,6 +19,7 @@ use super::auth::{StaticToken, TokenProvider};
 use super::encode;
 use super::error::{ApiError, Error};
 use super::retry::{RetryPolicy, retry_after};
+use crate::Page;
 
 #[cfg(feature = "client")]
 pub(super) type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
@@ -170,6 +171,15 @@ impl Core {
     /// [`Error::ForeignLink`], and nothing is sent there.
     pub async fn get_link<T: DeserializeOwned>(&self, link: &str) -> Result<T, Error> {
         self.send(Call::link(link.to_owned())).await?.json()
+    }
+
+    /// The page after `page`: its `@odata.nextLink` fetched (only on this
+    /// client's host, else [`Error::ForeignLink`]), or `None` after the last.
+    pub async fn next_page<T: DeserializeOwned>(&self, page: &Page<T>) -> Result<Option<Page<T>>, Error> {
+        match &page.next_link {
+            Some(link) => self.get_link(link).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     /// One attempt: send, and read the whole answer within the timeout.

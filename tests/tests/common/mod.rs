@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod processes;
 pub mod raw_server;
 
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@ use super::schemas::value_schema;
 use super::{BEARER, ERROR_RESPONSE, SchemaNames};
 use crate::ir::{
     Api, Example, Grant, Method, Operation, OtherUserRule, Parameter, ParameterLocation, Path, PermissionSet,
-    Primitive, Segment, TypeRef,
+    Primitive, QueryOption, Segment, TypeRef,
 };
 
 /// Request headers that OpenAPI expresses otherwise (the security scheme, the
@@ -243,6 +243,7 @@ pub(super) fn operation(
     for p in op.parameters.iter().filter(|p| p.location == ParameterLocation::Query) {
         parameters.push(parameter(p, &p.name, names, &example_refs));
     }
+    parameters.extend(op.query_options.iter().map(|option| query_option(api, op, *option)));
     for h in op.headers.iter().filter(|h| !IMPLIED_HEADERS.contains(&h.name.to_ascii_lowercase().as_str())) {
         let mut schema = json!({"type": "string"});
         if let Some(v) = &h.value {
@@ -437,4 +438,64 @@ mod tests {
     fn decodes_percent_escapes() {
         assert_eq!(percent_decode("a%40b%2Fc%zz%4"), "a@b/c%zz%4");
     }
+}
+
+/// An OData system query option as a query parameter, under its `$` name.
+fn query_option(api: &Api, op: &Operation, option: QueryOption) -> Value {
+    // The item type's properties, for `$select` and `$orderby`.
+    let properties: Vec<(&str, bool)> = op
+        .item_type()
+        .and_then(|t| api.find_type(t))
+        .map(|t| {
+            api.all_properties(t)
+                .into_iter()
+                .map(|(_, p)| (p.name.as_str(), matches!(p.ty, TypeRef::Primitive(_) | TypeRef::Enum(_))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let comma_list =
+        |items: Vec<String>| json!({"type": "array", "minItems": 1, "items": {"type": "string", "enum": items}});
+    let (schema, description) = match option {
+        QueryOption::Filter => (
+            json!({"type": "string", "minLength": 1}),
+            "Only the items this OData expression is true for, e.g. `displayName eq 'x'`.",
+        ),
+        QueryOption::OrderBy => (
+            comma_list(
+                properties
+                    .iter()
+                    .filter(|(_, orderable)| *orderable)
+                    .flat_map(|(name, _)| [(*name).to_owned(), format!("{name} desc")])
+                    .collect(),
+            ),
+            "The order of the items: properties, each optionally followed by `desc`.",
+        ),
+        QueryOption::Select => (
+            comma_list(properties.iter().map(|(name, _)| (*name).to_owned()).collect()),
+            "The properties to answer with; the key is always there.",
+        ),
+        QueryOption::Skip => (
+            json!({"type": "integer", "format": "int32", "minimum": 0}),
+            "How many items to skip before the first page.",
+        ),
+        QueryOption::Top => (
+            json!({"type": "integer", "format": "int32", "minimum": 0}),
+            "How many items a page holds at most; `@odata.nextLink` leads to the rest.",
+        ),
+        QueryOption::Count => (json!({"type": "boolean"}), "Whether to answer with `@odata.count`."),
+        QueryOption::Expand => (json!({"type": "string", "minLength": 1}), "Related objects to answer with."),
+        QueryOption::Search => (json!({"type": "string", "minLength": 1}), "Only the items matching this search."),
+    };
+    let mut parameter = json!({
+        "name": option.as_str(),
+        "in": "query",
+        "required": false,
+        "description": description,
+        "schema": schema,
+    });
+    if matches!(option, QueryOption::OrderBy | QueryOption::Select) {
+        parameter["style"] = json!("form");
+        parameter["explode"] = json!(false);
+    }
+    parameter
 }
