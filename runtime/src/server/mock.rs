@@ -154,28 +154,38 @@ fn parse(args: impl IntoIterator<Item = impl Into<OsString>>, spec: &MockServer)
     Ok(Some(Args { bind, tokens, max_objects }))
 }
 
-/// Resolves on SIGINT or SIGTERM (on Windows, Ctrl+C).
-async fn shutdown_signal() {
+/// Resolves on SIGINT or SIGTERM (on Windows, Ctrl+C). The signals are
+/// listened for from the call on, not from the first poll: a signal sent as
+/// soon as the server says it listens is never missed (it would otherwise
+/// kill the process before `serve` first polls this).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    {
+    let streams = {
         use tokio::signal::unix::{SignalKind, signal};
         match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
-            (Ok(mut terminate), Ok(mut interrupt)) => {
-                std::future::poll_fn(|cx| {
-                    if terminate.poll_recv(cx).is_ready() || interrupt.poll_recv(cx).is_ready() {
-                        std::task::Poll::Ready(())
-                    } else {
-                        std::task::Poll::Pending
-                    }
-                })
-                .await;
-                return;
+            (Ok(terminate), Ok(interrupt)) => Some((terminate, interrupt)),
+            _ => {
+                complain("warning: cannot listen for SIGTERM; stop with Ctrl+C");
+                None
             }
-            _ => complain("warning: cannot listen for SIGTERM; stop with Ctrl+C"),
         }
-    }
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+    };
+    async move {
+        #[cfg(unix)]
+        if let Some((mut terminate, mut interrupt)) = streams {
+            std::future::poll_fn(|cx| {
+                if terminate.poll_recv(cx).is_ready() || interrupt.poll_recv(cx).is_ready() {
+                    std::task::Poll::Ready(())
+                } else {
+                    std::task::Poll::Pending
+                }
+            })
+            .await;
+            return;
+        }
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }
 
@@ -213,8 +223,9 @@ pub fn run(spec: MockServer, build: impl FnOnce(InMemory, StaticTokens) -> Graph
             }
         };
         let address = listener.local_addr().unwrap_or(parsed.bind);
+        let stop = shutdown_signal();
         say(&format!("listening on http://{address}"));
-        match super::listen::serve(listener, service, shutdown_signal()).await {
+        match super::listen::serve(listener, service, stop).await {
             Ok(()) => {
                 say("shut down");
                 ExitCode::SUCCESS
