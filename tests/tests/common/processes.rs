@@ -19,7 +19,7 @@ pub fn python() -> PathBuf {
         None => root.join(".venv/bin/python"),
     };
     let ready = Command::new(&path)
-        .args(["-c", "import openapi_spec_validator, schemathesis"])
+        .args(["-c", "import openapi_spec_validator, schemathesis, msgraph_core"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
@@ -27,7 +27,7 @@ pub fn python() -> PathBuf {
     assert!(
         ready,
         "the Python test tools are not installed for {}: run `scripts/setup-python` (it makes `.venv` \
-         with openapi-spec-validator and schemathesis), then run the tests again",
+         with openapi-spec-validator, schemathesis and msgraph-beta-sdk), then run the tests again",
         path.display()
     );
     path
