@@ -180,23 +180,30 @@ async fn huge_heads_are_refused() {
     }
 }
 
+/// No redirect is followed, to the same server or to another one: the
+/// answer is the redirect's status, the server that answered got one
+/// request, and the other server none (so the token never reaches it).
 #[tokio::test]
-async fn a_redirect_to_itself_is_not_followed() {
+async fn a_redirect_is_not_followed_to_itself_or_elsewhere() {
     for status in [301, 302, 303, 307, 308] {
-        let server = RawServer::start(vec![Reply::Respond { status, headers: vec![], body: vec![] }]).await;
-        let target = format!("{}/beta/me/profile/certifications", server.url);
-        let server = RawServer::start(vec![
-            Reply::Respond {
-                status,
-                headers: vec![("Location".into(), target.clone())],
-                body: vec![]
-            };
-            2
-        ])
-        .await;
-        let error = within(Duration::from_secs(3), create(&client(&server))).await.expect_err("a redirect");
-        assert_eq!(error.status(), Some(status));
-        assert_eq!(server.received().len(), 1, "{status}: followed");
+        let elsewhere = RawServer::start(vec![Reply::Respond { status: 201, headers: vec![], body: vec![] }]).await;
+        let foreign = format!("{}/beta/me/profile/certifications", elsewhere.url);
+        // A relative Location is this very server; an absolute one the other.
+        for location in ["/beta/me/profile/certifications".to_owned(), foreign] {
+            let server = RawServer::start(vec![
+                Reply::Respond {
+                    status,
+                    headers: vec![("Location".into(), location.clone())],
+                    body: vec![]
+                };
+                2
+            ])
+            .await;
+            let error = within(Duration::from_secs(3), create(&client(&server))).await.expect_err("a redirect");
+            assert_eq!(error.status(), Some(status), "{status} to {location}");
+            assert_eq!(server.received().len(), 1, "{status} to {location}: followed to itself");
+        }
+        assert!(elsewhere.received().is_empty(), "{status}: followed to another server");
     }
 }
 
