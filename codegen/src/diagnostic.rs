@@ -1,6 +1,7 @@
 //! Problems found in a spec, as values with source locations, printed the way
 //! rustc prints its errors: `file:line:col`, the source line, a caret, and help.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -170,35 +171,131 @@ fn shown(c: char) -> char {
 }
 
 /// The candidate closest to `wanted`, if one is close enough to be a likely typo.
+///
+/// Names are compared ignoring ASCII case, by [`edit_distance`]; a candidate is
+/// close enough within a third of the longer name's length (at least 1). Ties
+/// go to the candidate that sorts first. Most candidates are ruled out by their
+/// length alone or after a few rows of the distance table, so asking costs
+/// little per candidate even when a spec has thousands of names.
 pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wanted_lower = wanted.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&wanted_lower, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len().max(wanted.len()) / 3).max(1))
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c)
+    let wanted_chars: Vec<char> = wanted.chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut table = DistanceTable::default();
+    let mut candidate_chars = Vec::new();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let limit = (candidate.len().max(wanted.len()) / 3).max(1);
+        // Only a closer candidate, or an equally close one that sorts first, can win.
+        let bound = match best {
+            None => limit,
+            Some((d, name)) if candidate < name => d.min(limit),
+            Some((0, _)) => continue,
+            Some((d, _)) => (d - 1).min(limit),
+        };
+        candidate_chars.clear();
+        candidate_chars.extend(candidate.chars().map(|c| c.to_ascii_lowercase()));
+        let Some(d) = table.distance_within(&wanted_chars, &candidate_chars, bound) else { continue };
+        if best.is_none_or(|(bd, name)| d < bd || (d == bd && candidate < name)) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, name)| name)
+}
+
+/// "Did you mean" for the names a spec gets wrong when there are thousands of
+/// names to choose from (its types, enums and permission sets).
+///
+/// Each search compares the unknown name with every candidate, so answering
+/// every unknown name in a spec with thousands of them would cost time
+/// quadratic in the spec. Instead, answers are remembered (a misspelt name is
+/// often used many times), and after [`Self::MAX_SEARCHES`] distinct names no
+/// more are searched: those get no suggestion. Checking then costs at most
+/// `MAX_SEARCHES` passes over the names, however many errors there are.
+#[derive(Debug, Default)]
+pub struct Suggestions<'a> {
+    /// By what was asked for (`"type"`, ...), then by the unknown name.
+    answers: HashMap<&'static str, HashMap<String, Option<&'a str>>>,
+    searches: usize,
+}
+
+impl<'a> Suggestions<'a> {
+    /// Enough for any spec a person wrote; a spec with more distinct unknown
+    /// names is usually wrong in a way one suggestion per name does not fix.
+    pub const MAX_SEARCHES: usize = 100;
+
+    /// [`did_you_mean`] among `candidates` for an unknown `wanted` of a kind;
+    /// `candidates` must be the same for every question of that kind.
+    pub fn nearest(
+        &mut self,
+        kind: &'static str,
+        wanted: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let answers = self.answers.entry(kind).or_default();
+        if let Some(answer) = answers.get(wanted) {
+            return *answer;
+        }
+        if self.searches >= Self::MAX_SEARCHES {
+            return None;
+        }
+        self.searches += 1;
+        let answer = did_you_mean(wanted, candidates);
+        answers.insert(wanted.to_owned(), answer);
+        answer
+    }
 }
 
 /// Edits (insert, delete, replace, or swap two neighbours: `tilte` -> `title`)
 /// that turn `a` into `b`.
+#[cfg(test)]
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut before: Vec<usize> = Vec::new();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
-                cur[j + 1] = cur[j + 1].min(before[j - 1] + 1);
-            }
+    DistanceTable::default().distance_within(&a, &b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The rows of the edit-distance table, kept between candidates so that
+/// asking about thousands of them allocates nothing.
+#[derive(Default)]
+struct DistanceTable {
+    before: Vec<usize>,
+    previous: Vec<usize>,
+    current: Vec<usize>,
+}
+
+impl DistanceTable {
+    /// The edit distance from `a` to `b` (insert, delete, replace, or swap two
+    /// neighbours), if it is at most `bound`.
+    fn distance_within(&mut self, a: &[char], b: &[char], bound: usize) -> Option<usize> {
+        // Each edit changes the length by at most one.
+        if a.len().abs_diff(b.len()) > bound {
+            return None;
         }
-        before = std::mem::replace(&mut prev, cur);
+        let Self { before, previous, current } = self;
+        before.clear();
+        previous.clear();
+        previous.extend(0..=b.len());
+        for (i, ca) in a.iter().enumerate() {
+            current.clear();
+            current.push(i + 1);
+            for (j, cb) in b.iter().enumerate() {
+                let mut cell = (previous[j] + usize::from(ca != cb)).min(previous[j + 1] + 1).min(current[j] + 1);
+                if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
+                    cell = cell.min(before[j - 1] + 1);
+                }
+                current.push(cell);
+            }
+            // Every cell of the next row is at least some cell of this one (a
+            // swap from the row before costs no less than the diagonal through
+            // this row), so once a whole row is past the bound, so is the distance.
+            if current.iter().all(|&cell| cell > bound) {
+                return None;
+            }
+            std::mem::swap(before, previous);
+            std::mem::swap(previous, current);
+        }
+        let distance = previous[b.len()];
+        (distance <= bound).then_some(distance)
     }
-    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -215,6 +312,57 @@ mod tests {
         assert_eq!(edit_distance("thnig", "thing"), 1);
         assert_eq!(edit_distance("ab", "ba"), 1);
         assert_eq!(edit_distance("abc", "ca"), 3);
+    }
+
+    /// The closest candidate by the whole table, as `did_you_mean` was first written.
+    fn nearest_by_full_table<'a>(wanted: &str, candidates: &[&'a str]) -> Option<&'a str> {
+        let wanted_lower = wanted.to_ascii_lowercase();
+        candidates
+            .iter()
+            .map(|c| (edit_distance(&wanted_lower, &c.to_ascii_lowercase()), *c))
+            .filter(|(d, c)| *d <= (c.len().max(wanted.len()) / 3).max(1))
+            .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+            .map(|(_, c)| c)
+    }
+
+    #[test]
+    fn cutting_searches_short_changes_no_answer() {
+        // Words over a small alphabet, so that many are near one another.
+        let mut state = 0x2545_f491_u64;
+        let mut word = || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = 1 + (state >> 60) as usize;
+            (0..len).map(|i| ["a", "b", "C", "é"][((state >> (2 * i + 8)) & 3) as usize]).collect::<String>()
+        };
+        let candidates: Vec<String> = (0..200).map(|_| word()).collect();
+        let candidates: Vec<&str> = candidates.iter().map(String::as_str).collect();
+        let mut suggested = 0;
+        for _ in 0..500 {
+            let wanted = word();
+            let expected = nearest_by_full_table(&wanted, &candidates);
+            assert_eq!(did_you_mean(&wanted, candidates.iter().copied()), expected, "{wanted}");
+            suggested += usize::from(expected.is_some());
+        }
+        assert!(suggested > 250, "too few words were near another: {suggested}");
+    }
+
+    #[test]
+    fn suggestions_are_remembered_and_searched_a_bounded_number_of_times() {
+        let compared = std::cell::Cell::new(0);
+        let names = || ["title", "host"].into_iter().inspect(|_| compared.set(compared.get() + 1));
+        let mut suggestions = Suggestions::default();
+        assert_eq!(suggestions.nearest("key", "tilte", names()), Some("title"));
+        assert_eq!(compared.get(), 2);
+        assert_eq!(suggestions.nearest("key", "tilte", names()), Some("title"));
+        assert_eq!(suggestions.nearest("other key", "tilte", names()), Some("title"));
+        assert_eq!(compared.get(), 4, "asked again, the first kind's answer was remembered");
+        for i in 2..Suggestions::MAX_SEARCHES {
+            assert_eq!(suggestions.nearest("key", &format!("unknown{i}"), names()), None);
+        }
+        assert_eq!(compared.get(), 2 * Suggestions::MAX_SEARCHES);
+        assert_eq!(suggestions.nearest("key", "hots", names()), None, "past the limit, no search");
+        assert_eq!(compared.get(), 2 * Suggestions::MAX_SEARCHES);
+        assert_eq!(suggestions.nearest("key", "tilte", names()), Some("title"), "earlier answers stay");
     }
 
     fn render(source: &str, items: Vec<Diagnostic>) -> String {
