@@ -6,6 +6,7 @@
 //! `target/bench/results/<suite>.md`.
 
 mod compile;
+mod diagnostics;
 mod generator;
 mod regen;
 mod serde;
@@ -25,6 +26,10 @@ Suites (default: all, in this order):
   generator  load+check, emit, format and write for the seed spec and
              synthetic specs of 10, 100 and 1000 types: median wall time
              in-process, peak memory (VmHWM) of a fresh child per stage
+  diagnostics
+             load+check and rendering of specs with 100 and 1,000 errors
+             (synthetic specs of 100 and 1000 types, one error per type),
+             against checking the valid spec of the same size
   compile    crate-only `cargo build` of the generated crate (seed, 100 and
              1000 types; models only and client+server): wall time, peak
              memory, lines; and that models-only builds no HTTP crate
@@ -67,7 +72,7 @@ impl Bench {
     }
 }
 
-const SUITES: [&str; 5] = ["generator", "compile", "serde", "regen", "server"];
+const SUITES: [&str; 6] = ["generator", "diagnostics", "compile", "serde", "regen", "server"];
 
 /// What the command line asks for.
 enum Args {
@@ -125,6 +130,7 @@ pub fn main(mut args: lexopt::Parser, root: &Path) -> ExitCode {
         eprintln!("== bench {suite} (load average {})", load_average());
         let result = match *suite {
             "generator" => generator::run(&bench),
+            "diagnostics" => diagnostics::run(&bench),
             "compile" => compile::run(&bench),
             "serde" => serde::run(&bench),
             "regen" => regen::run(&bench),
