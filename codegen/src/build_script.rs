@@ -16,7 +16,7 @@
 //! `client`, or `client-http` without TLS, for the client; `server` for the
 //! server):
 //!
-//! ```ignore
+//! ```text
 //! pub mod graph {
 //!     include!(concat!(env!("OUT_DIR"), "/profile.rs"));
 //! }

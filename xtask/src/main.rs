@@ -1,160 +1,82 @@
-//! `cargo xtask codegen [--check] [--spec FILE --out DIR]`
+//! `cargo xtask TASK [ARGS]...`: the repository's own commands.
 //!
-//! Without `--spec`, regenerates every crate this repository generates: the
-//! API in `spec/profile.yaml` into `generated/`, and each fixture spec in
-//! `tests/fixtures/specs/` into `tests/fixtures/crates/<name>/`.
+//! - `codegen [--check] [--spec FILE --out DIR]` ([`generate`]): regenerates
+//!   the crates this repository generates, or any spec anywhere;
+//! - `synth N [--out FILE]` ([`synth`]): a synthetic spec of N types;
+//! - `bench [SUITE]...` ([`bench`]): the benchmarks behind BENCHMARKS.md.
 //!
-//! Also `cargo xtask synth N [--out FILE]` (a synthetic spec of N types) and
-//! `cargo xtask bench [SUITE]...` (the benchmarks behind BENCHMARKS.md), and
-//! `cargo xtask import-csdl` (a spec from OData CSDL; see `import_csdl.rs`).
+//! Every task exits 0 when done, 1 when it failed (a bad spec, stale files, a
+//! file it cannot write) and 2 when its command line is wrong. A task is a
+//! module with a `USAGE` text and a `main(args, root)` that parses the rest of
+//! the command line with [`lexopt`]; adding one takes a line in [`USAGE`] and
+//! an arm in [`main`].
 
 mod bench;
+mod generate;
 mod import_csdl;
 mod synth;
 
+use std::fmt::Display;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use codegen::project::{custom_target, default_targets, read_spec};
-use codegen::write::{Mode, write_all};
+use lexopt::Arg;
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec FILE --out DIR [--vendor-runtime]]
+usage: cargo xtask TASK [ARGS]...
 
-  --check      change nothing; exit 1 and name the stale files if the output
-               differs from what the spec produces
-  --spec FILE  the spec to generate from (default: spec/profile.yaml, and the
-               fixture specs in tests/fixtures/specs/)
-  --out DIR    where the generated crate goes (default: generated/)
-  --vendor-runtime
-               copy the runtime crate into DIR/runtime/ instead of depending
-               on this repository's runtime/ by path (output that stands alone)
+Tasks:
+  codegen [--check] [--spec FILE --out DIR]
+                              regenerate the generated crates from their specs,
+                              or generate any spec into any directory
+  import-csdl --csdl FILE --out SPEC.yaml [--include NAME]... [--navigation none|contained|all]
+                              a spec from OData CSDL (Microsoft Graph's $metadata)
+  synth N [--out FILE]        a synthetic spec with N types (benchmarks)
+  bench [SUITE]...            run benchmarks
 
-Other tasks:
-  cargo xtask synth N [--out FILE]   a synthetic spec with N types (benchmarks)
-  cargo xtask bench [SUITE]...       run benchmarks; `cargo xtask bench --help`
-  cargo xtask import-csdl --csdl FILE --out SPEC.yaml [--include NAME]... [--navigation none|contained|all]
-                                     a spec from OData CSDL; `cargo xtask import-csdl --help`";
+`cargo xtask TASK --help` tells more about a task.";
 
-struct Args {
-    check: bool,
-    spec: Option<String>,
-    out: Option<String>,
-    vendor_runtime: bool,
+fn main() -> ExitCode {
+    let mut args = lexopt::Parser::from_env();
+    let root = workspace_root();
+    let task = match args.next() {
+        Ok(Some(Arg::Value(task))) => task,
+        Ok(Some(Arg::Short('h') | Arg::Long("help"))) => return help(USAGE),
+        Ok(Some(other)) => return usage_error(USAGE, other.unexpected()),
+        Ok(None) => return usage_error(USAGE, "which task? name one"),
+        Err(e) => return usage_error(USAGE, e),
+    };
+    match task.to_str() {
+        Some("codegen") => generate::main(args, &root),
+        Some("import-csdl") => match args.raw_args().map(|rest| rest.map(|a| a.into_string()).collect::<Result<Vec<_>, _>>()) {
+            Ok(Ok(rest)) => import_csdl::main(&rest),
+            Ok(Err(arg)) => usage_error(USAGE, format!("`{}` is not UTF-8", arg.display())),
+            Err(e) => usage_error(USAGE, e),
+        },
+        Some("synth") => synth::main(args),
+        Some("bench") => bench::main(args, &root),
+        _ => usage_error(USAGE, format!("unknown task `{}`", task.display())),
+    }
 }
 
-fn parse_args(args: &[String]) -> Result<Args, String> {
-    let mut rest = args.iter();
-    match rest.next().map(String::as_str) {
-        Some("codegen") => {}
-        Some("-h" | "--help") | None => return Err(String::new()),
-        Some(other) => return Err(format!("unknown task `{other}`")),
-    }
-    let mut parsed = Args { check: false, spec: None, out: None, vendor_runtime: false };
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--check" => parsed.check = true,
-            "--spec" => parsed.spec = Some(rest.next().ok_or("`--spec` needs a file")?.clone()),
-            "--out" => parsed.out = Some(rest.next().ok_or("`--out` needs a directory")?.clone()),
-            "--vendor-runtime" => parsed.vendor_runtime = true,
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument `{other}`")),
-        }
-    }
-    if parsed.spec.is_some() != parsed.out.is_some() {
-        return Err("`--spec` and `--out` go together".into());
-    }
-    if parsed.vendor_runtime && parsed.out.is_none() {
-        return Err("`--vendor-runtime` needs `--spec` and `--out`".into());
-    }
-    Ok(parsed)
+/// Prints a task's usage for `--help`.
+fn help(usage: &str) -> ExitCode {
+    println!("{usage}");
+    ExitCode::SUCCESS
+}
+
+/// A command line the task does not accept: says why, shows its usage, exits 2.
+fn usage_error(usage: &str, message: impl Display) -> ExitCode {
+    eprintln!("error: {message}\n\n{usage}");
+    ExitCode::from(2)
+}
+
+/// A task that failed for a reason other than its command line: exits 1.
+fn failure(message: impl Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::FAILURE
 }
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
-fn run(args: &Args) -> Result<bool, String> {
-    let targets = match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => {
-            vec![custom_target(spec, out, &workspace_root(), args.vendor_runtime).map_err(|e| e.to_string())?]
-        }
-        _ => default_targets(&workspace_root()).map_err(|e| e.to_string())?,
-    };
-
-    // Generate everything first: a bad spec anywhere means nothing is written.
-    let mut outputs = Vec::new();
-    let mut failed = false;
-    for target in &targets {
-        let source = read_spec(&target.spec)?;
-        match codegen::generate(&source, &target.options) {
-            Ok(files) => outputs.push((target, files)),
-            Err(e) => {
-                eprint!("{e}");
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        eprintln!("nothing was written");
-        return Ok(false);
-    }
-
-    let mode = if args.check { Mode::Check } else { Mode::Write };
-    let mut stale = Vec::new();
-    let (mut written, mut unchanged) = (0, 0);
-    for (target, files) in &outputs {
-        let report = write_all(&target.out, files, mode).map_err(|e| e.to_string())?;
-        written += report.written.len() + report.removed.len();
-        unchanged += report.unchanged.len();
-        stale.extend(report.stale().cloned());
-    }
-    let root = workspace_root();
-    let shown = |p: &PathBuf| p.strip_prefix(&root).unwrap_or(p).display().to_string();
-    if args.check {
-        if stale.is_empty() {
-            println!("{unchanged} generated files are up to date");
-            return Ok(true);
-        }
-        for path in &stale {
-            eprintln!("stale: {}", shown(path));
-        }
-        let command = targets.first().map_or("cargo xtask codegen", |t| t.options.command.as_str());
-        eprintln!("{} generated file(s) differ from what the spec produces; run `{command}`", stale.len());
-        return Ok(false);
-    }
-    for path in &stale {
-        println!("wrote {}", shown(path));
-    }
-    println!("{written} file(s) written, {unchanged} unchanged");
-    Ok(true)
-}
-
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("synth") => return synth::main(&args[1..]),
-        Some("bench") => return bench::main(&args[1..], &workspace_root()),
-        Some("import-csdl") => return import_csdl::main(&args[1..]),
-        _ => {}
-    }
-    let args = match parse_args(&args) {
-        Ok(args) => args,
-        Err(message) => {
-            if message.is_empty() {
-                println!("{USAGE}");
-                return if args.is_empty() { ExitCode::from(2) } else { ExitCode::SUCCESS };
-            }
-            eprintln!("error: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&args) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
 }

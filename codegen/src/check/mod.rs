@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::{self, Diagnostic, Location, did_you_mean};
+use crate::diagnostic::{self, Diagnostic, Location, Suggestions, did_you_mean};
 use crate::ir::{
     self, EVOLVABLE_SENTINEL, Grant, Method, OtherUserRule, ParameterLocation, Primitive, Segment, TypeRef,
 };
@@ -16,7 +16,13 @@ pub use names::UNKNOWN_VARIANT;
 
 pub fn check(spec: &ast::Spec, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<ir::Api> {
     let lines = diagnostic::lines(source).collect();
-    let mut cx = Checker { diagnostics, lines, types: BTreeMap::new(), enums: BTreeMap::new() };
+    let mut cx = Checker {
+        diagnostics,
+        lines,
+        types: BTreeMap::new(),
+        enums: BTreeMap::new(),
+        suggestions: Suggestions::default(),
+    };
     let api = cx.check(spec);
     if cx.diagnostics.is_empty() { api } else { None }
 }
@@ -28,6 +34,8 @@ struct Checker<'a> {
     lines: Vec<&'a str>,
     types: BTreeMap<String, &'a ast::TypeDef>,
     enums: BTreeMap<String, &'a ast::EnumDef>,
+    /// "Did you mean" among the spec's own names, which can be thousands.
+    suggestions: Suggestions<'a>,
 }
 
 impl<'a> Checker<'a> {
@@ -217,13 +225,12 @@ impl<'a> Checker<'a> {
         if self.enums.contains_key(text) {
             return Some(TypeRef::Enum(text.to_owned()));
         }
-        let candidates: Vec<&str> = Primitive::ALL
+        let candidates = Primitive::ALL
             .iter()
             .map(|(n, _)| *n)
-            .chain(self.types.keys().map(String::as_str))
-            .chain(self.enums.keys().map(String::as_str))
-            .collect();
-        let help = match did_you_mean(text, candidates.iter().copied()) {
+            .chain(self.types.values().map(|t| t.name.value.as_str()))
+            .chain(self.enums.values().map(|e| e.name.value.as_str()));
+        let help = match self.suggestions.nearest("type", text, candidates) {
             Some(near) => format!("did you mean `{near}`?"),
             None => "use a primitive (String, Boolean, Int32, Int64, Double, Date, DateTimeOffset, Guid), a type or enum of this spec, or Collection(...)".into(),
         };
@@ -242,7 +249,8 @@ impl<'a> Checker<'a> {
                     )
                     .help = Some("`base` names another type".into());
                 } else if !self.types.contains_key(&base.value) {
-                    let help = match did_you_mean(&base.value, self.types.keys().map(String::as_str)) {
+                    let candidates = self.types.values().map(|t| t.name.value.as_str());
+                    let help = match self.suggestions.nearest("base type", &base.value, candidates) {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => "`base` names another type of this spec".into(),
                     };
@@ -523,8 +531,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn operations(&mut self, spec: &ast::Spec) -> Vec<ir::Operation> {
+    fn operations(&mut self, spec: &'a ast::Spec) -> Vec<ir::Operation> {
         let mut out = Vec::new();
+        let permission_sets: BTreeSet<&str> = spec.permissions.iter().map(|s| s.name.value.as_str()).collect();
         let mut names = NameSet::default();
         let mut routes: BTreeMap<(Method, String), (String, u32)> = BTreeMap::new();
         for op in &spec.operations {
@@ -579,9 +588,10 @@ impl<'a> Checker<'a> {
             let query_options = self.query_options(op, &responses);
             let headers = self.headers(op, method);
             if let Some(p) = &op.permissions
-                && !spec.permissions.iter().any(|s| s.name.value == p.value)
+                && !permission_sets.contains(p.value.as_str())
             {
-                let help = match did_you_mean(&p.value, spec.permissions.iter().map(|s| s.name.value.as_str())) {
+                let candidates = spec.permissions.iter().map(|s| s.name.value.as_str());
+                let help = match self.suggestions.nearest("permission set", &p.value, candidates) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => "define it under `permissions:`".into(),
                 };

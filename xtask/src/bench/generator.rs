@@ -320,20 +320,13 @@ fn child_peak(stage: &str, spec: &Path, out: &Path) -> Result<u64, String> {
 
 /// The child side: `bench --child STAGE SPEC OUT`. Also a handy target for a
 /// profiler: `valgrind --tool=callgrind xtask/target/release/xtask bench --child write SPEC OUT`.
-pub fn child(args: &[String]) -> ExitCode {
-    let [stage, spec, out] = args else {
-        eprintln!("usage: xtask bench --child STAGE SPEC OUT");
-        return ExitCode::from(2);
-    };
-    match child_run(stage, Path::new(spec), Path::new(out)) {
+pub fn child(stage: &str, spec: &Path, out: &Path) -> ExitCode {
+    match child_run(stage, spec, out) {
         Ok(()) => {
             println!("vmhwm_kb={}", vm_hwm_kb().unwrap_or(0));
             ExitCode::SUCCESS
         }
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+        Err(message) => crate::failure(message),
     }
 }
 

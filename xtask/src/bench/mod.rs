@@ -6,6 +6,7 @@
 //! `target/bench/results/<suite>.md`.
 
 mod compile;
+mod diagnostics;
 mod generator;
 mod regen;
 mod serde;
@@ -16,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Output, Stdio};
 use std::time::Duration;
 
+use lexopt::{Arg, ValueExt as _};
+
 const USAGE: &str = "\
 usage: cargo xtask bench [SUITE]... [--runs N] [--quick]
 
@@ -23,6 +26,10 @@ Suites (default: all, in this order):
   generator  load+check, emit, format and write for the seed spec and
              synthetic specs of 10, 100 and 1000 types: median wall time
              in-process, peak memory (VmHWM) of a fresh child per stage
+  diagnostics
+             load+check and rendering of specs with 100 and 1,000 errors
+             (synthetic specs of 100 and 1000 types, one error per type),
+             against checking the valid spec of the same size
   compile    crate-only `cargo build` of the generated crate (seed, 100 and
              1000 types; models only and client+server): wall time, peak
              memory, lines; and that models-only builds no HTTP crate
@@ -65,59 +72,55 @@ impl Bench {
     }
 }
 
-const SUITES: [&str; 5] = ["generator", "compile", "serde", "regen", "server"];
+const SUITES: [&str; 6] = ["generator", "diagnostics", "compile", "serde", "regen", "server"];
 
-pub fn main(args: &[String], root: &Path) -> ExitCode {
-    if args.first().map(String::as_str) == Some("--child") {
-        return generator::child(&args[1..]);
-    }
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let mut suites = Vec::new();
-    let mut runs = None;
-    let mut quick = false;
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--runs" => match rest.next().and_then(|n| n.parse().ok()) {
-                Some(n) => runs = Some(n),
-                None => return usage_error("`--runs` needs a number"),
-            },
-            "all" => suites.extend(SUITES.map(str::to_owned)),
-            suite if SUITES.contains(&suite) => suites.push(suite.to_owned()),
-            other => return usage_error(&format!("unknown suite or argument `{other}`")),
-        }
-    }
-    if suites.is_empty() {
-        suites.extend(SUITES.map(str::to_owned));
-    }
+/// What the command line asks for.
+enum Args {
+    Run {
+        suites: Vec<&'static str>,
+        runs: Option<usize>,
+        quick: bool,
+    },
+    /// `--child STAGE SPEC OUT`: one stage of the generator suite in a fresh
+    /// process, for its peak memory.
+    Child {
+        stage: String,
+        spec: PathBuf,
+        out: PathBuf,
+    },
+    Help,
+}
+
+pub fn main(mut args: lexopt::Parser, root: &Path) -> ExitCode {
+    let (suites, runs, quick) = match parse(&mut args) {
+        Ok(Args::Run { suites, runs, quick }) => (suites, runs, quick),
+        Ok(Args::Child { stage, spec, out }) => return generator::child(&stage, &spec, &out),
+        Ok(Args::Help) => return crate::help(USAGE),
+        Err(e) => return crate::usage_error(USAGE, e),
+    };
 
     if cfg!(debug_assertions) {
         // Timings of a debug build say little; run the release build instead.
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["run", "--release", "--quiet", "--manifest-path"])
-            .arg(root.join("xtask/Cargo.toml"))
-            .args(["--", "bench"])
-            .args(args)
-            .status();
-        return match status {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command.args(["run", "--release", "--quiet", "--manifest-path"]).arg(root.join("xtask/Cargo.toml"));
+        command.args(["--", "bench"]).args(&suites);
+        if let Some(n) = runs {
+            command.arg("--runs").arg(n.to_string());
+        }
+        if quick {
+            command.arg("--quick");
+        }
+        return match command.status() {
             Ok(s) if s.success() => ExitCode::SUCCESS,
             Ok(_) => ExitCode::FAILURE,
-            Err(e) => {
-                eprintln!("error: cannot run cargo: {e}");
-                ExitCode::FAILURE
-            }
+            Err(e) => crate::failure(format!("cannot run cargo: {e}")),
         };
     }
 
     let bench = Bench { root: root.to_path_buf(), dir: root.join("target/bench"), runs, quick };
     let results = bench.dir.join("results");
     if let Err(e) = std::fs::create_dir_all(&results) {
-        eprintln!("error: cannot create {}: {e}", results.display());
-        return ExitCode::FAILURE;
+        return crate::failure(format!("cannot create {}: {e}", results.display()));
     }
     let machine = machine(&bench);
     println!("{machine}");
@@ -125,8 +128,9 @@ pub fn main(args: &[String], root: &Path) -> ExitCode {
     let mut failed = false;
     for suite in &suites {
         eprintln!("== bench {suite} (load average {})", load_average());
-        let result = match suite.as_str() {
+        let result = match *suite {
             "generator" => generator::run(&bench),
+            "diagnostics" => diagnostics::run(&bench),
             "compile" => compile::run(&bench),
             "serde" => serde::run(&bench),
             "regen" => regen::run(&bench),
@@ -147,9 +151,32 @@ pub fn main(args: &[String], root: &Path) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}");
-    ExitCode::from(2)
+fn parse(args: &mut lexopt::Parser) -> Result<Args, lexopt::Error> {
+    let mut suites = Vec::new();
+    let mut runs = None;
+    let mut quick = false;
+    while let Some(arg) = args.next()? {
+        match arg {
+            Arg::Long("quick") => quick = true,
+            Arg::Long("runs") => runs = Some(args.value()?.parse()?),
+            Arg::Long("child") => {
+                let stage = args.value()?.string()?;
+                let (spec, out) = (args.value()?.into(), args.value()?.into());
+                return Ok(Args::Child { stage, spec, out });
+            }
+            Arg::Short('h') | Arg::Long("help") => return Ok(Args::Help),
+            Arg::Value(name) if name == "all" => suites.extend(SUITES),
+            Arg::Value(name) => match SUITES.iter().find(|s| name == **s) {
+                Some(suite) => suites.push(*suite),
+                None => return Err(format!("unknown suite `{}`", name.display()).into()),
+            },
+            other => return Err(other.unexpected()),
+        }
+    }
+    if suites.is_empty() {
+        suites.extend(SUITES);
+    }
+    Ok(Args::Run { suites, runs, quick })
 }
 
 /// The machine, as BENCHMARKS.md shows it.
@@ -277,5 +304,27 @@ pub fn settle(limit: f64, patience: Duration) -> String {
             );
         }
         std::thread::sleep(Duration::from_secs(10));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(args: &[&str]) -> Result<Args, String> {
+        parse(&mut lexopt::Parser::from_args(args)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn suites_runs_and_the_child() {
+        let Ok(Args::Run { suites, runs, quick }) = parsed(&["serde", "--runs", "3", "generator"]) else { panic!() };
+        assert_eq!((suites, runs, quick), (vec!["serde", "generator"], Some(3), false));
+        let Ok(Args::Run { suites, runs, quick }) = parsed(&["--quick"]) else { panic!() };
+        assert_eq!((suites, runs, quick), (SUITES.to_vec(), None, true), "no suite named: all of them");
+        let Ok(Args::Child { stage, spec, out }) = parsed(&["--child", "emit", "s.yaml", "out"]) else { panic!() };
+        assert_eq!((stage.as_str(), spec, out), ("emit", PathBuf::from("s.yaml"), PathBuf::from("out")));
+        assert_eq!(parsed(&["nope"]).err().as_deref(), Some("unknown suite `nope`"));
+        assert!(parsed(&["--runs", "x"]).is_err_and(|e| e.contains("\"x\"")));
+        assert!(matches!(parsed(&["all", "--help"]), Ok(Args::Help)));
     }
 }
