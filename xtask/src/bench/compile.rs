@@ -17,9 +17,12 @@ use codegen::write::{Mode, write_all};
 
 use super::{Bench, median, megabytes, ratio, run_ok, rust_lines, settle, time};
 
-/// Dependencies that only the client or the server need.
+/// Dependencies that only the client, the server or Azure identity need.
 const HTTP_CRATES: &[&str] = &[
+    "async-trait",
     "axum",
+    "azure_core",
+    "azure_identity",
     "bytes",
     "http",
     "http-body-util",
@@ -64,7 +67,7 @@ pub fn run(bench: &Bench) -> Result<String, String> {
         let full = tree(bench, &ws, &target, &krate.package, "client,server")?;
         let _ = writeln!(
             notes,
-            "- {} models only: {} crates in the dependency tree ({}); HTTP crates among them: {}. With client+server: {} crates.",
+            "- {} models only: {} crates in the dependency tree ({}); HTTP or identity crates among them: {}. With client+server: {} crates.",
             krate.label,
             deps.len(),
             deps.join(", "),
