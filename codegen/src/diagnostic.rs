@@ -172,7 +172,7 @@ fn shown(c: char) -> char {
 
 /// The candidate closest to `wanted`, if one is close enough to be a likely typo.
 ///
-/// Names are compared ignoring ASCII case, by [`edit_distance`]; a candidate is
+/// Names are compared ignoring ASCII case, by their edit distance; a candidate is
 /// close enough within a third of the longer name's length (at least 1). Ties
 /// go to the candidate that sorts first. Most candidates are ruled out by their
 /// length alone or after a few rows of the distance table, so asking costs

@@ -1,7 +1,7 @@
 //! The generator: spec text -> load -> check -> IR -> emit -> format -> write.
 //!
 //! Each stage is a module, in that order. Emitters are pure functions from the
-//! IR to token streams; only [`write`] touches the disk.
+//! IR to token streams; only [`mod@write`] touches the disk.
 
 pub mod check;
 pub mod csdl;

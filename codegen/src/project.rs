@@ -109,6 +109,13 @@ fn relative_path(from: &Path, to: &Path) -> String {
     if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
+
+/// Reads a spec file as text, with a message that names the file.
+pub fn read_spec(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -122,10 +129,4 @@ mod tests {
         assert_eq!(relative_path(Path::new("/w/main/runtime/x"), Path::new("/w/main/runtime")), "..");
         assert_eq!(relative_path(Path::new("/w"), Path::new("/w")), ".");
     }
-}
-
-/// Reads a spec file as text, with a message that names the file.
-pub fn read_spec(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
 }

@@ -131,7 +131,7 @@ mod tests {
         let again = write_all(&dir, &[a.clone(), b.clone()], Mode::Write).expect("rewrite");
         assert!(again.written.is_empty() && again.removed.is_empty(), "{again:?}");
 
-        let check = write_all(&dir, &[a.clone()], Mode::Check).expect("check");
+        let check = write_all(&dir, std::slice::from_ref(&a), Mode::Check).expect("check");
         assert_eq!(check.removed, vec![dir.join("src/b.rs")]);
         assert!(dir.join("src/b.rs").exists(), "check mode changes nothing");
 

@@ -1463,7 +1463,7 @@ impl<'de> Deserialize<'de> for AllowedAudiencesMember {
 pub type AllowedAudiences = Flags<AllowedAudiencesMember>;
 
 /// A page of [`PersonCertification`] objects, as a list operation answers: `value`, and
-/// `@odata.nextLink` while more pages follow. See [`Page`](super::runtime::Page).
+/// `@odata.nextLink` while more pages follow. See [`Page`].
 pub type PersonCertificationPage = Page<PersonCertification>;
 
 /// The properties of [`PersonCertification`] by name, for the `$select` and `$orderby` query

@@ -144,7 +144,7 @@ impl DateTimeOffset {
         let digits = match self.written {
             Some(written) => u32::from(written.digits),
             None if nanos == 0 => 0,
-            None if nanos % 100 == 0 => 7,
+            None if nanos.is_multiple_of(100) => 7,
             None => 9,
         };
         if (1..=9).contains(&digits) {

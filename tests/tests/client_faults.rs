@@ -26,8 +26,8 @@ fn client(server: &RawServer) -> Client {
         .expect("client")
 }
 
-fn create(client: &Client) -> impl Future<Output = Result<PersonCertification, Error>> + '_ {
-    async move { client.me().profile().certifications().create(&PersonCertification::new().with_display_name("x")).await }
+async fn create(client: &Client) -> Result<PersonCertification, Error> {
+    client.me().profile().certifications().create(&PersonCertification::new().with_display_name("x")).await
 }
 
 /// Runs a call and fails the test if it takes longer than `limit`.
@@ -144,7 +144,8 @@ async fn bytes_that_are_not_http_are_a_transport_error() {
 
 #[tokio::test]
 async fn odd_but_valid_answers_get_typed_results() {
-    let cases: [(&[u8], fn(&Result<PersonCertification, Error>) -> bool); 6] = [
+    type Check = fn(&Result<PersonCertification, Error>) -> bool;
+    let cases: [(&[u8], Check); 6] = [
         // HTTP/1.0, body up to the close.
         (b"HTTP/1.0 201 Created\r\n\r\n{\"id\": \"1\"}", |r| r.as_ref().is_ok_and(|c| c.id.as_deref() == Some("1"))),
         // No reason phrase at all.

@@ -23,8 +23,6 @@ use common::processes::{MockServer, build_mock_servers, python};
 /// The file each generated crate carries.
 const DOCUMENT: &str = "openapi.yaml";
 
-/// The Python interpreter that has openapi-spec-validator and schemathesis.
-
 fn documents() -> Vec<PathBuf> {
     let root = common::root();
     let targets = default_targets(&root).expect("targets");

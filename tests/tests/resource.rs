@@ -223,7 +223,7 @@ async fn select_orderby_and_filter() {
 
     // Get takes $select too.
     let id = by_name[0].id.clone().expect("an id");
-    let query = client::GetPersonCertificationQuery { select: vec![Property::Description], ..Default::default() };
+    let query = client::GetPersonCertificationQuery { select: vec![Property::Description] };
     let one = me.me().profile().certification(&id).get(&query).await.expect("get");
     assert_eq!((one.id.as_deref(), one.display_name.as_deref()), (Some(id.as_str()), None));
     assert_eq!(one.description.as_deref(), Some("About Rust"));

@@ -1,10 +1,10 @@
 //! OData CSDL 4.0 (XML) -> a spec in our format (`cargo xtask import-csdl`).
 //!
-//! The stages, each a module: [`xml`] reads the text into an element tree
-//! (quick-xml; no DTD, so no entity is ever expanded or fetched), [`model`]
+//! The stages, each a module: `xml` reads the text into an element tree
+//! (quick-xml; no DTD, so no entity is ever expanded or fetched), `model`
 //! resolves it into types, enums and the entity container with every problem
-//! located, [`select`] keeps the `--include` closure, [`operations`] derives
-//! the CRUD operations, and [`spec`] writes the YAML. What the spec format
+//! located, `select` keeps the `--include` closure, `operations` derives
+//! the CRUD operations, and `spec` writes the YAML. What the spec format
 //! cannot say is a [`Degradation`], reported with a count and as `note:`s in
 //! the spec.
 

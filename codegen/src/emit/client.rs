@@ -430,7 +430,7 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         let d = doc(&format!(
             "Every item of `{method}`'s pages: the first page is the same request, the next ones come \
              from each page's `@odata.nextLink`, which must stay on the client's host. A \
-             [`futures_core::Stream`] of results, also read with [`Items::next`].",
+             `Stream` (futures-core's trait) of results, also read with [`Items::next`].",
         ));
         Some(quote! {
             #d

@@ -97,11 +97,12 @@ fn page_alias(api: &Api, ty: &str, alias: &str) -> Option<TokenStream> {
     let t = api.find_type(ty)?;
     let (item, alias) = (ident(&t.rust_name), ident(alias));
     let page = imported(api, "Page", Place::Models);
+    // Linked by name where `Page` is imported, else by its path.
+    let link = if page.to_string() == "Page" { "[`Page`]" } else { "[`Page`](super::runtime::Page)" };
     let d = doc(&format!(
         "A page of [`{0}`] objects, as a list operation answers: `value`, and `@odata.nextLink` while more \
-         pages follow. See [`Page`]({1}).",
+         pages follow. See {link}.",
         display(&t.rust_name),
-        "super::runtime::Page"
     ));
     Some(quote! {
         #d

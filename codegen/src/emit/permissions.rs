@@ -47,6 +47,21 @@ pub fn emit(api: &Api) -> TokenStream {
         let op_name = &op.name;
         Some(quote! { #op_name => Some(&#set_name), })
     });
+    let arms: Vec<_> = arms.collect();
+    // No operation has permissions: the answer is always `None`.
+    let body = if arms.is_empty() {
+        quote! {
+            let _ = operation;
+            None
+        }
+    } else {
+        quote! {
+            match operation {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    };
     let grant_use = api
         .permission_sets
         .iter()
@@ -62,10 +77,7 @@ pub fn emit(api: &Api) -> TokenStream {
         /// The permission set an operation requires, by the operation's name in the
         /// spec; `None` for an operation the spec gives no permissions.
         pub fn for_operation(operation: &str) -> Option<&'static PermissionSet> {
-            match operation {
-                #(#arms)*
-                _ => None,
-            }
+            #body
         }
     }
 }

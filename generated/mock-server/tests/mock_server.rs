@@ -66,8 +66,16 @@ fn start(args: &[&str]) -> Server {
         .stdout(Stdio::piped())
         .spawn()
         .expect("the mock server starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
+    let stdout = child.stdout.take();
     let (sender, lines) = channel();
+    let mut server = Server {
+        child,
+        address: String::new(),
+        printed: Vec::new(),
+        lines,
+    };
+
+    let stdout = stdout.expect("stdout is piped");
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if sender.send(line).is_err() {
@@ -75,30 +83,21 @@ fn start(args: &[&str]) -> Server {
             }
         }
     });
-    let mut printed = Vec::new();
     loop {
-        match lines.recv_timeout(Duration::from_secs(60)) {
-            Ok(line) => {
-                if let Some(address) = line.strip_prefix("listening on http://") {
-                    let address = address.trim().to_owned();
-                    printed.push(line);
-                    return Server {
-                        child,
-                        address,
-                        printed,
-                        lines,
-                    };
-                }
+        let Ok(line) = server.lines.recv_timeout(Duration::from_secs(60)) else {
+            panic!(
+                "the mock server did not say where it listens; it printed {:?}", server
+                .printed
+            );
+        };
 
-                printed.push(line);
-            }
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "the mock server did not say where it listens; it printed {printed:?}"
-                );
-            }
+        if let Some(address) = line.strip_prefix("listening on http://") {
+            server.address = address.trim().to_owned();
+            server.printed.push(line);
+            return server;
         }
+
+        server.printed.push(line);
     }
 }
 

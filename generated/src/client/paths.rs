@@ -147,8 +147,8 @@ impl<'a> MeProfileCertifications<'a> {
     }
 
     /// Every item of `list`'s pages: the first page is the same request, the next ones come from
-    /// each page's `@odata.nextLink`, which must stay on the client's host. A
-    /// [`futures_core::Stream`] of results, also read with [`Items::next`].
+    /// each page's `@odata.nextLink`, which must stay on the client's host. A `Stream`
+    /// (futures-core's trait) of results, also read with [`Items::next`].
     pub fn list_all(
         &self,
         query: &ListPersonCertificationsQuery,
@@ -438,8 +438,8 @@ impl<'a> UsersItemProfileCertifications<'a> {
     }
 
     /// Every item of `list`'s pages: the first page is the same request, the next ones come from
-    /// each page's `@odata.nextLink`, which must stay on the client's host. A
-    /// [`futures_core::Stream`] of results, also read with [`Items::next`].
+    /// each page's `@odata.nextLink`, which must stay on the client's host. A `Stream`
+    /// (futures-core's trait) of results, also read with [`Items::next`].
     pub fn list_all(
         &self,
         query: &ListPersonCertificationsQuery,

@@ -88,14 +88,20 @@ fn identity_set_from_caller(caller: &Caller) -> models::IdentitySet {
     let mut set = models::IdentitySet::default();
     match caller {
         Caller::Delegated { id, upn, .. } => {
-            let mut identity = models::Identity::default();
-            identity.id = Some(id.clone());
-            identity.display_name = upn.clone();
+            let identity = models::Identity {
+                id: Some(id.clone()),
+                display_name: upn.clone(),
+                ..Default::default()
+            };
+
             set.user = Some(identity);
         }
         Caller::Application { app_id, .. } => {
-            let mut identity = models::Identity::default();
-            identity.id = Some(app_id.clone());
+            let identity = models::Identity {
+                id: Some(app_id.clone()),
+                ..Default::default()
+            };
+
             set.application = Some(identity);
         }
     }

@@ -449,8 +449,7 @@ async fn delete_person_certification_page_example_client_sends_the_example_reque
         .build()
         .expect("a client");
     let answer = client.user("{userId}").profile().certification("{id}").delete().await;
-    let answer = answer.expect("the scripted answer is accepted");
-    let () = answer;
+    answer.expect("the scripted answer is accepted");
     let requests = server.requests();
     assert_eq!(requests.len(), 1, "one request, no retry");
     let request = &requests[0];
@@ -563,8 +562,7 @@ async fn get_person_certification_page_example_client_sends_the_example_request(
         .token("protocol-test-token")
         .build()
         .expect("a client");
-    #[allow(unused_mut)]
-    let mut query = client::GetPersonCertificationQuery::default();
+    let query = client::GetPersonCertificationQuery::default();
     let answer = client.me().profile().certification("{id}").get(&query).await;
     let answer = answer.expect("the scripted answer is accepted");
     let decoded = serde_json::to_value(&answer).expect("the model serializes");
@@ -747,8 +745,7 @@ async fn list_person_certifications_page_example_client_sends_the_example_reques
         .token("protocol-test-token")
         .build()
         .expect("a client");
-    #[allow(unused_mut)]
-    let mut query = client::ListPersonCertificationsQuery::default();
+    let query = client::ListPersonCertificationsQuery::default();
     let answer = client.me().profile().certifications().list(&query).await;
     let answer = answer.expect("the scripted answer is accepted");
     let decoded = serde_json::to_value(&answer).expect("the model serializes");

@@ -106,10 +106,7 @@ impl Core {
             }
         };
         let client_request_id = crate::random_guid().to_string();
-        let body = match call.body {
-            Some(body) => Some(Bytes::from(body)),
-            None => None,
-        };
+        let body = call.body.map(Bytes::from);
         let mut retries = 0u32;
         let mut waited = Duration::ZERO;
         loop {
@@ -147,7 +144,7 @@ impl Core {
                 retries += 1;
                 continue;
             }
-            return Err(Error::Api(api_error(status, &headers, &bytes, client_request_id, retries + 1)));
+            return Err(Error::Api(Box::new(api_error(status, &headers, &bytes, client_request_id, retries + 1))));
         }
     }
 

@@ -63,8 +63,9 @@ impl std::error::Error for ApiError {}
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server answered with an error status (after any retries).
-    Api(ApiError),
+    /// The server answered with an error status (after any retries). Boxed:
+    /// it is the largest variant, and every `Result` of a call carries it.
+    Api(Box<ApiError>),
     /// The server answered with success, but the body does not fit the model.
     Decode {
         /// The HTTP status.
@@ -105,7 +106,7 @@ impl Error {
     /// The Graph error, when the server sent one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Error::Api(e) => Some(e),
+            Error::Api(e) => Some(e.as_ref()),
             _ => None,
         }
     }
@@ -138,7 +139,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Api(e) => Some(e),
+            Error::Api(e) => Some(e.as_ref()),
             Error::Decode { error, .. } => Some(error),
             Error::Token(e) => Some(e),
             _ => None,
@@ -148,6 +149,6 @@ impl std::error::Error for Error {
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
-        Error::Api(e)
+        Error::Api(Box::new(e))
     }
 }

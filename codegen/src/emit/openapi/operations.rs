@@ -430,15 +430,6 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%40b%2Fc%zz%4"), "a@b/c%zz%4");
-    }
-}
 
 /// An OData system query option as a query parameter, under its `$` name.
 fn query_option(api: &Api, op: &Operation, option: QueryOption) -> Value {
@@ -498,4 +489,14 @@ fn query_option(api: &Api, op: &Operation, option: QueryOption) -> Value {
         parameter["explode"] = json!(false);
     }
     parameter
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decode("a%40b%2Fc%zz%4"), "a@b/c%zz%4");
+    }
 }

@@ -100,15 +100,14 @@ fn identity_set_fn(api: &Api, set: &Type) -> TokenStream {
             let (_, d) = property(api, ty, "displayName")?;
             matches!(d.ty, TypeRef::Primitive(Primitive::String)).then(|| {
                 let field = ident(&d.rust_name);
-                quote! { identity.#field = #value; }
+                quote! { #field: #value, }
             })
         });
         let field = ident(&p.rust_name);
         let value = some(api, declarer, p, quote! { identity });
+        // A model always has more fields (`additional_data`, `nulls`).
         Some(quote! {
-            let mut identity = #ty_rust::default();
-            identity.#id_field = Some(#id);
-            #display
+            let identity = #ty_rust { #id_field: Some(#id), #display ..Default::default() };
             set.#field = #value;
         })
     };
@@ -245,8 +244,7 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
             (
                 quote! { context },
                 quote! {
-                    let mut page = #page_type::default();
-                    page.#field = Some(self.list(&Collection::of(&context))?);
+                    let page = #page_type { #field: Some(self.list(&Collection::of(&context))?), ..Default::default() };
                     Ok(#response::#variant(page))
                 },
             )
