@@ -109,7 +109,6 @@ fn relative_path(from: &Path, to: &Path) -> String {
     if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
-
 /// Reads a spec file as text, with a message that names the file.
 pub fn read_spec(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;

@@ -430,7 +430,6 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-
 /// An OData system query option as a query parameter, under its `$` name.
 fn query_option(api: &Api, op: &Operation, option: QueryOption) -> Value {
     // The item type's properties, for `$select` and `$orderby`.
