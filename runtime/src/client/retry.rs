@@ -78,15 +78,40 @@ fn backoff(initial: Duration, done: u32) -> Duration {
     half.saturating_add(half.mul_f64(fastrand::f64()))
 }
 
-/// Reads `Retry-After` in both forms: delay-seconds and an HTTP-date.
+/// Reads `Retry-After` in both forms: delay-seconds and an HTTP-date, in
+/// any of the three date formats HTTP says a recipient must accept
+/// (IMF-fixdate, RFC 850, asctime; `httpdate` reads them).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         // More seconds than a u64 holds is still a wait, and longer than any.
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    // A date before 1970 is in the past: no wait.
-    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(date.timestamp()).unwrap_or(0));
+    let at = httpdate::parse_http_date(value).ok()?;
+    // A date in the past: no wait.
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn after(value: &str, now: SystemTime) -> Option<Duration> {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, value.parse().expect("a header value"));
+        retry_after(&headers, now)
+    }
+
+    #[test]
+    fn reads_seconds_and_every_http_date_format() {
+        // 1994-11-06 08:49:37 UTC, the example date of RFC 9110.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777 - 30);
+        assert_eq!(after("120", now), Some(Duration::from_secs(120)));
+        for date in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(after(date, now), Some(Duration::from_secs(30)), "{date}");
+        }
+        assert_eq!(after("Sun, 06 Nov 1994 08:49:37 GMT", now + Duration::from_secs(60)), Some(Duration::ZERO), "past");
+        assert_eq!(after("soon", now), None);
+        assert_eq!(after("99999999999999999999999", now), Some(Duration::from_secs(u64::MAX)));
+    }
 }
