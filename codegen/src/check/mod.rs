@@ -275,9 +275,14 @@ impl<'a> Checker<'a> {
             self.inheritance_cycle(t);
             let mut properties = Vec::new();
             for p in &t.properties {
-                if p.name.value.starts_with("@odata.") {
-                    self.error(p.name.location, format!("`{}` is not a property to declare", p.name.value)).help =
-                        Some("every model keeps `@odata.type` and other annotations by itself".into());
+                // `@odata.type`, `content@odata.mediaReadLink`: annotations,
+                // which a stream property or the model itself reads.
+                if p.name.value.contains('@') {
+                    self.error(p.name.location, format!("`{}` is not a property to declare", p.name.value)).help = Some(
+                        "a name with `@` is an annotation: every model keeps `@odata.type` and other \
+                             annotations by itself, and a `Stream` property reads its own"
+                            .into(),
+                    );
                 }
                 let ty = p.ty.as_ref().and_then(|ty| self.type_ref(ty));
                 let rust_name = self.rust_name(&p.rust_name, || naming::field_name(&p.name.value));
@@ -396,7 +401,7 @@ impl<'a> Checker<'a> {
                     .help = Some(format!("it is declared on a base type at line {line}; remove one"));
                     continue;
                 }
-                if p.name.value.starts_with("@odata.") {
+                if p.name.value.contains('@') {
                     continue; // reported in `types`
                 }
                 let rust = p.rust_name.as_ref().map_or_else(|| naming::field_name(&p.name.value), |n| n.value.clone());
