@@ -8,7 +8,7 @@
 //! already refuse what does not fit, `70000`, `-1`, `1.0` or `"5"`, with a
 //! message naming the type.)
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
@@ -16,6 +16,7 @@ use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
 use crate::object::{Nulls, null};
+use crate::text::ShortText;
 
 /// Whole numbers up to 2^53 are exact as integers, and are written as Graph
 /// writes them: `100`, not `100.0`.
@@ -64,8 +65,17 @@ impl Float for f32 {
         f64::from(self)
     }
 
+    /// As the `f64` nearest to this `f32`'s shortest digits, not as the `f32`
+    /// widened: the text is the same (`0.1`), but a `serde_json::Value` holds
+    /// the `f64`, where a widened `0.1f32` would be `0.10000000149011612`.
     fn serialize_finite<S: Serializer>(self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f32(self)
+        let mut digits = ShortText::default();
+        // At most 15 bytes (`-1.17549435e-38`): it fits.
+        let _ = write!(digits, "{self:e}");
+        match digits.as_str().parse::<f64>() {
+            Ok(nearest) => serializer.serialize_f64(nearest),
+            Err(_) => serializer.serialize_f32(self),
+        }
     }
 }
 
@@ -333,6 +343,14 @@ mod tests {
         assert_eq!(write(0.1f64), "0.1");
         assert_eq!(write(f64::NAN), r#""NaN""#);
         assert_eq!(write(f64::NEG_INFINITY), r#""-INF""#);
+    }
+
+    #[test]
+    fn a_single_in_a_value_is_its_shortest_digits() {
+        // The text is the same either way; a `serde_json::Value` holds an f64.
+        assert_eq!(serde_json::to_value(Written(&0.1f32)).unwrap(), serde_json::json!(0.1));
+        assert_eq!(serde_json::to_value(Written(&f32::MIN_POSITIVE)).unwrap(), serde_json::json!(1.1754944e-38));
+        assert_eq!(serde_json::to_value(serde_json::json!(0.1f32)).unwrap(), serde_json::json!(0.10000000149011612));
     }
 
     #[test]
