@@ -266,16 +266,18 @@ fn primitive(p: Primitive) -> BoxedStrategy<Pair> {
 }
 
 /// Every finite `Single` as Graph writes it (its shortest digits) or as a
-/// double (the `f64` it widens to); written back in its shortest digits, a
-/// whole number without a fraction.
+/// double (the `f64` it widens to); written back in its shortest digits (as
+/// the `f64` they stand for, so that a `serde_json::Value` holds them too),
+/// a whole number without a fraction.
 fn single() -> impl Strategy<Value = Pair> {
     let finite = any::<u32>().prop_map(f32::from_bits).prop_filter("finite", |x| x.is_finite());
     prop_oneof![
         9 => (finite, any::<bool>()).prop_map(|(x, widened)| {
-            let shortest = serde_json::to_string(&x).expect("a finite f32 writes");
-            let sent = if widened { raw(serde_json::to_string(&f64::from(x)).expect("writes")) } else { raw(&shortest) };
+            let sent = if widened { f64::from(x) } else { format!("{x:e}").parse().expect("digits") };
             let whole = x.fract() == 0.0 && f64::from(x).abs() <= 9_007_199_254_740_992.0;
-            (sent, Some(if whole { raw(x as i64) } else { raw(shortest) }))
+            let shortest: f64 = format!("{x:e}").parse().expect("digits");
+            let written = if whole { raw(x as i64) } else { raw(serde_json::to_string(&shortest).expect("writes")) };
+            (raw(serde_json::to_string(&sent).expect("writes")), Some(written))
         }),
         1 => infinity(),
     ]

@@ -27,7 +27,8 @@ fn primitive_schema(p: Primitive) -> Value {
         // Graph's `IEEE754Compatible=true` form, the number in a string, is read too.
         Primitive::Decimal => json!({"anyOf": [
             {"type": "number", "format": "decimal"},
-            {"type": "string", "pattern": "^[-+]?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"},
+            // An exponent of at most 18 digits, as the runtime's `Decimal` takes.
+            {"type": "string", "pattern": "^[-+]?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?0*[0-9]{1,18})?$"},
         ]}),
         Primitive::Date => json!({"type": "string", "format": "date"}),
         Primitive::DateTimeOffset => json!({"type": "string", "format": "date-time"}),
@@ -39,10 +40,7 @@ fn primitive_schema(p: Primitive) -> Value {
         }),
         // No `format: duration`: JSON Schema's has no sign and allows years
         // and months; OData's has a sign and days at most.
-        Primitive::Duration => json!({
-            "type": "string",
-            "pattern": DURATION_PATTERN,
-        }),
+        Primitive::Duration => json!({"type": "string", "pattern": duration_pattern()}),
         Primitive::Guid => json!({"type": "string", "format": "uuid"}),
         // Both alphabets, padded or not, and no stray bits in the last character.
         Primitive::Binary => json!({
@@ -55,11 +53,16 @@ fn primitive_schema(p: Primitive) -> Value {
     }
 }
 
-const DURATION_PATTERN: &str = concat!(
-    r"^[-+]?P(?:[0-9]+D(?:T(?:[0-9]+H(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]{1,12})?S)?|[0-9]+M(?:[0-9]+(?:\.[0-9]{1,12})?S)?",
-    r"|[0-9]+(?:\.[0-9]{1,12})?S))?|T(?:[0-9]+H(?:[0-9]+M)?(?:[0-9]+(?:\.[0-9]{1,12})?S)?|[0-9]+M(?:[0-9]+(?:\.[0-9]{1,12})?S)?",
-    r"|[0-9]+(?:\.[0-9]{1,12})?S))$",
-);
+/// OData's duration grammar, with at most as many digits per part as the
+/// runtime's `Duration` (up to `u64::MAX` seconds) holds at once: days, hours,
+/// minutes and seconds at their largest add up to 9.2e18 seconds. A tool that
+/// makes values from the schema then never makes one the server refuses.
+fn duration_pattern() -> String {
+    let (days, hours, minutes) = ("[0-9]{1,14}", "[0-9]{1,14}", "[0-9]{1,15}");
+    let seconds = r"[0-9]{1,17}(?:\.[0-9]{1,12})?";
+    let time = format!("T(?:{hours}H(?:{minutes}M)?(?:{seconds}S)?|{minutes}M(?:{seconds}S)?|{seconds}S)");
+    format!("^[-+]?P(?:{days}D(?:{time})?|{time})$")
+}
 
 const BINARY_PATTERN: &str = concat!(
     r"^(?:(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=?|[A-Za-z0-9+/][AQgw](?:==)?)?",
