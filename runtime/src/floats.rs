@@ -11,7 +11,7 @@
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
@@ -229,16 +229,41 @@ impl<'de, T: Float> Visitor<'de> for FloatVisitor<T> {
         }
     }
 
+    /// Not a number: read to its end first, so that serde_json places the
+    /// error after the list, and the error's JSON path names the member
+    /// rather than the list's first item.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+
     /// A number under serde_json's `arbitrary_precision` feature, which
     /// another crate in the build may turn on: serde_json hands it over as a
-    /// one-member map that `serde_json::Number` knows how to read.
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-        let number = serde_json::Number::deserialize(de::value::MapAccessDeserializer::new(map))?;
-        match (number.as_u64(), number.as_i64(), number.as_f64()) {
-            (Some(value), _, _) => self.visit_u64(value),
-            (_, Some(value), _) => self.visit_i64(value),
-            (_, _, Some(value)) => self.visit_f64(value),
-            _ => Err(de::Error::custom(format_args!("{number} is out of range for {}", T::NAME))),
+    /// one-member map of its private key to the number's text. Any other
+    /// object is not a number, read to its end as a list is.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        const NUMBER: &str = "$serde_json::private::Number";
+        match map.next_key::<String>()? {
+            Some(key) if key == NUMBER => {
+                let text: String = map.next_value()?;
+                let out_of_range = || de::Error::custom(format_args!("{text} is out of range for {}", T::NAME));
+                if let Ok(value) = text.parse::<u64>() {
+                    self.visit_u64(value)
+                } else if let Ok(value) = text.parse::<i64>() {
+                    self.visit_i64(value)
+                } else {
+                    match text.parse::<f64>() {
+                        Ok(value) if value.is_finite() => self.visit_f64(value),
+                        _ => Err(out_of_range()),
+                    }
+                }
+            }
+            Some(_) => {
+                map.next_value::<IgnoredAny>()?;
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Err(de::Error::invalid_type(de::Unexpected::Map, &self))
+            }
+            None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
     }
 }
@@ -315,6 +340,19 @@ mod tests {
     }
 
     #[test]
+    fn a_list_or_an_object_is_not_a_number() {
+        assert!(double("[1, 2]").unwrap_err().starts_with("invalid type: sequence, expected an Edm.Double number"));
+        assert!(single(r#"{"a": [1]}"#).unwrap_err().starts_with("invalid type: map, expected an Edm.Single number"));
+        assert!(double("{}").unwrap_err().starts_with("invalid type: map"));
+        // The form serde_json's `arbitrary_precision` hands a number over in.
+        assert_eq!(double(r#"{"$serde_json::private::Number": "0.1"}"#), Ok(0.1));
+        assert_eq!(single(r#"{"$serde_json::private::Number": "16777217"}"#), Ok(16_777_216.0));
+        assert_eq!(double(r#"{"$serde_json::private::Number": "-9223372036854775808"}"#), Ok(-9.223372036854775808e18));
+        assert!(double(r#"{"$serde_json::private::Number": "1e400"}"#).unwrap_err().contains("out of range"));
+        assert!(single(r#"{"$serde_json::private::Number": "1e39"}"#).unwrap_err().contains("out of range"));
+    }
+
+    #[test]
     fn double_reads_numbers_and_odata_strings() {
         assert_eq!(double("0.1"), Ok(0.1));
         assert_eq!(double("1.7976931348623157e308"), Ok(f64::MAX));
@@ -350,7 +388,6 @@ mod tests {
         // The text is the same either way; a `serde_json::Value` holds an f64.
         assert_eq!(serde_json::to_value(Written(&0.1f32)).unwrap(), serde_json::json!(0.1));
         assert_eq!(serde_json::to_value(Written(&f32::MIN_POSITIVE)).unwrap(), serde_json::json!(1.1754944e-38));
-        assert_eq!(serde_json::to_value(serde_json::json!(0.1f32)).unwrap(), serde_json::json!(0.10000000149011612));
     }
 
     #[test]
