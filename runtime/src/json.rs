@@ -51,7 +51,9 @@ fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeError {
 /// Where the value ends whose error serde_json placed after the `,`, `}` or
 /// `]` that follows it: it does so for an error raised once the value has
 /// been read whole (an `Edm.Decimal`'s), when it closes the enclosing object
-/// or array, or moves past the `,` in an array.
+/// or array, or moves past the `,` in an array. (An array or object where a
+/// decimal belongs, before other members, is then placed inside itself:
+/// `cost[0]` for `"cost": [1], ...`; still the member at fault.)
 fn value_end(bytes: &[u8], offset: usize) -> usize {
     let mut end = offset.min(bytes.len());
     while end > 0 && bytes[end - 1].is_ascii_whitespace() {
