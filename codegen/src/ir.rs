@@ -283,16 +283,32 @@ impl Primitive {
     pub fn is_float(self) -> bool {
         matches!(self, Primitive::Single | Primitive::Double)
     }
+
+    /// `Byte`, `SByte`, `Int16`, `Int32` or `Int64`.
+    pub fn is_integer(self) -> bool {
+        matches!(self, Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64)
+    }
+}
+
+/// How a value's numbers are read and written, when it has any: the
+/// primitive at the bottom of its collections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// `Single` or `Double`.
+    Floats,
+    /// `Byte`, `SByte`, `Int16`, `Int32` or `Int64`.
+    Integers,
 }
 
 impl TypeRef {
-    /// Whether the numbers of a value of this type are `Single`s or
-    /// `Double`s: the type is one, or a collection (of collections ...) of one.
-    pub fn is_floats(&self) -> bool {
+    /// Whether a value of this type is numbers, and which: the type is a
+    /// number primitive, or a collection (of collections ...) of one.
+    pub fn numbers(&self) -> Option<Numbers> {
         match self {
-            TypeRef::Primitive(p) => p.is_float(),
-            TypeRef::Collection(inner) => inner.is_floats(),
-            TypeRef::Type(_) | TypeRef::Enum(_) | TypeRef::Page(_) => false,
+            TypeRef::Primitive(p) if p.is_float() => Some(Numbers::Floats),
+            TypeRef::Primitive(p) if p.is_integer() => Some(Numbers::Integers),
+            TypeRef::Collection(inner) => inner.numbers(),
+            TypeRef::Primitive(_) | TypeRef::Type(_) | TypeRef::Enum(_) | TypeRef::Page(_) => None,
         }
     }
 }

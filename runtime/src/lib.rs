@@ -22,7 +22,7 @@ mod dates;
 mod decimal;
 mod duration;
 mod enums;
-mod floats;
+mod numbers;
 mod json;
 mod media;
 mod object;
@@ -86,7 +86,7 @@ pub(crate) fn random_guid() -> Guid {
 pub mod __private {
     //! Used by the generated models; not part of the API.
     pub use super::enums::deserialize as deserialize_enum;
-    pub use super::floats::{Floats, entry_float, read_float};
+    pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
     pub use super::media::{entry_media, read_media};
     pub use super::object::{deserialize, entry, serialize, set_null};
 }

@@ -17,6 +17,7 @@
 //! inputs are built as text where digits matter, not through
 //! `serde_json::Value`, which holds an `f64`). The wire forms are those Graph
 //! sends: doubles and singles as numbers or OData's `"INF"` and `"-INF"`,
+//! integers also with a zero fraction (`5.0`, as JSON Schema allows),
 //! RFC 3339 timestamps with an offset in minutes, flags members without
 //! commas, a stream's media annotations. Values only code can make (an offset
 //! with seconds, a member in `additional_data` under a declared property's
@@ -228,6 +229,17 @@ fn date() -> impl Strategy<Value = (i32, u32, u32)> {
         .prop_filter_map("a real day", |(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d).map(|_| (y, m, d)))
 }
 
+/// An integer, or the same integer written with a fraction (`5.0`, which
+/// JSON Schema holds the same integer); written back as the integer.
+fn integer(range: std::ops::RangeInclusive<i64>) -> BoxedStrategy<Pair> {
+    (range, any::<bool>())
+        .prop_map(|(n, fraction)| {
+            let sent = if fraction && n.unsigned_abs() <= 1 << 53 { raw(format!("{n}.0")) } else { Value::from(n) };
+            (sent, Some(Value::from(n)))
+        })
+        .boxed()
+}
+
 /// OData's infinities, as a `Single` or `Double` is sent and written.
 fn infinity() -> impl Strategy<Value = Pair> {
     prop::sample::select(vec!["INF", "-INF"]).prop_map(|s| same((Value::String(s.to_owned()), None)))
@@ -237,11 +249,11 @@ fn primitive(p: Primitive) -> BoxedStrategy<Pair> {
     match p {
         Primitive::String => any::<String>().prop_map(|s| same((Value::String(s), None))).boxed(),
         Primitive::Boolean => any::<bool>().prop_map(|b| same((Value::Bool(b), None))).boxed(),
-        Primitive::Int16 => any::<i16>().prop_map(|n| same((Value::from(n), None))).boxed(),
-        Primitive::Int32 => any::<i32>().prop_map(|n| same((Value::from(n), None))).boxed(),
-        Primitive::Int64 => any::<i64>().prop_map(|n| same((Value::from(n), None))).boxed(),
-        Primitive::Byte => any::<u8>().prop_map(|n| same((Value::from(n), None))).boxed(),
-        Primitive::SByte => any::<i8>().prop_map(|n| same((Value::from(n), None))).boxed(),
+        Primitive::Int16 => integer(i16::MIN.into()..=i16::MAX.into()),
+        Primitive::Int32 => integer(i32::MIN.into()..=i32::MAX.into()),
+        Primitive::Int64 => integer(i64::MIN..=i64::MAX),
+        Primitive::Byte => integer(u8::MIN.into()..=u8::MAX.into()),
+        Primitive::SByte => integer(i8::MIN.into()..=i8::MAX.into()),
         Primitive::Single => single().boxed(),
         // Graph sends a whole number without a fraction (`100`), and so do
         // the models, for any double that is a whole number exact in an i64.

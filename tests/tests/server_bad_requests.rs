@@ -328,7 +328,7 @@ mod edm {
             "estimatedDuration": "PT90M", "breaks": ["P1D", "-PT0.5S"], "reminderTime": "08:00",
             "focusTimes": ["23:59:59.999999999999"], "signature": "-_8", "thumbnails": ["SGVsbG8="],
             "weight": 0.1, "ratings": ["NaN", "-INF", 3.4028235e38], "ratingsByRound": [["INF"], [0.5]],
-            "priority": -32768, "colorIndex": 255, "utcOffsetHours": -128, "palette": [0, 255], "adjustments": [127],
+            "priority": -32768, "colorIndex": 255.0, "utcOffsetHours": -128, "palette": [0, 255], "adjustments": [127],
             "percentComplete": "INF""#;
         let created = served
             .request("POST", TASKS)
@@ -349,6 +349,8 @@ mod edm {
             // A single is a value, written in its shortest form.
             r#""ratings":["NaN","-INF",3.4028235e+38]"#,
             r#""percentComplete":"INF""#,
+            // An integer written with a fraction, as JSON Schema allows: written without.
+            r#""colorIndex":255,"#,
         ] {
             assert!(text.contains(kept), "{kept} in {text}");
         }

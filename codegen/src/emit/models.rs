@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, inner_doc, paragraph};
 use super::types::{Place, imported, rust_type};
 use crate::check::UNKNOWN_VARIANT;
-use crate::ir::{Api, Enum, Primitive, Property, Type, TypeRef};
+use crate::ir::{Api, Enum, Numbers, Primitive, Property, Type, TypeRef};
 use crate::naming::{display, ident};
 
 /// The names the module imports, each as the module writes it: as is, or by
@@ -449,13 +449,20 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
                 #(#keys => __private::read_media(map, &mut self.#field, #media_annotation::#annotations)?,)*
             };
         }
+        // Numbers through the runtime's readers (OData's "NaN" and "INF", a
+        // whole number written `5.0`), the rest through serde.
+        let reader = match p.ty.numbers() {
+            Some(Numbers::Floats) => Some(quote! { __private::read_float }),
+            Some(Numbers::Integers) => Some(quote! { __private::read_integer }),
+            None => None,
+        };
         // A property that is never null reads a `null` as absent, as before
         // PATCH semantics: there is nothing to clear.
-        match (p.nullable, p.ty.is_floats()) {
-            (true, false) => quote! { #json => self.#field = nulls.read(map, #json)?, },
-            (true, true) => quote! { #json => self.#field = nulls.read_with(map, #json, __private::read_float)?, },
-            (false, false) => quote! { #json => self.#field = map.next_value()?, },
-            (false, true) => quote! { #json => self.#field = __private::read_float(map)?, },
+        match (p.nullable, reader) {
+            (true, None) => quote! { #json => self.#field = nulls.read(map, #json)?, },
+            (true, Some(reader)) => quote! { #json => self.#field = nulls.read_with(map, #json, #reader)?, },
+            (false, None) => quote! { #json => self.#field = map.next_value()?, },
+            (false, Some(reader)) => quote! { #json => self.#field = #reader(map)?, },
         }
     });
     let read_fallback = if t.base.is_some() {
@@ -494,7 +501,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             let keys = media_keys(p);
             return quote! { __private::entry_media(map, &[#(#keys),*], &self.#field)?; };
         }
-        let writer = if p.ty.is_floats() {
+        let writer = if p.ty.numbers() == Some(Numbers::Floats) {
             quote! { entry_float }
         } else {
             quote! { entry }

@@ -19,8 +19,11 @@ fn primitive_schema(p: Primitive) -> Value {
         Primitive::Int64 => json!({"type": "integer", "format": "int64"}),
         Primitive::Byte => json!({"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255}),
         Primitive::SByte => json!({"type": "integer", "format": "int8", "minimum": -128, "maximum": 127}),
+        // The bounds are `f32::MAX` as it is written (`3.4028235e38`), a
+        // little above its exact value: every number up to them reads as a
+        // finite `f32`.
         Primitive::Single => json!({"anyOf": [
-            {"type": "number", "format": "float", "minimum": -3.4028234663852886e38, "maximum": 3.4028234663852886e38},
+            {"type": "number", "format": "float", "minimum": -3.4028235e38, "maximum": 3.4028235e38},
             not_finite,
         ]}),
         Primitive::Double => json!({"anyOf": [{"type": "number", "format": "double"}, not_finite]}),

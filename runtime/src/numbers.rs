@@ -1,12 +1,16 @@
-//! `Edm.Single` and `Edm.Double` on the wire: numbers, and the strings
-//! `"NaN"`, `"INF"` and `"-INF"` that OData's JSON format writes for the
-//! values JSON has no number for.
+//! Graph's numbers on the wire, as the models read and write them.
 //!
-//! The models keep plain `f32` and `f64` (and lists of them); their members
-//! are read and written through [`read_float`] and [`entry_float`].
-//! (`Int16`, `Byte` and `SByte` need none: serde's `i16`, `u8` and `i8`
-//! already refuse what does not fit, `70000`, `-1`, `1.0` or `"5"`, with a
-//! message naming the type.)
+//! `Edm.Single` and `Edm.Double`: numbers, and the strings `"NaN"`, `"INF"`
+//! and `"-INF"` that OData's JSON format writes for the values JSON has no
+//! number for. The models keep plain `f32` and `f64` (and lists of them);
+//! their members are read and written through [`read_float`] and
+//! [`entry_float`].
+//!
+//! `Edm.Byte`, `SByte`, `Int16`, `Int32` and `Int64`: plain `u8`, `i8`, `i16`,
+//! `i32` and `i64`, read through [`read_integer`], which refuses what does not
+//! fit (`70000` for an `Int16`, `-1` for a `Byte`, `1.5`, `"5"`) with serde's
+//! own messages, but takes a whole number written with a fraction (`5.0`):
+//! JSON Schema, and so every OpenAPI tool, holds it the same integer as `5`.
 
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
@@ -242,28 +246,18 @@ impl<'de, T: Float> Visitor<'de> for FloatVisitor<T> {
     /// one-member map of its private key to the number's text. Any other
     /// object is not a number, read to its end as a list is.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        const NUMBER: &str = "$serde_json::private::Number";
-        match map.next_key::<String>()? {
-            Some(key) if key == NUMBER => {
-                let text: String = map.next_value()?;
-                let out_of_range = || de::Error::custom(format_args!("{text} is out of range for {}", T::NAME));
-                if let Ok(value) = text.parse::<u64>() {
-                    self.visit_u64(value)
-                } else if let Ok(value) = text.parse::<i64>() {
-                    self.visit_i64(value)
-                } else {
-                    match text.parse::<f64>() {
-                        Ok(value) if value.is_finite() => self.visit_f64(value),
-                        _ => Err(out_of_range()),
-                    }
-                }
+        let Some(text) = arbitrary_precision(&mut map)? else {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &self));
+        };
+        if let Ok(value) = text.parse::<u64>() {
+            self.visit_u64(value)
+        } else if let Ok(value) = text.parse::<i64>() {
+            self.visit_i64(value)
+        } else {
+            match text.parse::<f64>() {
+                Ok(value) if value.is_finite() => self.visit_f64(value),
+                _ => Err(de::Error::custom(format_args!("{text} is out of range for {}", T::NAME))),
             }
-            Some(_) => {
-                map.next_value::<IgnoredAny>()?;
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Err(de::Error::invalid_type(de::Unexpected::Map, &self))
-            }
-            None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
         }
     }
 }
@@ -288,6 +282,126 @@ pub fn entry_float<S: SerializeMap, T: Floats>(
     match value {
         Some(value) => map.serialize_entry(key, &Written(value)),
         None => null(map, key, nulls),
+    }
+}
+
+/// A member's value whose numbers are integers: one, or a list of them, or a
+/// list of lists ... Implemented for `u8`, `i8`, `i16`, `i32`, `i64` and
+/// `Vec`s of those; used by the generated models through [`read_integer`].
+/// (They write with serde, as any integer.)
+pub trait Integers: Sized {
+    /// Reads the value: integers, each maybe written with a zero fraction.
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
+}
+
+macro_rules! integers {
+    ($($integer:ty)*) => {$(
+        impl Integers for $integer {
+            fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_any(IntegerVisitor(PhantomData))
+            }
+        }
+
+        impl Integer for $integer {
+            const NAME: &'static str = stringify!($integer);
+        }
+    )*};
+}
+
+integers!(u8 i8 i16 i32 i64);
+
+impl<T: Integers> Integers for Vec<T> {
+    fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<ReadInteger<T>>::deserialize(deserializer)?.into_iter().map(|read| read.0).collect())
+    }
+}
+
+/// An integer type, named as serde names it in its messages (`i16`).
+trait Integer: TryFrom<u64> + TryFrom<i64> {
+    const NAME: &'static str;
+}
+
+/// A value read through [`Integers`].
+struct ReadInteger<T>(T);
+
+impl<'de, T: Integers> Deserialize<'de> for ReadInteger<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::read(deserializer).map(ReadInteger)
+    }
+}
+
+struct IntegerVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Integer> Visitor<'de> for IntegerVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::NAME)
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<T, E> {
+        T::try_from(value).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(value), &self))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<T, E> {
+        T::try_from(value).map_err(|_| E::invalid_value(de::Unexpected::Signed(value), &self))
+    }
+
+    /// A whole number written with a fraction, `5.0` or `5e2`, within `i64`.
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<T, E> {
+        // Exact: the bounds are powers of two.
+        const RANGE: std::ops::Range<f64> = -9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0;
+        if value.fract() != 0.0 || !RANGE.contains(&value) {
+            return Err(E::invalid_type(de::Unexpected::Float(value), &self));
+        }
+        let whole = value as i64;
+        T::try_from(whole).map_err(|_| E::invalid_value(de::Unexpected::Float(value), &self))
+    }
+
+    /// Not a number: read to its end first, as [`FloatVisitor::visit_seq`] does.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
+    }
+
+    /// A number under serde_json's `arbitrary_precision` feature, or an
+    /// object, as [`FloatVisitor::visit_map`] reads them.
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        match arbitrary_precision(&mut map)? {
+            Some(text) => {
+                if let Ok(value) = text.parse::<u64>() {
+                    self.visit_u64(value)
+                } else if let Ok(value) = text.parse::<i64>() {
+                    self.visit_i64(value)
+                } else {
+                    // A fraction, an exponent, or past `i64`.
+                    self.visit_f64(text.parse::<f64>().unwrap_or(f64::NAN))
+                }
+            }
+            None => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+        }
+    }
+}
+
+/// Reads a member whose numbers are integers (see [`Integers`]), each maybe
+/// written with a zero fraction (`5.0`); `null` is `None`.
+pub fn read_integer<'de, A: MapAccess<'de>, T: Integers>(map: &mut A) -> Result<Option<T>, A::Error> {
+    Ok(map.next_value::<Option<ReadInteger<T>>>()?.map(|read| read.0))
+}
+
+/// The number's text, when `map` is serde_json's `arbitrary_precision` form
+/// of a number (a one-member map of its private key to the text); `None`
+/// for any other object, read to its end.
+fn arbitrary_precision<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<String>, A::Error> {
+    const NUMBER: &str = "$serde_json::private::Number";
+    match map.next_key::<String>()? {
+        Some(key) if key == NUMBER => map.next_value().map(Some),
+        Some(_) => {
+            map.next_value::<IgnoredAny>()?;
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(None)
+        }
+        None => Ok(None),
     }
 }
 
@@ -402,20 +516,40 @@ mod tests {
     }
 
     #[test]
-    fn small_integers_refuse_what_does_not_fit() {
-        fn error<T: for<'de> Deserialize<'de> + fmt::Debug>(json: &str) -> String {
-            serde_json::from_str::<T>(json).unwrap_err().to_string()
+    fn integers_refuse_what_does_not_fit_with_serde_s_messages() {
+        fn read<T: Integers>(json: &str) -> Result<T, String> {
+            serde_json::from_str::<ReadInteger<T>>(json).map(|r| r.0).map_err(|e| e.to_string())
         }
-        assert_eq!(serde_json::from_str::<i16>("-32768").unwrap(), i16::MIN);
-        assert_eq!(serde_json::from_str::<u8>("255").unwrap(), u8::MAX);
-        assert_eq!(serde_json::from_str::<i8>("-128").unwrap(), i8::MIN);
+        fn error<T: Integers + fmt::Debug>(json: &str) -> String {
+            read::<T>(json).unwrap_err()
+        }
+        assert_eq!(read::<i16>("-32768"), Ok(i16::MIN));
+        assert_eq!(read::<u8>("255"), Ok(u8::MAX));
+        assert_eq!(read::<i8>("-128"), Ok(i8::MIN));
+        assert_eq!(read::<i64>("-9223372036854775808"), Ok(i64::MIN));
         assert!(error::<i16>("32768").contains("invalid value: integer `32768`, expected i16"));
         assert!(error::<u8>("256").contains("invalid value: integer `256`, expected u8"));
         assert!(error::<u8>("-1").contains("invalid value: integer `-1`, expected u8"));
         assert!(error::<i8>("128").contains("invalid value: integer `128`, expected i8"));
-        assert!(error::<i16>("1.0").contains("invalid type: floating point `1.0`, expected i16"));
-        assert!(error::<i16>("1e2").contains("invalid type: floating point `100.0`, expected i16"));
+        assert!(
+            error::<i64>("9223372036854775808").contains("invalid value: integer `9223372036854775808`, expected i64")
+        );
+        assert!(error::<i16>("1.5").contains("invalid type: floating point `1.5`, expected i16"));
+        assert!(error::<u8>("256.0").contains("invalid value: floating point `256.0`, expected u8"));
+        assert!(error::<i64>("1e19").contains("expected i64"), "past i64");
         assert!(error::<u8>(r#""5""#).contains("invalid type: string \"5\", expected u8"));
+        assert!(error::<i32>("[1]").contains("invalid type: sequence, expected i32"));
+        assert!(error::<i32>(r#"{"a": 1}"#).contains("invalid type: map, expected i32"));
+        // serde's own i16 refuses these; JSON Schema holds them the same integers.
+        assert_eq!(read::<i16>("1.0"), Ok(1));
+        assert_eq!(read::<i32>("1e2"), Ok(100));
+        assert_eq!(read::<i8>("-0.0"), Ok(0));
+        assert_eq!(read::<Vec<Vec<u8>>>("[[1, 2.0], []]"), Ok(vec![vec![1, 2], vec![]]));
+        // The form serde_json's `arbitrary_precision` hands a number over in.
+        assert_eq!(read::<u8>(r#"{"$serde_json::private::Number": "7"}"#), Ok(7));
+        assert_eq!(read::<i64>(r#"{"$serde_json::private::Number": "-7.0"}"#), Ok(-7));
+        assert!(error::<u8>(r#"{"$serde_json::private::Number": "300"}"#).contains("expected u8"));
+        assert!(error::<i16>(r#"{"$serde_json::private::Number": "1e400"}"#).contains("expected i16"));
     }
 
     #[test]
