@@ -461,7 +461,7 @@ mod tests {
         // The form serde_json's `arbitrary_precision` hands a number over in.
         assert_eq!(double(r#"{"$serde_json::private::Number": "0.1"}"#), Ok(0.1));
         assert_eq!(single(r#"{"$serde_json::private::Number": "16777217"}"#), Ok(16_777_216.0));
-        assert_eq!(double(r#"{"$serde_json::private::Number": "-9223372036854775808"}"#), Ok(-9.223372036854775808e18));
+        assert_eq!(double(r#"{"$serde_json::private::Number": "-9223372036854775808"}"#), Ok(i64::MIN as f64));
         assert!(double(r#"{"$serde_json::private::Number": "1e400"}"#).unwrap_err().contains("out of range"));
         assert!(single(r#"{"$serde_json::private::Number": "1e39"}"#).unwrap_err().contains("out of range"));
     }
