@@ -206,32 +206,110 @@ impl QueryOption {
     }
 }
 
+/// A primitive type of the spec format: Graph's `Edm` types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Primitive {
     String,
     Boolean,
+    Int16,
     Int32,
     Int64,
+    Byte,
+    SByte,
+    Single,
     Double,
+    Decimal,
     Date,
     DateTimeOffset,
+    TimeOfDay,
+    Duration,
     Guid,
+    Binary,
+    /// Media: no JSON value of its own, but `{name}@odata.media*` annotations.
+    /// Only a property is one (the checker refuses it elsewhere).
+    Stream,
 }
 
 impl Primitive {
-    pub const ALL: [(&'static str, Primitive); 8] = [
+    pub const ALL: [(&'static str, Primitive); 17] = [
         ("String", Primitive::String),
         ("Boolean", Primitive::Boolean),
+        ("Int16", Primitive::Int16),
         ("Int32", Primitive::Int32),
         ("Int64", Primitive::Int64),
+        ("Byte", Primitive::Byte),
+        ("SByte", Primitive::SByte),
+        ("Single", Primitive::Single),
         ("Double", Primitive::Double),
+        ("Decimal", Primitive::Decimal),
         ("Date", Primitive::Date),
         ("DateTimeOffset", Primitive::DateTimeOffset),
+        ("TimeOfDay", Primitive::TimeOfDay),
+        ("Duration", Primitive::Duration),
         ("Guid", Primitive::Guid),
+        ("Binary", Primitive::Binary),
+        ("Stream", Primitive::Stream),
     ];
 
     pub fn spec_name(self) -> &'static str {
         Self::ALL.iter().find(|(_, p)| *p == self).map_or("String", |(n, _)| n)
+    }
+
+    /// The runtime's type for the primitive, by the name the runtime and the
+    /// generated crate's root export it under; `None` for a Rust primitive.
+    pub fn runtime_type(self) -> Option<&'static str> {
+        match self {
+            Primitive::Date => Some("Date"),
+            Primitive::DateTimeOffset => Some("DateTimeOffset"),
+            Primitive::TimeOfDay => Some("TimeOfDay"),
+            Primitive::Duration => Some("Duration"),
+            Primitive::Guid => Some("Guid"),
+            Primitive::Binary => Some("Binary"),
+            Primitive::Decimal => Some("Decimal"),
+            Primitive::Stream => Some("MediaLink"),
+            Primitive::String
+            | Primitive::Boolean
+            | Primitive::Int16
+            | Primitive::Int32
+            | Primitive::Int64
+            | Primitive::Byte
+            | Primitive::SByte
+            | Primitive::Single
+            | Primitive::Double => None,
+        }
+    }
+
+    /// `Single` or `Double`: NaN and the infinities are strings on the wire.
+    pub fn is_float(self) -> bool {
+        matches!(self, Primitive::Single | Primitive::Double)
+    }
+
+    /// `Byte`, `SByte`, `Int16`, `Int32` or `Int64`.
+    pub fn is_integer(self) -> bool {
+        matches!(self, Primitive::Byte | Primitive::SByte | Primitive::Int16 | Primitive::Int32 | Primitive::Int64)
+    }
+}
+
+/// How a value's numbers are read and written, when it has any: the
+/// primitive at the bottom of its collections.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Numbers {
+    /// `Single` or `Double`.
+    Floats,
+    /// `Byte`, `SByte`, `Int16`, `Int32` or `Int64`.
+    Integers,
+}
+
+impl TypeRef {
+    /// Whether a value of this type is numbers, and which: the type is a
+    /// number primitive, or a collection (of collections ...) of one.
+    pub fn numbers(&self) -> Option<Numbers> {
+        match self {
+            TypeRef::Primitive(p) if p.is_float() => Some(Numbers::Floats),
+            TypeRef::Primitive(p) if p.is_integer() => Some(Numbers::Integers),
+            TypeRef::Collection(inner) => inner.numbers(),
+            TypeRef::Primitive(_) | TypeRef::Type(_) | TypeRef::Enum(_) | TypeRef::Page(_) => None,
+        }
     }
 }
 

@@ -49,7 +49,26 @@ const PROPERTY_NAMES: &[&str] = &[
     "tags",
     "base",
 ];
-const PRIMITIVES: &[&str] = &["String", "Boolean", "Int32", "Int64", "Double", "Date", "DateTimeOffset", "Guid"];
+/// Every primitive but `Stream`, which only a property's type can be (not a
+/// collection item, nor a parameter); `property` adds it.
+const PRIMITIVES: &[&str] = &[
+    "String",
+    "Boolean",
+    "Byte",
+    "SByte",
+    "Int16",
+    "Int32",
+    "Int64",
+    "Single",
+    "Double",
+    "Decimal",
+    "Date",
+    "DateTimeOffset",
+    "TimeOfDay",
+    "Duration",
+    "Guid",
+    "Binary",
+];
 const OPERATION_NAMES: &[&str] = &["listThings", "getThing", "createThing", "updateThing", "deleteThing", "type"];
 const PARAMETER_NAMES: &[&str] = &["id", "thingId", "type", "self", "top", "filter-x"];
 const SEGMENTS: &[&str] = &["me", "things", "lists", "items", "profile", "a.b", "x_y"];
@@ -96,11 +115,13 @@ fn type_choice() -> impl Strategy<Value = TypeChoice> {
 }
 
 fn property() -> impl Strategy<Value = PropertyChoice> {
-    (type_choice(), any::<bool>(), any::<bool>(), prop::option::of(any::<bool>()), description(), any::<bool>())
+    let ty = prop_oneof![9 => type_choice(), 1 => Just(TypeChoice::Primitive("Stream"))];
+    (ty, any::<bool>(), any::<bool>(), prop::option::of(any::<bool>()), description(), any::<bool>())
         .prop_map(|(ty, server_set, required, nullable, description, flow)| PropertyChoice {
+            // A stream is set by the server: never required on create.
+            required_on_create: required && !server_set && !matches!(ty, TypeChoice::Primitive("Stream")),
             ty,
             server_set,
-            required_on_create: required && !server_set,
             nullable,
             description,
             flow,

@@ -6,8 +6,8 @@
 //!
 //! - [`models`]: the data types, with serde (always built).
 //! - [`permissions`]: each operation's permission table, as data.
-//! - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types
-//!   the models use, and the client and server cores.
+//! - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the primitive, enum and flags
+//!   types the models use, and the client and server cores.
 //! - `client` (cargo feature `client`, or `client-http` without TLS): the async client;
 //!   `azure-identity` adds `client::azure`, its tokens from `azure_identity` credentials.
 //! - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.
@@ -27,7 +27,9 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
-pub use runtime::{Date, DateTimeOffset, Flags, Guid};
+pub use runtime::{
+    Binary, Date, DateTimeOffset, Decimal, Duration, Flags, Guid, MediaLink, TimeOfDay,
+};
 
 /// The OData namespace of the API's types.
 pub const NAMESPACE: &str = "microsoft.graph";

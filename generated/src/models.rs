@@ -470,7 +470,8 @@ impl Object for InferenceData {
         let nulls = &mut self.nulls;
         match key {
             "confidenceScore" => {
-                self.confidence_score = nulls.read(map, "confidenceScore")?;
+                self.confidence_score = nulls
+                    .read_with(map, "confidenceScore", __private::read_float)?;
             }
             "userHasVerifiedAccuracy" => {
                 self.user_has_verified_accuracy = nulls
@@ -485,7 +486,7 @@ impl Object for InferenceData {
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
         __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry_double(
+        __private::entry_float(
             map,
             "confidenceScore",
             &self.confidence_score,

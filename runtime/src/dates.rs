@@ -7,6 +7,8 @@ use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
+use crate::text::ShortText;
+
 /// A calendar date, `YYYY-MM-DD` on the wire (Graph's `Edm.Date`).
 pub type Date = chrono::NaiveDate;
 
@@ -123,17 +125,17 @@ impl DateTimeOffset {
         match u32::try_from(local.year()) {
             Ok(year) if year <= 9999 => {
                 // What `%Y-%m-%dT%H:%M:%S` prints.
-                text.digits(year, 4);
+                text.digits(u64::from(year), 4);
                 text.push(b'-');
-                text.digits(local.month(), 2);
+                text.digits(u64::from(local.month()), 2);
                 text.push(b'-');
-                text.digits(local.day(), 2);
+                text.digits(u64::from(local.day()), 2);
                 text.push(b'T');
-                text.digits(local.hour(), 2);
+                text.digits(u64::from(local.hour()), 2);
                 text.push(b':');
-                text.digits(local.minute(), 2);
+                text.digits(u64::from(local.minute()), 2);
                 text.push(b':');
-                text.digits(local.second() + leap, 2);
+                text.digits(u64::from(local.second() + leap), 2);
             }
             _ => {
                 // Fits: a year of chrono's range takes at most 7 characters.
@@ -149,7 +151,7 @@ impl DateTimeOffset {
         };
         if (1..=9).contains(&digits) {
             text.push(b'.');
-            text.digits(nanos / 10u32.pow(9 - digits), digits);
+            text.digits(u64::from(nanos / 10u32.pow(9 - digits)), digits);
         }
         let offset = self.value.offset().local_minus_utc();
         if offset == 0 && self.written.is_none_or(|w| w.zulu) {
@@ -157,9 +159,9 @@ impl DateTimeOffset {
         } else {
             text.push(if offset < 0 { b'-' } else { b'+' });
             let minutes = offset.unsigned_abs() / 60;
-            text.digits(minutes / 60, 2);
+            text.digits(u64::from(minutes / 60), 2);
             text.push(b':');
-            text.digits(minutes % 60, 2);
+            text.digits(u64::from(minutes % 60), 2);
         }
         text
     }
@@ -174,54 +176,6 @@ impl fmt::Display for DateTimeOffset {
 impl Serialize for DateTimeOffset {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.text().as_str())
-    }
-}
-
-/// Up to 48 bytes of text on the stack; a timestamp is at most 39.
-struct ShortText {
-    bytes: [u8; 48],
-    len: usize,
-}
-
-impl Default for ShortText {
-    fn default() -> Self {
-        Self { bytes: [0; 48], len: 0 }
-    }
-}
-
-impl ShortText {
-    /// Appends an ASCII byte; past the end, it is dropped.
-    fn push(&mut self, byte: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = byte;
-            self.len += 1;
-        }
-    }
-
-    /// Appends the last `width` decimal digits of `value`, zero-padded.
-    fn digits(&mut self, mut value: u32, width: u32) {
-        let start = self.len;
-        let end = start + width as usize;
-        let Some(slots) = self.bytes.get_mut(start..end) else { return };
-        for slot in slots.iter_mut().rev() {
-            *slot = b'0' + (value % 10) as u8;
-            value /= 10;
-        }
-        self.len = end;
-    }
-
-    fn as_str(&self) -> &str {
-        // Only whole `str`s are ever copied in, so this never fails.
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
-    }
-}
-
-impl fmt::Write for ShortText {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.len + s.len();
-        self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?.copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }
 

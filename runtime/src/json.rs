@@ -39,11 +39,27 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
 }
 
 fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeError {
+    let message = error.to_string();
     let path = match offset(bytes, error.line(), error.column()) {
+        Some(offset) if crate::decimal::is_decimal_error(&message) => path_at(bytes, value_end(bytes, offset)),
         Some(offset) => path_at(bytes, offset),
         None => ".".to_owned(),
     };
-    DecodeError { path, message: error.to_string() }
+    DecodeError { path, message }
+}
+
+/// Where the value ends whose error serde_json placed after the `,`, `}` or
+/// `]` that follows it: it does so for an error raised once the value has
+/// been read whole (an `Edm.Decimal`'s), when it closes the enclosing object
+/// or array, or moves past the `,` in an array. (An array or object where a
+/// decimal belongs, before other members, is then placed inside itself:
+/// `cost[0]` for `"cost": [1], ...`; still the member at fault.)
+fn value_end(bytes: &[u8], offset: usize) -> usize {
+    let mut end = offset.min(bytes.len());
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    if end > 0 && matches!(bytes[end - 1], b',' | b'}' | b']') { end - 1 } else { end }
 }
 
 /// The byte offset of serde_json's line (from 1) and column (bytes into the

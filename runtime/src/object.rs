@@ -80,7 +80,20 @@ impl Nulls {
         map: &mut A,
         key: &'static str,
     ) -> Result<Option<T>, A::Error> {
-        let value: Option<T> = map.next_value()?;
+        self.read_with(map, key, |map| map.next_value())
+    }
+
+    /// Reads the value of the declared member `key` with `read` (e.g.
+    /// `__private::read_float`), recording a `null` as [`Nulls::read`] does.
+    /// Used by the generated models.
+    #[doc(hidden)]
+    pub fn read_with<'de, A: MapAccess<'de>, T>(
+        &mut self,
+        map: &mut A,
+        key: &'static str,
+        read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
+    ) -> Result<Option<T>, A::Error> {
+        let value = read(map)?;
         if value.is_none() {
             self.insert(key);
         } else if !self.is_empty() {
@@ -138,50 +151,8 @@ pub fn entry<S: SerializeMap, T: Serialize>(
 }
 
 /// Writes `null` for an unset member that is an explicit `null`.
-fn null<S: SerializeMap>(map: &mut S, key: &'static str, nulls: &Nulls) -> Result<(), S::Error> {
+pub(crate) fn null<S: SerializeMap>(map: &mut S, key: &'static str, nulls: &Nulls) -> Result<(), S::Error> {
     if !nulls.is_empty() && nulls.contains(key) { map.serialize_entry(key, &()) } else { Ok(()) }
-}
-
-/// Writes a `Double` member as Graph does: a whole number without `.0`
-/// (`100`, not `100.0`), so a value read is written back as it came.
-pub fn entry_double<S: SerializeMap>(
-    map: &mut S,
-    key: &'static str,
-    value: &Option<f64>,
-    nulls: &Nulls,
-) -> Result<(), S::Error> {
-    match value {
-        Some(value) => map.serialize_entry(key, &Double(*value)),
-        None => null(map, key, nulls),
-    }
-}
-
-/// Writes a member that is a list of `Double`s, as [`entry_double`] does.
-pub fn entry_doubles<S: SerializeMap>(
-    map: &mut S,
-    key: &'static str,
-    value: &Option<Vec<f64>>,
-    nulls: &Nulls,
-) -> Result<(), S::Error> {
-    match value {
-        Some(values) => map.serialize_entry(key, &values.iter().map(|v| Double(*v)).collect::<Vec<_>>()),
-        None => null(map, key, nulls),
-    }
-}
-
-/// A `Double` on the wire.
-struct Double(f64);
-
-impl Serialize for Double {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Whole numbers up to 2^53 are exact as integers.
-        const EXACT: f64 = 9_007_199_254_740_992.0;
-        if self.0.fract() == 0.0 && self.0.abs() <= EXACT {
-            serializer.serialize_i64(self.0 as i64)
-        } else {
-            serializer.serialize_f64(self.0)
-        }
-    }
 }
 
 /// Writes a model as a JSON object.

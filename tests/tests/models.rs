@@ -240,3 +240,79 @@ fn the_permission_table_is_data() {
     assert!(!set.allows(Application, &["User.ReadWrite.All"], false), "applications are not supported");
     assert!(for_operation("noSuchOperation").is_none());
 }
+
+/// Graph's newer primitives in a generated model (the to-do fixture's task).
+mod newer_primitives {
+    use fixture_todo::models::Task;
+    use fixture_todo::runtime;
+    use fixture_todo::{Binary, Decimal, Duration, MediaLink, TimeOfDay};
+    use serde_json::json;
+
+    #[test]
+    fn a_task_made_in_code_is_written_in_graphs_forms() {
+        let task = Task::new()
+            .with_title("Sign the lease")
+            .with_estimated_duration(std::time::Duration::from_secs(5_400))
+            .with_reminder_time(TimeOfDay::from_hms(8, 30, 0).expect("a time"))
+            .with_weight(100.0f32)
+            .with_cost(Decimal::from(12))
+            .with_signature(Binary::new(*b"Hello"))
+            .with_ratings(vec![0.1f32, f32::NEG_INFINITY])
+            .with_percent_complete(f64::INFINITY)
+            .with_palette(vec![0u8, 255]);
+        let written = serde_json::to_value(&task).expect("writes");
+        assert_eq!(
+            written,
+            json!({
+                "title": "Sign the lease",
+                "percentComplete": "INF",
+                "estimatedDuration": "PT1H30M",
+                "reminderTime": "08:30:00.0000000",
+                "weight": 100,
+                "cost": 12,
+                "signature": "SGVsbG8=",
+                "ratings": [0.1, "-INF"],
+                "palette": [0, 255],
+            })
+        );
+    }
+
+    #[test]
+    fn a_double_that_is_nan_is_written_as_odata_s_string_not_null() {
+        let task = Task::new().with_percent_complete(f64::NAN);
+        let text = serde_json::to_string(&task).expect("writes");
+        assert_eq!(text, r#"{"percentComplete":"NaN"}"#);
+        let back: Task = runtime::from_str(&text).expect("reads");
+        assert!(back.percent_complete.is_some_and(f64::is_nan));
+    }
+
+    #[test]
+    fn a_stream_is_its_links_and_never_sent_by_a_client() {
+        let text = r#"{"title": "x", "attachment@odata.mediaReadLink": "https://h/v1/t/1/attachment",
+            "attachment@odata.mediaContentType": "application/pdf", "attachment": "aGk="}"#;
+        let mut task: Task = runtime::from_str(text).expect("reads");
+        let link = task.attachment.clone().expect("the links");
+        assert_eq!(link.read_url(), Some("https://h/v1/t/1/attachment"));
+        assert_eq!(link.content_type.as_deref(), Some("application/pdf"));
+        assert_eq!(task.additional_data.get("attachment"), Some(&json!("aGk=")), "an inline stream is kept");
+        assert!(Task::SERVER_SET.contains(&"attachment"));
+        assert!(!Task::PROPERTIES.contains(&"attachment"), "a stream is no JSON member");
+        task.clear_server_set();
+        assert_eq!(task.attachment, None::<MediaLink>);
+        assert_eq!(serde_json::to_value(&task).expect("writes"), json!({"title": "x", "attachment": "aGk="}));
+        // `with_null` on a stream sends a `null` member, which reads back as one.
+        let cleared = Task::new().with_null("attachment");
+        let text = serde_json::to_string(&cleared).expect("writes");
+        assert_eq!(text, r#"{"attachment":null}"#);
+        let back: Task = runtime::from_str(&text).expect("reads");
+        assert_eq!(serde_json::to_string(&back).expect("writes"), text);
+    }
+
+    #[test]
+    fn durations_compare_by_length_and_keep_their_form() {
+        let task: Task = runtime::from_str(r#"{"estimatedDuration": "PT90M"}"#).expect("reads");
+        let ninety: Duration = "PT1H30M".parse().expect("a duration");
+        assert_eq!(task.estimated_duration, Some(ninety));
+        assert_eq!(serde_json::to_string(&task).expect("writes"), r#"{"estimatedDuration":"PT90M"}"#);
+    }
+}

@@ -212,3 +212,65 @@ fn mock_servers_conform_to_their_documents() {
     }
     let _ = std::fs::remove_dir_all(&workdir);
 }
+
+/// The patterns of the to-do document's newer primitives admit only values
+/// the runtime reads: a tool that makes values from the document (as
+/// schemathesis does) never makes one the server refuses. Hypothesis draws
+/// values from each pattern; the runtime must parse every one.
+#[test]
+fn the_patterns_admit_only_what_the_runtime_reads() {
+    use fixture_todo::{Binary, Decimal, Duration, TimeOfDay};
+    const SCRIPT: &str = r#"
+import json, sys, yaml
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+def patterns(schema):
+    if isinstance(schema, dict):
+        if "pattern" in schema:
+            yield schema["pattern"]
+        for value in schema.values():
+            yield from patterns(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            yield from patterns(value)
+
+task = yaml.safe_load(open(sys.argv[1]))["components"]["schemas"]["task"]["properties"]
+out = {}
+for name in ["estimatedDuration", "reminderTime", "signature", "cost"]:
+    (pattern,) = patterns(task[name])
+    drawn = []
+    @settings(max_examples=400, database=None, derandomize=True, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.from_regex(pattern, fullmatch=True))
+    def draw(text):
+        drawn.append(text)
+    draw()
+    out[name] = drawn
+print(json.dumps(out))
+"#;
+    let document = common::root().join("tests/fixtures/crates/todo").join(DOCUMENT);
+    let output = Command::new(python()).args(["-c", SCRIPT]).arg(&document).output().expect("python runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let drawn: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&output.stdout).expect("the drawn values, as JSON");
+    let mut refused = Vec::new();
+    for (name, values) in &drawn {
+        assert!(values.len() >= 100, "{name}: {} values", values.len());
+        for value in values {
+            let read = match name.as_str() {
+                "estimatedDuration" => Duration::parse(value).map(drop).map_err(|e| e.to_string()),
+                "reminderTime" => TimeOfDay::parse(value).map(drop).map_err(|e| e.to_string()),
+                "signature" => Binary::from_base64(value).map(drop).map_err(|e| e.to_string()),
+                "cost" => Decimal::parse(value).map(drop).map_err(|e| e.to_string()),
+                other => panic!("no reader for {other}"),
+            };
+            if let Err(error) = read {
+                refused.push(format!("{name}: {value:?}: {error}"));
+            }
+        }
+    }
+    // The largest a duration's pattern allows, each part at its most digits.
+    let longest = "-P99999999999999DT99999999999999H999999999999999M99999999999999999.999999999999S";
+    assert!(Duration::parse(longest).is_ok(), "{longest}");
+    assert!(refused.is_empty(), "the document admits what the runtime refuses:\n{}", refused.join("\n"));
+}

@@ -235,3 +235,137 @@ async fn a_smaller_body_limit_is_honoured() {
     assert_eq!(small.status, 201, "{}", small.text());
     served.shutdown().await;
 }
+
+/// Graph's newer primitives in a request: a value that is not one is a 400
+/// naming its JSON path (or its parameter), and a good one is kept exactly,
+/// through the in-memory store, a `PATCH` of other members and a list.
+mod edm {
+    use std::future::IntoFuture;
+
+    use fixture_todo::server::{Caller, InMemory, ServerOptions, StaticTokens, router};
+    use serde_json::json;
+
+    use super::server_support::{Served, start};
+
+    const TASKS: &str = "/v1/me/lists/L1/tasks";
+
+    async fn serve() -> Served {
+        let tokens = StaticTokens::new().with("writer", Caller::work(super::SELF_ID, ["Tasks.ReadWrite"]));
+        let service = router(InMemory::new(), tokens, ServerOptions::default());
+        start(|listener, stop| axum::serve(listener, service).with_graceful_shutdown(stop).into_future()).await
+    }
+
+    #[tokio::test]
+    async fn a_bad_value_is_a_400_naming_its_json_path() {
+        let served = serve().await;
+        let cases = [
+            (r#""estimatedDuration": "PT1Y""#, "estimatedDuration", "is not an Edm.Duration"),
+            (r#""estimatedDuration": "P1M""#, "estimatedDuration", "years and months"),
+            (r#""breaks": ["PT1M", "one hour"]"#, "breaks[1]", "is not an Edm.Duration"),
+            (r#""reminderTime": "24:00""#, "reminderTime", "the hour is past 23"),
+            (r#""focusTimes": ["08:00", "8:00"]"#, "focusTimes[1]", "is not an Edm.TimeOfDay"),
+            (r#""signature": "SGVsbG8==""#, "signature", "is not base64"),
+            (r#""signature": "+/-_""#, "signature", "mixes the standard"),
+            (r#""thumbnails": ["AAEC", 5]"#, "thumbnails[1]", "expected base64 text"),
+            (r#""colorIndex": 300"#, "colorIndex", "expected u8"),
+            (r#""colorIndex": -1"#, "colorIndex", "expected u8"),
+            (r#""palette": [0, 256]"#, "palette[1]", "expected u8"),
+            (r#""utcOffsetHours": 128"#, "utcOffsetHours", "expected i8"),
+            (r#""priority": 40000"#, "priority", "expected i16"),
+            (r#""priority": 1.5"#, "priority", "expected i16"),
+            (r#""weight": 1e39"#, "weight", "out of range for Edm.Single"),
+            (r#""weight": "Infinity""#, "weight", "expected an Edm.Single number"),
+            (r#""ratings": [1, "nan"]"#, "ratings[1]", "expected an Edm.Single number"),
+            (r#""ratingsByRound": [[1], [2, "x"]]"#, "ratingsByRound[1][1]", "expected an Edm.Double number"),
+            (r#""percentComplete": "NaN!""#, "percentComplete", "expected an Edm.Double number"),
+            (r#""cost": "1.2.3""#, "cost", "is not an Edm.Decimal"),
+            (r#""cost": true"#, "cost", "expected an Edm.Decimal number"),
+            (r#""costs": [1, "x"]"#, "costs[1]", "is not an Edm.Decimal"),
+            (r#""costs": ["x", 1]"#, "costs[0]", "is not an Edm.Decimal"),
+            (r#""attachment@odata.mediaReadLink": 5"#, "attachment@odata.mediaReadLink", "expected a string"),
+        ];
+        let mut failures = Vec::new();
+        for (member, path, message) in cases {
+            // The bad member last, then first: serde_json places some errors
+            // where the object ends.
+            for body in [format!(r#"{{"title": "x", {member}}}"#), format!(r#"{{{member}, "title": "x"}}"#)] {
+                let reply = served.request("POST", TASKS).bearer("writer").json(&body).send().await;
+                let error = reply.json();
+                let got = (reply.status, error["error"]["target"].as_str().unwrap_or_default().to_owned());
+                let said = error["error"]["message"].as_str().unwrap_or_default().to_owned();
+                if got != (400, path.to_owned()) || !said.contains(message) {
+                    failures.push(format!("{body}: want 400 at `{path}` saying {message:?}; got {got:?}: {said}"));
+                }
+            }
+        }
+        served.shutdown().await;
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[tokio::test]
+    async fn a_bad_parameter_is_a_400_naming_it() {
+        let served = serve().await;
+        for (query, name) in
+            [("longerThan=PT1Y", "longerThan"), ("remindAfter=25:00", "remindAfter"), ("minCost=1e", "minCost")]
+        {
+            let reply = served.request("GET", &format!("{TASKS}?{query}")).bearer("writer").send().await;
+            assert_eq!(reply.status, 400, "{query}: {}", reply.text());
+            assert_eq!(reply.json()["error"]["target"], name, "{query}: {}", reply.text());
+        }
+        let good = served
+            .request("GET", &format!("{TASKS}?longerThan=-P1DT0.5S&remindAfter=08:00&minCost=1.50"))
+            .bearer("writer")
+            .send()
+            .await;
+        assert_eq!(good.status, 200, "{}", good.text());
+        served.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn good_values_are_kept_exactly_by_the_in_memory_store() {
+        let served = serve().await;
+        let members = r#""cost": 12345678901234567890.123456789, "costs": [0.10, 1e-7],
+            "estimatedDuration": "PT90M", "breaks": ["P1D", "-PT0.5S"], "reminderTime": "08:00",
+            "focusTimes": ["23:59:59.999999999999"], "signature": "-_8", "thumbnails": ["SGVsbG8="],
+            "weight": 0.1, "ratings": ["NaN", "-INF", 3.4028235e38], "ratingsByRound": [["INF"], [0.5]],
+            "priority": -32768, "colorIndex": 255.0, "utcOffsetHours": -128, "palette": [0, 255], "adjustments": [127],
+            "percentComplete": "INF""#;
+        let created = served
+            .request("POST", TASKS)
+            .bearer("writer")
+            .json(format!(r#"{{"title": "Exact", {members}, "attachment@odata.mediaReadLink": "mine"}}"#))
+            .send()
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let text = created.text();
+        // Digits and forms as sent (a serde_json::Value would round the decimal).
+        for kept in [
+            r#""cost":12345678901234567890.123456789"#,
+            r#""costs":[0.10,1e-7]"#,
+            r#""estimatedDuration":"PT90M""#,
+            r#""reminderTime":"08:00""#,
+            r#""focusTimes":["23:59:59.999999999999"]"#,
+            r#""signature":"-_8""#,
+            // A single is a value, written in its shortest form.
+            r#""ratings":["NaN","-INF",3.4028235e+38]"#,
+            r#""percentComplete":"INF""#,
+            // An integer written with a fraction, as JSON Schema allows: written without.
+            r#""colorIndex":255,"#,
+        ] {
+            assert!(text.contains(kept), "{kept} in {text}");
+        }
+        assert!(!text.contains("attachment"), "a stream's links are the server's to set: {text}");
+        let id = created.json()["id"].as_str().expect("id").to_owned();
+        let item = format!("{TASKS}/{id}");
+        let patched = served.request("PATCH", &item).bearer("writer").json(r#"{"priority": 1}"#).send().await;
+        assert_eq!(patched.status, 200, "{}", patched.text());
+        assert!(patched.text().contains(r#""cost":12345678901234567890.123456789"#), "{}", patched.text());
+        assert_eq!(patched.json()["priority"], 1);
+        let read = served.request("GET", &item).bearer("writer").send().await;
+        assert_eq!(read.text(), patched.text());
+        let list = served.request("GET", TASKS).bearer("writer").send().await;
+        assert!(list.text().contains(r#""costs":[0.10,1e-7]"#), "{}", list.text());
+        assert_eq!(list.json()["value"], json!([patched.json()]));
+        served.shutdown().await;
+    }
+}

@@ -14,6 +14,13 @@ pub mod names;
 
 pub use names::UNKNOWN_VARIANT;
 
+/// `Stream`, which only a property can be.
+const STREAM: TypeRef = TypeRef::Primitive(Primitive::Stream);
+
+/// Why a `Stream` is only ever a property's type.
+const STREAM_HELP: &str = "a `Stream` is media whose bytes are never in the JSON: only a property can be one, \
+                           and a model holds where its bytes are (see the spec README)";
+
 pub fn check(spec: &ast::Spec, source: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<ir::Api> {
     let lines = diagnostic::lines(source).collect();
     let mut cx = Checker {
@@ -214,7 +221,12 @@ impl<'a> Checker<'a> {
             let (offset, inner) = (written.value[..start].chars().count(), inner.trim());
             let location = self.part_location(written, offset, inner.chars().count());
             let inner = Located::new(inner.to_owned(), location);
-            return self.type_ref(&inner).map(|t| TypeRef::Collection(Box::new(t)));
+            let item = self.type_ref(&inner)?;
+            if item == STREAM {
+                self.error(location, "a `Stream` cannot be a collection item").help = Some(STREAM_HELP.into());
+                return None;
+            }
+            return Some(TypeRef::Collection(Box::new(item)));
         }
         if let Some((_, p)) = Primitive::ALL.iter().find(|(n, _)| *n == text) {
             return Some(TypeRef::Primitive(*p));
@@ -232,7 +244,10 @@ impl<'a> Checker<'a> {
             .chain(self.enums.values().map(|e| e.name.value.as_str()));
         let help = match self.suggestions.nearest("type", text, candidates) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => "use a primitive (String, Boolean, Int32, Int64, Double, Date, DateTimeOffset, Guid), a type or enum of this spec, or Collection(...)".into(),
+            None => {
+                let primitives: Vec<&str> = Primitive::ALL.iter().map(|(n, _)| *n).collect();
+                format!("use a primitive ({}), a type or enum of this spec, or Collection(...)", primitives.join(", "))
+            }
         };
         self.error(written.location, format!("unknown type `{text}`")).help = Some(help);
         None
@@ -260,12 +275,27 @@ impl<'a> Checker<'a> {
             self.inheritance_cycle(t);
             let mut properties = Vec::new();
             for p in &t.properties {
-                if p.name.value.starts_with("@odata.") {
-                    self.error(p.name.location, format!("`{}` is not a property to declare", p.name.value)).help =
-                        Some("every model keeps `@odata.type` and other annotations by itself".into());
+                // `@odata.type`, `content@odata.mediaReadLink`: annotations,
+                // which a stream property or the model itself reads.
+                if p.name.value.contains('@') {
+                    self.error(p.name.location, format!("`{}` is not a property to declare", p.name.value)).help = Some(
+                        "a name with `@` is an annotation: every model keeps `@odata.type` and other \
+                             annotations by itself, and a `Stream` property reads its own"
+                            .into(),
+                    );
                 }
                 let ty = p.ty.as_ref().and_then(|ty| self.type_ref(ty));
                 let rust_name = self.rust_name(&p.rust_name, || naming::field_name(&p.name.value));
+                // A stream's annotations are the server's to set: a client
+                // sends the bytes with a request of their own.
+                let stream = ty.as_ref() == Some(&STREAM);
+                if stream && p.required_on_create {
+                    self.error(
+                        p.name.location,
+                        format!("stream property `{}` cannot be `requiredOnCreate`", p.name.value),
+                    )
+                    .help = Some("a stream's bytes are not sent in the JSON; remove `requiredOnCreate`".into());
+                }
                 if let Some(ty) = ty {
                     properties.push(ir::Property {
                         name: p.name.value.clone(),
@@ -274,8 +304,8 @@ impl<'a> Checker<'a> {
                         variant: String::new(),
                         ty,
                         description: p.description.clone(),
-                        server_set: p.server_set,
-                        required_on_create: p.required_on_create,
+                        server_set: p.server_set || stream,
+                        required_on_create: p.required_on_create && !stream,
                         nullable: p.nullable.unwrap_or(true),
                     });
                 }
@@ -371,7 +401,7 @@ impl<'a> Checker<'a> {
                     .help = Some(format!("it is declared on a base type at line {line}; remove one"));
                     continue;
                 }
-                if p.name.value.starts_with("@odata.") {
+                if p.name.value.contains('@') {
                     continue; // reported in `types`
                 }
                 let rust = p.rust_name.as_ref().map_or_else(|| naming::field_name(&p.name.value), |n| n.value.clone());
@@ -669,6 +699,10 @@ impl<'a> Checker<'a> {
             };
             if let (Some(t), Some(written)) = (&ty, &p.ty) {
                 let scalar = |t: &TypeRef| matches!(t, TypeRef::Primitive(_) | TypeRef::Enum(_));
+                if *t == STREAM {
+                    self.error(written.location, format!("parameter `{}` cannot be a `Stream`", p.name.value)).help =
+                        Some(STREAM_HELP.into());
+                }
                 let ok = match (location, t) {
                     (ParameterLocation::Path, t) => scalar(t),
                     (ParameterLocation::Query, TypeRef::Collection(inner)) => scalar(inner),
@@ -947,6 +981,9 @@ impl<'a> Checker<'a> {
                 }
             };
             let ty = r.ty.as_ref().and_then(|t| self.response_type_ref(t));
+            if let (Some(STREAM), Some(written)) = (&ty, &r.ty) {
+                self.error(written.location, "a response cannot be a `Stream`").help = Some(STREAM_HELP.into());
+            }
             if let (Some(s), Some(t)) = (status, &r.ty)
                 && (s == 204 || s == 304 || s < 200)
             {

@@ -37,16 +37,21 @@ pub const MODEL_FIELDS: &[&str] = &["base", "odata_type", "additional_data", "nu
 /// when a spec type or enum takes the name.
 pub const MODEL_IMPORTS: &[(&str, &str)] = &[
     ("AdditionalData", "super::runtime::AdditionalData"),
+    ("Binary", "super::runtime::Binary"),
     ("Box", "std::boxed::Box"),
     ("Date", "super::runtime::Date"),
     ("DateTimeOffset", "super::runtime::DateTimeOffset"),
+    ("Decimal", "super::runtime::Decimal"),
     ("Deref", "std::ops::Deref"),
     ("DerefMut", "std::ops::DerefMut"),
     ("Deserialize", "serde::Deserialize"),
     ("Deserializer", "serde::de::Deserializer"),
+    ("Duration", "super::runtime::Duration"),
     ("Flags", "super::runtime::Flags"),
     ("Guid", "super::runtime::Guid"),
     ("MapAccess", "serde::de::MapAccess"),
+    ("MediaAnnotation", "super::runtime::MediaAnnotation"),
+    ("MediaLink", "super::runtime::MediaLink"),
     ("Nulls", "super::runtime::Nulls"),
     ("Object", "super::runtime::Object"),
     ("Option", "std::option::Option"),
@@ -56,6 +61,7 @@ pub const MODEL_IMPORTS: &[(&str, &str)] = &[
     ("SerializeMap", "serde::ser::SerializeMap"),
     ("Serializer", "serde::ser::Serializer"),
     ("String", "std::string::String"),
+    ("TimeOfDay", "super::runtime::TimeOfDay"),
     ("Vec", "std::vec::Vec"),
     ("WireEnum", "super::runtime::WireEnum"),
 ];
@@ -63,9 +69,13 @@ pub const MODEL_IMPORTS: &[(&str, &str)] = &[
 /// Names the server module takes for itself (its imports and items).
 const SERVER_NAMES: &[&str] = &[
     "AccountType",
+    "Binary",
     "Date",
     "DateTimeOffset",
+    "Decimal",
+    "Duration",
     "Guid",
+    "TimeOfDay",
     "Arc",
     "Authenticate",
     "Caller",
@@ -102,9 +112,13 @@ const SERVER_NAMES: &[&str] = &[
 /// takes for itself.
 const CLIENT_NAMES: &[&str] = &[
     "AccessToken",
+    "Binary",
     "Date",
     "DateTimeOffset",
+    "Decimal",
+    "Duration",
     "Guid",
+    "TimeOfDay",
     "ApiClient",
     "ApiError",
     "Call",
@@ -583,6 +597,20 @@ mod tests {
         assert_eq!(api.enums[0].member_enum, "ColorMember2");
         let shadowed: Vec<&str> = api.names.models_shadowed.iter().map(String::as_str).collect();
         assert_eq!(shadowed, ["Date", "Option"]);
+    }
+
+    #[test]
+    fn the_runtime_s_primitives_are_names_the_modules_keep_for_themselves() {
+        use super::{CLIENT_NAMES, MODEL_IMPORTS, SERVER_NAMES};
+        use crate::ir::Primitive;
+        for (_, primitive) in Primitive::ALL {
+            let Some(name) = primitive.runtime_type() else { continue };
+            assert!(MODEL_IMPORTS.iter().any(|(n, _)| *n == name), "the models import {name}");
+            // A stream is only ever a property: no client or server signature names it.
+            if primitive != Primitive::Stream {
+                assert!(SERVER_NAMES.contains(&name) && CLIENT_NAMES.contains(&name), "the modules import {name}");
+            }
+        }
     }
 
     #[test]

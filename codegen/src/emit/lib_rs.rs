@@ -18,8 +18,8 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         "Generated from `{}` by `{}`; do not edit by hand.\n\n\
          - [`models`]: the data types, with serde (always built).\n\
          - [`permissions`]: each operation's permission table, as data.\n\
-         - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the date, enum and flags types the\n\
-         models use, and the client and server cores.\n\
+         - [`runtime`]: the runtime crate (`graph-codegen-runtime`): the primitive, enum and flags types\n\
+         the models use, and the client and server cores.\n\
          - `client` (cargo feature `client`, or `client-http` without TLS): the async client;\n\
          `azure-identity` adds `client::azure`, its tokens from `azure_identity` credentials.\n\
          - `server` (cargo feature `server`): the axum server stub and an in-memory implementation.\n\n\
@@ -87,7 +87,7 @@ pub fn emit(api: &Api, options: &Options) -> TokenStream {
         #[cfg(feature = "server")]
         pub mod server;
 
-        pub use runtime::{Date, DateTimeOffset, Flags, Guid};
+        pub use runtime::{Binary, Date, DateTimeOffset, Decimal, Duration, Flags, Guid, MediaLink, TimeOfDay};
 
         /// The OData namespace of the API's types.
         pub const NAMESPACE: &str = #namespace;

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc, inner_doc, paragraph};
 use super::types::{Place, imported, rust_type};
 use crate::check::UNKNOWN_VARIANT;
-use crate::ir::{Api, Enum, Primitive, Property, Type, TypeRef};
+use crate::ir::{Api, Enum, Numbers, Primitive, Property, Type, TypeRef};
 use crate::naming::{display, ident};
 
 /// The names the module imports, each as the module writes it: as is, or by
@@ -188,25 +188,11 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     if has_types {
         runtime.extend(["AdditionalData", "Nulls", "Object"]);
     }
-    let mut primitives = std::collections::BTreeSet::new();
-    fn walk(ty: &TypeRef, out: &mut std::collections::BTreeSet<&'static str>) {
-        match ty {
-            TypeRef::Primitive(p) => {
-                let name = p.spec_name();
-                if matches!(name, "Date" | "DateTimeOffset" | "Guid") {
-                    out.insert(name);
-                }
-            }
-            TypeRef::Collection(inner) | TypeRef::Page(inner) => walk(inner, out),
-            TypeRef::Type(_) | TypeRef::Enum(_) => {}
-        }
+    let properties = || api.types.iter().flat_map(|t| &t.properties);
+    runtime.extend(super::types::primitives(properties().map(|p| &p.ty)));
+    if properties().any(is_stream) {
+        runtime.push("MediaAnnotation");
     }
-    for t in &api.types {
-        for p in &t.properties {
-            walk(&p.ty, &mut primitives);
-        }
-    }
-    runtime.extend(primitives);
     if api.enums.iter().any(|e| e.flags) {
         runtime.push("Flags");
     }
@@ -237,8 +223,31 @@ fn field_type(api: &Api, owner: &Type, p: &Property, n: &Names) -> TokenStream {
     }
 }
 
+/// Whether the property is a stream: media, described by annotations.
+fn is_stream(p: &Property) -> bool {
+    p.ty == TypeRef::Primitive(Primitive::Stream)
+}
+
+/// The keys of a stream property's annotations, in the order of
+/// `MediaAnnotation::ALL`.
+fn media_keys(p: &Property) -> [String; 4] {
+    ["mediaReadLink", "mediaEditLink", "mediaContentType", "mediaEtag"].map(|a| format!("{}@odata.{a}", p.name))
+}
+
 fn property_doc(p: &Property) -> String {
     let mut text = paragraph(p.description.as_deref());
+    if is_stream(p) {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        let keys = media_keys(p).map(|k| format!("`{k}`")).join(", ");
+        text.push_str(&format!(
+            "A stream (media): its bytes are not in the JSON. This holds where they are, from the \
+             annotations {keys}; fetch them with a request of their own (from `read_url()`). Set by the \
+             server."
+        ));
+        return text;
+    }
     let mut notes = Vec::new();
     notes.push(format!("JSON: `{}`.", p.name));
     if p.server_set {
@@ -341,7 +350,8 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     };
     // The root type's struct, which holds `nulls`.
     let root = access(lineage[0]);
-    let properties: Vec<&str> = all.iter().map(|(_, p)| p.name.as_str()).collect();
+    // A stream is no JSON member: its `null` (`with_null`) is kept as an undeclared member.
+    let properties: Vec<&str> = all.iter().filter(|(_, p)| !is_stream(p)).map(|(_, p)| p.name.as_str()).collect();
     let setters = if t.is_abstract {
         Vec::new()
     } else {
@@ -428,15 +438,31 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
         }
     });
 
+    let media_annotation = imported(api, "MediaAnnotation", Place::Models);
     let read_arms = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
         let json = &p.name;
+        if is_stream(p) {
+            let keys = media_keys(p);
+            let annotations = ["ReadLink", "EditLink", "ContentType", "Etag"].map(|a| format_ident!("{}", a));
+            return quote! {
+                #(#keys => __private::read_media(map, &mut self.#field, #media_annotation::#annotations)?,)*
+            };
+        }
+        // Numbers through the runtime's readers (OData's "NaN" and "INF", a
+        // whole number written `5.0`), the rest through serde.
+        let reader = match p.ty.numbers() {
+            Some(Numbers::Floats) => Some(quote! { __private::read_float }),
+            Some(Numbers::Integers) => Some(quote! { __private::read_integer }),
+            None => None,
+        };
         // A property that is never null reads a `null` as absent, as before
         // PATCH semantics: there is nothing to clear.
-        if p.nullable {
-            quote! { #json => self.#field = nulls.read(map, #json)?, }
-        } else {
-            quote! { #json => self.#field = map.next_value()?, }
+        match (p.nullable, reader) {
+            (true, None) => quote! { #json => self.#field = nulls.read(map, #json)?, },
+            (true, Some(reader)) => quote! { #json => self.#field = nulls.read_with(map, #json, #reader)?, },
+            (false, None) => quote! { #json => self.#field = map.next_value()?, },
+            (false, Some(reader)) => quote! { #json => self.#field = #reader(map)?, },
         }
     });
     let read_fallback = if t.base.is_some() {
@@ -452,7 +478,8 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
         quote! { self.base.read_member(key, map) }
     } else {
         // `nulls` borrows the root's field; the other arms borrow disjoint ones.
-        let nulls = t.properties.iter().any(|p| p.nullable).then(|| quote! { let nulls = &mut #root.nulls; });
+        let nulls =
+            t.properties.iter().any(|p| p.nullable && !is_stream(p)).then(|| quote! { let nulls = &mut #root.nulls; });
         quote! {
             #nulls
             match key {
@@ -470,10 +497,14 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let write_entries = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
         let json = &p.name;
-        let writer = match &p.ty {
-            TypeRef::Primitive(Primitive::Double) => quote! { entry_double },
-            TypeRef::Collection(inner) if **inner == TypeRef::Primitive(Primitive::Double) => quote! { entry_doubles },
-            _ => quote! { entry },
+        if is_stream(p) {
+            let keys = media_keys(p);
+            return quote! { __private::entry_media(map, &[#(#keys),*], &self.#field)?; };
+        }
+        let writer = if p.ty.numbers() == Some(Numbers::Floats) {
+            quote! { entry_float }
+        } else {
+            quote! { entry }
         };
         quote! { __private::#writer(map, #json, &self.#field, &#root.nulls)?; }
     });

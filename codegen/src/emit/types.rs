@@ -82,25 +82,33 @@ fn primitive(api: &Api, p: Primitive, place: Place<'_>) -> TokenStream {
     match p {
         Primitive::String => imported(api, "String", place),
         Primitive::Boolean => quote! { bool },
+        Primitive::Int16 => quote! { i16 },
         Primitive::Int32 => quote! { i32 },
         Primitive::Int64 => quote! { i64 },
+        Primitive::Byte => quote! { u8 },
+        Primitive::SByte => quote! { i8 },
+        Primitive::Single => quote! { f32 },
         Primitive::Double => quote! { f64 },
+        Primitive::Decimal => runtime("Decimal"),
         Primitive::Date => runtime("Date"),
         Primitive::DateTimeOffset => runtime("DateTimeOffset"),
+        Primitive::TimeOfDay => runtime("TimeOfDay"),
+        Primitive::Duration => runtime("Duration"),
         Primitive::Guid => runtime("Guid"),
+        Primitive::Binary => runtime("Binary"),
+        Primitive::Stream => runtime("MediaLink"),
     }
 }
 
-/// The runtime's primitive types that `types` name: what a module that names
+/// The runtime's primitive types that `types` name (see
+/// [`Primitive::runtime_type`]): what a module that names
 /// them with [`Place::Module`] imports from the API's root.
 pub fn primitives<'a>(types: impl IntoIterator<Item = &'a TypeRef>) -> BTreeSet<&'static str> {
     fn walk(ty: &TypeRef, out: &mut BTreeSet<&'static str>) {
         match ty {
-            TypeRef::Primitive(p @ (Primitive::Date | Primitive::DateTimeOffset | Primitive::Guid)) => {
-                out.insert(p.spec_name());
-            }
+            TypeRef::Primitive(p) => out.extend(p.runtime_type()),
             TypeRef::Collection(inner) | TypeRef::Page(inner) => walk(inner, out),
-            TypeRef::Primitive(_) | TypeRef::Type(_) | TypeRef::Enum(_) => {}
+            TypeRef::Type(_) | TypeRef::Enum(_) => {}
         }
     }
     let mut out = BTreeSet::new();

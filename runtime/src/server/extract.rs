@@ -14,7 +14,9 @@ use super::context::{Context, Subject};
 use super::error::GraphError;
 use super::query::{Limits, OptionSet, Query, QueryOption, Schema};
 use super::service::{RequestMeta, ServerOptions};
-use crate::{Date, DateTimeOffset, Flags, Guid, PermissionSet, PermissionType, WireEnum};
+use crate::{
+    Binary, Date, DateTimeOffset, Decimal, Duration, Flags, Guid, PermissionSet, PermissionType, TimeOfDay, WireEnum,
+};
 
 /// One path an operation is served at, as the generated router knows it.
 #[derive(Clone, Copy, Debug)]
@@ -470,6 +472,71 @@ impl FromParameter for f64 {
     }
 }
 
+impl FromParameter for i16 {
+    const EXPECTED: &'static str = "16-bit integer";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParameter for u8 {
+    const EXPECTED: &'static str = "byte (an integer from 0 to 255)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParameter for i8 {
+    const EXPECTED: &'static str = "signed byte (an integer from -128 to 127)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
+impl FromParameter for f32 {
+    const EXPECTED: &'static str = "single-precision number";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        // Past f32's range the text parses as an infinity: refused, as in a body.
+        text.parse().ok().filter(|n: &f32| n.is_finite())
+    }
+}
+
+impl FromParameter for Decimal {
+    const EXPECTED: &'static str = "decimal number (e.g. 1.50)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Decimal::parse(text).ok()
+    }
+}
+
+impl FromParameter for Binary {
+    const EXPECTED: &'static str = "base64 text (e.g. SGVsbG8=)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Binary::from_base64(text).ok()
+    }
+}
+
+impl FromParameter for Duration {
+    const EXPECTED: &'static str = "ISO 8601 duration (e.g. PT1H30M)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        Duration::parse(text).ok()
+    }
+}
+
+impl FromParameter for TimeOfDay {
+    const EXPECTED: &'static str = "time of day (e.g. 08:00:00)";
+
+    fn from_parameter(text: &str) -> Option<Self> {
+        TimeOfDay::parse(text).ok()
+    }
+}
+
 impl FromParameter for Date {
     const EXPECTED: &'static str = "date (YYYY-MM-DD)";
 
@@ -507,5 +574,50 @@ impl<E: WireEnum> FromParameter for Flags<E> {
 
     fn from_parameter(text: &str) -> Option<Self> {
         Some(Flags::parse(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read<T: FromParameter>(text: &str) -> Option<T> {
+        T::from_parameter(text)
+    }
+
+    #[test]
+    fn the_newer_primitives_read_their_text_form() {
+        assert_eq!(read::<i16>("-32768"), Some(i16::MIN));
+        assert_eq!(read::<i16>("32768"), None);
+        assert_eq!(read::<u8>("255"), Some(255));
+        assert_eq!(read::<u8>("300"), None);
+        assert_eq!(read::<u8>("-1"), None);
+        assert_eq!(read::<i8>("-128"), Some(-128));
+        assert_eq!(read::<i8>("128"), None);
+        assert_eq!(read::<f32>("0.5"), Some(0.5));
+        assert_eq!(read::<f32>("1e39"), None, "past f32's range");
+        assert_eq!(read::<f32>("NaN"), None);
+        assert_eq!(read::<Decimal>("1.50").map(|d| d.to_string()), Some("1.50".to_owned()));
+        assert_eq!(read::<Decimal>("1.5.0"), None);
+        assert_eq!(read::<Binary>("SGVsbG8=").as_deref(), Some(&b"Hello"[..]));
+        assert_eq!(read::<Binary>("-_8").as_deref(), Some(&[0xfb, 0xff][..]), "URL-safe base64 too");
+        assert_eq!(read::<Binary>("SGVsbG8=="), None);
+        assert_eq!(read::<Duration>("PT1H30M"), Some(Duration::from(std::time::Duration::from_secs(5400))));
+        assert_eq!(read::<Duration>("P1Y"), None);
+        assert_eq!(read::<TimeOfDay>("08:30"), TimeOfDay::from_hms(8, 30, 0));
+        assert_eq!(read::<TimeOfDay>("24:00"), None);
+    }
+
+    #[test]
+    fn what_a_value_writes_reads_back() {
+        // The client sends a parameter's `Display` form.
+        let duration = -Duration::from(std::time::Duration::from_millis(1500));
+        assert_eq!(read::<Duration>(&duration.to_string()), Some(duration));
+        let time = TimeOfDay::from_hms_nano(23, 59, 59, 999_999_999).unwrap();
+        assert_eq!(read::<TimeOfDay>(&time.to_string()), Some(time));
+        let bytes = Binary::new(vec![0xfb, 0xff, 0x00]);
+        assert_eq!(read::<Binary>(&bytes.to_string()), Some(bytes));
+        assert_eq!(read::<f32>(&f32::MAX.to_string()), Some(f32::MAX));
+        assert_eq!(read::<f32>(&0.1f32.to_string()), Some(0.1));
     }
 }

@@ -1,12 +1,13 @@
 //! The in-memory implementation's store: JSON objects by subject user and
 //! collection path, with a cap on how many it holds.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{SubsecRound, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::context::Context;
@@ -173,24 +174,33 @@ impl InMemory {
         query: &Query<'_>,
         url: &str,
     ) -> Result<Page<T>, GraphError> {
-        let (items, count, next_link) = self.list_page_json(collection, query, url)?;
-        let value = items.into_iter().map(|item| from_value(Value::Object(item))).collect::<Result<_, _>>()?;
-        Ok(Page { value, next_link, count, ..Page::default() })
-    }
-
-    #[allow(clippy::type_complexity)] // the three parts of a page, before they are typed
-    fn list_page_json(
-        &self,
-        collection: &Collection,
-        query: &Query<'_>,
-        url: &str,
-    ) -> Result<(Vec<Map<String, Value>>, Option<i64>, Option<String>), GraphError> {
-        let objects =
-            self.list_json(collection).iter().map(|json| parse_object(json)).collect::<Result<Vec<_>, _>>()?;
+        let stored = self.list_json(collection);
+        // The query reads `Value`s; each object carries its place in
+        // `stored` through it, to be read from its text at the end.
+        let objects = stored
+            .iter()
+            .enumerate()
+            .map(|(position, json)| {
+                let mut object = parse_object(json)?;
+                object.insert(POSITION.to_owned(), Value::from(position));
+                Ok(object)
+            })
+            .collect::<Result<Vec<_>, GraphError>>()?;
         let page = query.execute(objects);
         let count = page.count.map(|count| i64::try_from(count).unwrap_or(i64::MAX));
         let next_link = page.next_link(url);
-        Ok((page.items, count, next_link))
+        let value = page
+            .items
+            .iter()
+            .map(|selected| {
+                let position = selected.get(POSITION).and_then(Value::as_u64).and_then(|p| usize::try_from(p).ok());
+                let json = position.and_then(|p| stored.get(p)).ok_or_else(|| {
+                    GraphError::not_implemented("The query lost track of a stored object.".to_owned())
+                })?;
+                from_members(json, selected)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Page { value, next_link, count, ..Page::default() })
     }
 
     /// The object stored under `id`, with only the properties `query`
@@ -202,9 +212,9 @@ impl InMemory {
         id: &str,
         query: &Query<'_>,
     ) -> Result<T, GraphError> {
-        let object = parse_object(&self.get_json(collection, id)?)?;
-        let selected = query.select(object);
-        from_value(Value::Object(selected))
+        let json = self.get_json(collection, id)?;
+        let selected = query.select(parse_object(&json)?);
+        from_members(&json, &selected)
     }
 
     fn list_json(&self, collection: &Collection) -> Vec<Vec<u8>> {
@@ -248,15 +258,16 @@ impl InMemory {
         patch: &[u8],
         finish: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, GraphError>,
     ) -> Result<(), GraphError> {
-        let Ok(patch) = serde_json::from_slice::<Map<String, Value>>(patch) else {
+        // Members as text: a number keeps every digit it came with.
+        let Ok(patch) = serde_json::from_slice::<Members<'_>>(patch) else {
             return Err(GraphError::bad_request("The request body must be a JSON object."));
         };
         let mut objects = self.lock();
         let slot =
             objects.collections.get_mut(collection).and_then(|items| items.get_mut(id)).ok_or_else(|| not_found(id))?;
-        let mut merged = serde_json::from_slice::<Map<String, Value>>(slot).unwrap_or_default();
+        let mut merged = serde_json::from_slice::<Members<'_>>(slot).unwrap_or_default();
         for (key, value) in patch {
-            if value.is_null() {
+            if value.get() == "null" {
                 merged.remove(&key);
             } else {
                 merged.insert(key, value);
@@ -296,9 +307,22 @@ fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
         .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
 }
 
-fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, GraphError> {
-    serde_json::from_value(value)
-        .map_err(|error| GraphError::not_implemented(format!("A stored object does not fit this operation: {error}")))
+/// An object's members as their JSON text, in the order a `Map` keeps them
+/// (by name). A `serde_json::Value` holds a number as an `f64`, so an
+/// `Edm.Decimal` with more digits than an `f64` keeps would come out rounded.
+type Members<'a> = BTreeMap<String, &'a RawValue>;
+
+/// The member that carries an object's place in the store through a query:
+/// an instance annotation, which `$select` keeps.
+const POSITION: &str = "@graph-codegen-runtime.position";
+
+/// The object stored as `json`, with only the members `selected` has, read
+/// from the stored text.
+fn from_members<T: DeserializeOwned>(json: &[u8], selected: &Map<String, Value>) -> Result<T, GraphError> {
+    let mut members = serde_json::from_slice::<Members<'_>>(json)
+        .map_err(|error| GraphError::not_implemented(format!("A stored object is not a JSON object: {error}")))?;
+    members.retain(|key, _| selected.contains_key(key));
+    from_json(&to_json(&members)?)
 }
 
 fn parse_object(json: &[u8]) -> Result<Map<String, Value>, GraphError> {
@@ -335,4 +359,64 @@ pub fn now() -> DateTimeOffset {
 /// A new object id: a random GUID ([`crate::random_guid`]), as text.
 pub fn new_id() -> String {
     crate::random_guid().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::query::{Limits, OptionSet, PropertyKind, Schema};
+
+    /// Digits an `f64` cannot hold, as an `Edm.Decimal` may have.
+    const COST: &str = "0.10000000000000000001";
+
+    /// Read as text, to see every digit the store hands over.
+    type Thing = BTreeMap<String, Box<RawValue>>;
+
+    fn store() -> (InMemory, Collection) {
+        let store = InMemory::new();
+        let collection = Collection { owner: "me".into(), path: "things".into() };
+        for (id, rank) in [("a", "1"), ("b", "2")] {
+            let json = format!(r#"{{"id": "{id}", "rank": {rank}, "cost": {COST}}}"#);
+            store.insert_json(collection.clone(), id.into(), json.into_bytes()).expect("stored");
+        }
+        (store, collection)
+    }
+
+    fn schema() -> Schema {
+        Schema::new("thing", "id").property("rank", PropertyKind::Int).property("cost", PropertyKind::Float)
+    }
+
+    fn text(thing: &Thing, key: &str) -> Option<String> {
+        thing.get(key).map(|raw| raw.get().to_owned())
+    }
+
+    #[test]
+    fn a_page_keeps_every_digit_and_only_what_is_selected() {
+        let (store, collection) = store();
+        let schema = schema();
+        let query = Query::parse("$orderby=rank%20desc&$select=cost", &schema, OptionSet::ALL, &Limits::default())
+            .expect("a query");
+        let page: Page<Thing> = store.list_page(&collection, &query, "http://x/things").expect("a page");
+        let ids: Vec<_> = page.value.iter().map(|t| text(t, "id")).collect();
+        assert_eq!(ids, [Some(r#""b""#.to_owned()), Some(r#""a""#.to_owned())], "ordered; the key always selected");
+        for thing in &page.value {
+            assert_eq!(text(thing, "cost").as_deref(), Some(COST));
+            assert_eq!(thing.len(), 2, "no `rank`, and no trace of the query's bookkeeping: {thing:?}");
+        }
+    }
+
+    #[test]
+    fn a_selected_item_and_a_merge_keep_every_digit() {
+        let (store, collection) = store();
+        let schema = schema();
+        let query = Query::parse("$select=cost", &schema, OptionSet::ALL, &Limits::default()).expect("a query");
+        let thing: Thing = store.get_selected(&collection, "a", &query).expect("the item");
+        assert_eq!((text(&thing, "cost").as_deref(), thing.len()), (Some(COST), 2));
+        let patch = |json: &str| serde_json::from_str::<Thing>(json).expect("a patch");
+        let merged = store.update(&collection, "a", &patch(r#"{"rank": 5}"#), |_| {}).expect("merged");
+        assert_eq!(text(&merged, "cost").as_deref(), Some(COST));
+        assert_eq!(text(&merged, "rank").as_deref(), Some("5"));
+        let removed = store.update(&collection, "a", &patch(r#"{"cost": null}"#), |_| {}).expect("merged");
+        assert_eq!(text(&removed, "cost"), None, "a `null` in the patch removes the member");
+    }
 }

@@ -135,10 +135,11 @@ fn parameter_value(ty: &TypeRef, text: &str) -> Value {
         TypeRef::Collection(item) => {
             Value::Array(text.split(',').filter(|t| !t.is_empty()).map(|t| parameter_value(item, t)).collect())
         }
-        TypeRef::Primitive(Primitive::Int32 | Primitive::Int64) => {
-            text.parse::<i64>().map_or(json!(text), |n| json!(n))
-        }
-        TypeRef::Primitive(Primitive::Double) => {
+        TypeRef::Primitive(
+            Primitive::Int16 | Primitive::Int32 | Primitive::Int64 | Primitive::Byte | Primitive::SByte,
+        ) => text.parse::<i64>().map_or(json!(text), |n| json!(n)),
+        // A decimal stays text: its schema takes the string form, digits intact.
+        TypeRef::Primitive(Primitive::Single | Primitive::Double) => {
             text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map_or(json!(text), Value::Number)
         }
         TypeRef::Primitive(Primitive::Boolean) => match text {

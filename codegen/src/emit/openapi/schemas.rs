@@ -6,17 +6,88 @@ use serde_json::{Map, Value, json};
 use super::{ERROR_DETAILS, INNER_ERROR, MAIN_ERROR, ODATA_ERROR, SchemaNames, component_ref};
 use crate::ir::{Api, Enum, Primitive, Type, TypeRef};
 
+/// The schema of a primitive's JSON value, accepting exactly what the models
+/// read (checked against the runtime's types with samples, 0 disagreements).
 fn primitive_schema(p: Primitive) -> Value {
+    // OData writes the values JSON has no number for as strings.
+    let not_finite = json!({"type": "string", "enum": ["NaN", "INF", "-INF"]});
     match p {
         Primitive::String => json!({"type": "string"}),
         Primitive::Boolean => json!({"type": "boolean"}),
+        Primitive::Int16 => json!({"type": "integer", "format": "int16", "minimum": -32768, "maximum": 32767}),
         Primitive::Int32 => json!({"type": "integer", "format": "int32"}),
         Primitive::Int64 => json!({"type": "integer", "format": "int64"}),
-        Primitive::Double => json!({"type": "number", "format": "double"}),
+        Primitive::Byte => json!({"type": "integer", "format": "uint8", "minimum": 0, "maximum": 255}),
+        Primitive::SByte => json!({"type": "integer", "format": "int8", "minimum": -128, "maximum": 127}),
+        // The bounds are `f32::MAX` as it is written (`3.4028235e38`), a
+        // little above its exact value: every number up to them reads as a
+        // finite `f32`.
+        Primitive::Single => json!({"anyOf": [
+            {"type": "number", "format": "float", "minimum": -3.4028235e38, "maximum": 3.4028235e38},
+            not_finite,
+        ]}),
+        Primitive::Double => json!({"anyOf": [{"type": "number", "format": "double"}, not_finite]}),
+        // Graph's `IEEE754Compatible=true` form, the number in a string, is read too.
+        Primitive::Decimal => json!({"anyOf": [
+            {"type": "number", "format": "decimal"},
+            // An exponent of at most 18 digits, as the runtime's `Decimal` takes.
+            {"type": "string", "pattern": "^[-+]?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?0*[0-9]{1,18})?$"},
+        ]}),
         Primitive::Date => json!({"type": "string", "format": "date"}),
         Primitive::DateTimeOffset => json!({"type": "string", "format": "date-time"}),
+        // No `format: time`: JSON Schema's requires an offset, which Graph's
+        // `08:00:00.0000000` has not.
+        Primitive::TimeOfDay => json!({
+            "type": "string",
+            "pattern": "^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,12})?)?$",
+        }),
+        // No `format: duration`: JSON Schema's has no sign and allows years
+        // and months; OData's has a sign and days at most.
+        Primitive::Duration => json!({"type": "string", "pattern": duration_pattern()}),
         Primitive::Guid => json!({"type": "string", "format": "uuid"}),
+        // Both alphabets, padded or not, and no stray bits in the last character.
+        Primitive::Binary => json!({
+            "type": "string",
+            "contentEncoding": "base64",
+            "pattern": BINARY_PATTERN,
+        }),
+        // A stream has no value of its own; `type_schema` writes its annotations.
+        Primitive::Stream => json!({"type": "string", "format": "uri-reference"}),
     }
+}
+
+/// OData's duration grammar, with at most as many digits per part as the
+/// runtime's `Duration` (up to `u64::MAX` seconds) holds at once: days, hours,
+/// minutes and seconds at their largest add up to 9.2e18 seconds. A tool that
+/// makes values from the schema then never makes one the server refuses.
+fn duration_pattern() -> String {
+    let (days, hours, minutes) = ("[0-9]{1,14}", "[0-9]{1,14}", "[0-9]{1,15}");
+    let seconds = r"[0-9]{1,17}(?:\.[0-9]{1,12})?";
+    let time = format!("T(?:{hours}H(?:{minutes}M)?(?:{seconds}S)?|{minutes}M(?:{seconds}S)?|{seconds}S)");
+    format!("^[-+]?P(?:{days}D(?:{time})?|{time})$")
+}
+
+const BINARY_PATTERN: &str = concat!(
+    r"^(?:(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=?|[A-Za-z0-9+/][AQgw](?:==)?)?",
+    r"|(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}[AEIMQUYcgkosw048]=?|[A-Za-z0-9_-][AQgw](?:==)?)?)$",
+);
+
+/// The annotations that describe a stream property `name`, in the order the
+/// models write them, each saying what it holds after the property's
+/// `description`.
+fn media_annotations(name: &str, description: Option<&str>) -> [(String, Value); 4] {
+    let describe = |what: &str| match description {
+        Some(d) => format!("{d}\n\n{what}"),
+        None => what.to_owned(),
+    };
+    let link = |what: &str| json!({"type": "string", "format": "uri-reference", "description": describe(what), "readOnly": true});
+    let text = |what: &str| json!({"type": "string", "description": describe(what), "readOnly": true});
+    [
+        (format!("{name}@odata.mediaReadLink"), link("Where to `GET` the stream's bytes.")),
+        (format!("{name}@odata.mediaEditLink"), link("Where to `PUT` new bytes.")),
+        (format!("{name}@odata.mediaContentType"), text("The bytes' media type.")),
+        (format!("{name}@odata.mediaEtag"), text("The bytes' ETag.")),
+    ]
 }
 
 /// The schema of a value of `ty`, never null.
@@ -84,6 +155,11 @@ pub(super) fn type_schema(api: &Api, names: &SchemaNames, ty: &Type) -> Value {
         );
     }
     for p in &ty.properties {
+        // A stream's bytes are never inline: the object carries only its annotations.
+        if p.ty == TypeRef::Primitive(Primitive::Stream) {
+            properties.extend(media_annotations(&p.name, p.description.as_deref()));
+            continue;
+        }
         let value = value_schema(names, &p.ty);
         let mut schema = if p.nullable { or_null(value) } else { value };
         if let Some(d) = &p.description {

@@ -638,11 +638,19 @@ fn query_schema(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
                 let kind = match primitive {
                     Primitive::String => quote! { String },
                     Primitive::Boolean => quote! { Boolean },
-                    Primitive::Int32 | Primitive::Int64 => quote! { Int },
-                    Primitive::Double => quote! { Float },
+                    Primitive::Int16 | Primitive::Int32 | Primitive::Int64 | Primitive::Byte | Primitive::SByte => {
+                        quote! { Int }
+                    }
+                    // A decimal past an f64's digits compares as the nearest f64.
+                    Primitive::Single | Primitive::Double | Primitive::Decimal => quote! { Float },
                     Primitive::Date => quote! { Date },
                     Primitive::DateTimeOffset => quote! { DateTimeOffset },
+                    Primitive::TimeOfDay => quote! { TimeOfDay },
+                    Primitive::Duration => quote! { Duration },
                     Primitive::Guid => quote! { Guid },
+                    // Selectable, neither filtered nor ordered by: the query
+                    // options have no binary literal, and a stream has no value.
+                    Primitive::Binary | Primitive::Stream => quote! { Other },
                 };
                 quote! { PropertyKind::#kind }
             }
