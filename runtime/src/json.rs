@@ -38,14 +38,64 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, DecodeError> {
     serde_json::from_str(text).map_err(|error| decode_error(text.as_bytes(), &error))
 }
 
-fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeError {
+pub(crate) fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeError {
     let message = error.to_string();
-    let path = match offset(bytes, error.line(), error.column()) {
+    let at = offset(bytes, error.line(), error.column());
+    if let Some((inner, message)) = split_replayed(&message) {
+        // The error is in a member read after the object's `@odata.type`
+        // (`any.rs`), at the path `inner` inside the object; serde_json placed
+        // it after the object's `@odata.type`, or after the object's end.
+        let object = at.map_or_else(|| ".".to_owned(), |at| path_at(bytes, at));
+        let object = match object.strip_suffix(ODATA_TYPE) {
+            Some(rest) => rest.strip_suffix('.').unwrap_or(rest),
+            None => &object,
+        };
+        let path = match (object, inner) {
+            ("" | ".", inner) => inner.to_owned(),
+            (object, ".") => object.to_owned(),
+            (object, inner) if inner.starts_with('[') => format!("{object}{inner}"),
+            (object, inner) => format!("{object}.{inner}"),
+        };
+        // Positions in the copy would mislead, and the whole text's is where
+        // the type was read: the path says where.
+        return DecodeError { path, message: without_position(message).to_owned() };
+    }
+    let path = match at {
         Some(offset) if crate::decimal::is_decimal_error(&message) => path_at(bytes, value_end(bytes, offset)),
         Some(offset) => path_at(bytes, offset),
         None => ".".to_owned(),
     };
     DecodeError { path, message }
+}
+
+/// The member that names an object's type.
+const ODATA_TYPE: &str = "@odata.type";
+
+/// How an error in members read ahead of `@odata.type` starts (`any.rs` reads
+/// them from a copy, which has positions of its own): the path inside the
+/// object, then the message.
+const REPLAYED: &str = "in member `";
+const REPLAYED_END: &str = "` (read before `@odata.type`): ";
+
+/// The message that carries `error`, found in an object's members read ahead
+/// of its `@odata.type`, to [`decode_error`] of the whole text.
+pub(crate) fn replayed(error: &DecodeError) -> String {
+    format!("{REPLAYED}{}{REPLAYED_END}{}", error.path, without_position(&error.message))
+}
+
+/// `message` without the ` at line L column C` serde_json ends it with.
+fn without_position(message: &str) -> &str {
+    let Some((text, position)) = message.rsplit_once(" at line ") else { return message };
+    let numbers = position
+        .split_once(" column ")
+        .filter(|(line, column)| [line, column].iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())));
+    if numbers.is_some() { text } else { message }
+}
+
+/// The path inside the object and the message, from [`replayed`]'s text (to
+/// which serde_json has added the position).
+fn split_replayed(message: &str) -> Option<(&str, &str)> {
+    message.strip_prefix(REPLAYED)?.split_once(REPLAYED_END)
 }
 
 /// Where the value ends whose error serde_json placed after the `,`, `}` or

@@ -17,14 +17,15 @@
 //! copies it into the generated crate instead.
 #![forbid(unsafe_code)]
 
+mod any;
 mod binary;
 mod dates;
 mod decimal;
 mod duration;
 mod enums;
-mod numbers;
 mod json;
 mod media;
+mod numbers;
 mod object;
 mod odata;
 mod page;
@@ -37,6 +38,7 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
+pub use any::Polymorphic;
 pub use binary::{Binary, ParseBinaryError};
 pub use dates::{Date, DateTimeOffset, ParseDateTimeOffsetError};
 pub use decimal::{Decimal, ParseDecimalError};
@@ -85,8 +87,9 @@ pub(crate) fn random_guid() -> Guid {
 #[doc(hidden)]
 pub mod __private {
     //! Used by the generated models; not part of the API.
+    pub use super::any::{Types, deserialize as deserialize_any, serialize as serialize_any};
     pub use super::enums::deserialize as deserialize_enum;
-    pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
     pub use super::media::{entry_media, read_media};
+    pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
     pub use super::object::{deserialize, entry, serialize, set_null};
 }

@@ -21,6 +21,7 @@ pub const DIRECTORY: &str = "runtime";
 /// the list against the directory, so a new file cannot be left out.
 pub const FILES: &[(&str, &str)] = &[
     ("Cargo.toml", include_str!("../../../runtime/Cargo.toml")),
+    ("src/any.rs", include_str!("../../../runtime/src/any.rs")),
     ("src/binary.rs", include_str!("../../../runtime/src/binary.rs")),
     ("src/client/auth.rs", include_str!("../../../runtime/src/client/auth.rs")),
     ("src/client/azure.rs", include_str!("../../../runtime/src/client/azure.rs")),
