@@ -57,6 +57,25 @@ pub struct ApiNames {
     /// over, the server module's static with its query schema:
     /// `personCertification` -> `PERSON_CERTIFICATION_SCHEMA`.
     pub query_schemas: BTreeMap<String, String>,
+    /// For each type that other types derive from and that a value is
+    /// declared as (a property, a body, a page's items), the models' enum of
+    /// the types such a value may be: `directoryObject` -> `AnyDirectoryObject`.
+    pub any_types: BTreeMap<String, AnyType>,
+}
+
+/// The models' enum of a base type and the types derived from it: what a value
+/// declared as the base reads as, by its `@odata.type`.
+#[derive(Clone, Debug, Default)]
+pub struct AnyType {
+    /// The enum: `AnyDirectoryObject`.
+    pub name: String,
+    /// The types with a variant, by spec name, each variant named as its type:
+    /// the concrete types of the hierarchy, the base first, then each type's
+    /// derived types after it, in name order.
+    pub variants: Vec<String>,
+    /// For an abstract base, the variant of a type this version does not
+    /// know (`Other`): it holds the base.
+    pub other: Option<String>,
 }
 
 /// A place an accessor chain of the client reaches: a path prefix.
@@ -618,12 +637,16 @@ impl Api {
     }
 
     /// The types a value of type `i` holds by value: its base, and the types
-    /// of its fields that are not collections.
+    /// of its fields that are not collections; a field declared as a base
+    /// type with an `Any` enum may hold any type of its hierarchy (boxed).
     fn by_value_edges(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let ty = &self.types[i];
-        let fields = ty.properties.iter().filter_map(|p| match &p.ty {
-            TypeRef::Type(name) => Some(name.as_str()),
-            _ => None,
+        let fields = ty.properties.iter().flat_map(|p| match &p.ty {
+            TypeRef::Type(name) => match self.names.any_types.get(name) {
+                Some(any) => any.variants.iter().map(String::as_str).chain(Some(name.as_str())).collect(),
+                None => vec![name.as_str()],
+            },
+            _ => Vec::new(),
         });
         ty.base.as_deref().into_iter().chain(fields).filter_map(|name| self.type_index(name))
     }
@@ -765,6 +788,11 @@ impl Api {
     /// the type that declares it.
     pub fn all_properties<'a>(&'a self, ty: &'a Type) -> Vec<(&'a Type, &'a Property)> {
         self.lineage(ty).into_iter().flat_map(|t| t.properties.iter().map(move |p| (t, p))).collect()
+    }
+
+    /// The `Any` enum of a type that values are declared as polymorphically.
+    pub fn any_type(&self, name: &str) -> Option<&AnyType> {
+        self.names.any_types.get(name)
     }
 
     /// Types that name `ty` as their direct base.

@@ -38,7 +38,6 @@ pub mod client;
 #[cfg(feature = "server")]
 pub mod server;
 
-pub use any::Polymorphic;
 pub use binary::{Binary, ParseBinaryError};
 pub use dates::{Date, DateTimeOffset, ParseDateTimeOffsetError};
 pub use decimal::{Decimal, ParseDecimalError};
@@ -87,7 +86,7 @@ pub(crate) fn random_guid() -> Guid {
 #[doc(hidden)]
 pub mod __private {
     //! Used by the generated models; not part of the API.
-    pub use super::any::{Types, deserialize as deserialize_any, serialize as serialize_any};
+    pub use super::any::{Polymorphic, Types, deserialize as deserialize_any, serialize as serialize_any};
     pub use super::enums::deserialize as deserialize_enum;
     pub use super::media::{entry_media, read_media};
     pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
 use crate::ir::{
-    Accessor, Api, ApiNames, ChainStep, ClientNode, Method, OperationNames, QueryOption, Segment, TypeRef,
+    Accessor, AnyType, Api, ApiNames, ChainStep, ClientNode, Method, OperationNames, QueryOption, Segment, TypeRef,
 };
 use crate::naming::{self, field_name, type_name};
 
@@ -167,9 +167,13 @@ pub fn assign(api: &mut Api) {
     properties(api);
     let mut types = enums(api);
     let (pages, property_enums) = model_additions(api, &mut types);
+    let any_types = any_types(api, &mut types);
     api.names = api_names(api);
     api.names.pages = pages;
     api.names.property_enums = property_enums;
+    api.names.any_types = any_types;
+    // Which fields hold which types changed with the `Any` enums.
+    api.derived = crate::ir::Derived::default();
     operations(api);
     client(api);
 }
@@ -255,6 +259,64 @@ fn model_additions(api: &Api, types: &mut Namespace) -> (BTreeMap<String, String
     (pages, properties)
 }
 
+/// The `Any` enums: one for each type that types derive from and that a value
+/// is declared as, named `Any{Type}`, with a variant per concrete type of its
+/// hierarchy (named as the type) and, for an abstract base, `Other`.
+fn any_types(api: &Api, types: &mut Namespace) -> BTreeMap<String, AnyType> {
+    let mut derived: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for t in &api.types {
+        if let Some(base) = &t.base {
+            derived.entry(base.as_str()).or_default().push(&t.name); // in name order: `types` is sorted
+        }
+    }
+    let mut declared = BTreeSet::new();
+    let mut mark = |ty: &TypeRef| {
+        let mut ty = ty;
+        while let TypeRef::Collection(inner) | TypeRef::Page(inner) = ty {
+            ty = inner;
+        }
+        if let TypeRef::Type(name) = ty
+            && derived.contains_key(name.as_str())
+        {
+            declared.insert(name.clone());
+        }
+    };
+    for p in api.types.iter().flat_map(|t| &t.properties) {
+        mark(&p.ty);
+    }
+    for op in &api.operations {
+        op.request.iter().chain(op.responses.iter().filter_map(|r| r.ty.as_ref())).for_each(&mut mark);
+    }
+    let mut out = BTreeMap::new();
+    for name in declared {
+        let Some(base) = api.find_type(&name) else { continue };
+        // The hierarchy depth first, each type before the types derived from it.
+        let mut hierarchy = Vec::new();
+        let mut pending = vec![name.as_str()];
+        while let Some(next) = pending.pop() {
+            if hierarchy.contains(&next) {
+                continue; // cycles are refused by the checker; never loop here
+            }
+            hierarchy.push(next);
+            pending.extend(derived.get(next).into_iter().flatten().rev());
+        }
+        let variants: Vec<String> = hierarchy
+            .into_iter()
+            .filter(|t| api.find_type(t).is_some_and(|t| !t.is_abstract))
+            .map(str::to_owned)
+            .collect();
+        let other = base.is_abstract.then(|| {
+            let mut names = Namespace::with(
+                variants.iter().filter_map(|v| api.find_type(v)).map(|t| naming::display(&t.rust_name)),
+            );
+            names.claim("Other")
+        });
+        let enum_name = types.claim(&format!("Any{}", base.rust_name.trim_start_matches("r#")));
+        out.insert(name, AnyType { name: enum_name, variants, other });
+    }
+    out
+}
+
 fn api_names(api: &Api) -> ApiNames {
     let spec_types: BTreeSet<String> = api
         .types
@@ -277,6 +339,7 @@ fn api_names(api: &Api) -> ApiNames {
         pages: BTreeMap::new(),
         property_enums: BTreeMap::new(),
         query_schemas: BTreeMap::new(),
+        any_types: BTreeMap::new(),
     }
 }
 

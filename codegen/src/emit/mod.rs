@@ -1,6 +1,7 @@
 //! Emit: IR -> files. Each emitter is a pure function from the IR to tokens
 //! (or, for `Cargo.toml` and `openapi.yaml`, text); nothing here touches the disk.
 
+mod any;
 mod cargo_toml;
 mod client;
 mod docs;

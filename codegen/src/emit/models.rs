@@ -87,22 +87,24 @@ pub fn pieces(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let types = api.types.iter().map(move |t| emit_type(api, t, &type_names));
     let enum_names = std::rc::Rc::clone(&names);
     let enums = api.enums.iter().map(move |e| emit_enum(api, e, &enum_names));
+    let any = super::any::pieces(api);
     let pages = api.names.pages.iter().filter_map(move |(ty, alias)| page_alias(api, ty, alias));
     let properties = api.names.property_enums.iter().filter_map(move |(ty, name)| property_enum(api, ty, name));
-    std::iter::once(head).chain(types).chain(enums).chain(pages).chain(properties)
+    std::iter::once(head).chain(types).chain(any).chain(enums).chain(pages).chain(properties)
 }
 
 /// `pub type PersonCertificationPage = Page<PersonCertification>;`
 fn page_alias(api: &Api, ty: &str, alias: &str) -> Option<TokenStream> {
     let t = api.find_type(ty)?;
-    let (item, alias) = (ident(&t.rust_name), ident(alias));
+    let item = rust_type(api, &TypeRef::Type(ty.to_owned()), Place::Models);
+    let alias = ident(alias);
     let page = imported(api, "Page", Place::Models);
     // Linked by name where `Page` is imported, else by its path.
     let link = if page.to_string() == "Page" { "[`Page`]" } else { "[`Page`](super::runtime::Page)" };
     let d = doc(&format!(
         "A page of [`{0}`] objects, as a list operation answers: `value`, and `@odata.nextLink` while more \
          pages follow. See {link}.",
-        display(&t.rust_name),
+        display(api.any_type(ty).map_or(&t.rust_name, |any| &any.name)),
     ));
     Some(quote! {
         #d
@@ -184,6 +186,10 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     out.extend(group(quote! { serde::ser }, list(ser)));
     out.extend(group(quote! { serde }, list(&["Deserialize", "Serialize"])));
     out.push(quote! { use super::runtime::__private; });
+    // The `Any` enums call models' `Object` methods outside an `Object` impl.
+    if !api.names.any_types.is_empty() && api.names.models_shadowed.contains("Object") {
+        out.push(quote! { use super::runtime::Object as _; });
+    }
     let mut runtime: Vec<&str> = Vec::new();
     if has_types {
         runtime.extend(["AdditionalData", "Nulls", "Object"]);
@@ -215,7 +221,8 @@ fn odata_type(api: &Api, name: &str) -> String {
 fn field_type(api: &Api, owner: &Type, p: &Property, n: &Names) -> TokenStream {
     let ty = rust_type(api, &p.ty, Place::Models);
     match &p.ty {
-        TypeRef::Type(name) if api.holds_by_value(name, &owner.name) => {
+        // An `Any` enum boxes its variants already.
+        TypeRef::Type(name) if api.any_type(name).is_none() && api.holds_by_value(name, &owner.name) => {
             let boxed = &n.boxed;
             quote! { #boxed<#ty> }
         }
@@ -306,6 +313,12 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
         } else {
             type_doc.push_str(&format!(" ({}).", subs.join(", ")));
         }
+    }
+    if let Some(any) = api.any_type(&t.name) {
+        type_doc.push_str(&format!(
+            "\n\nA value declared as this type is an [`{}`]: this type or one derived from it.",
+            display(&any.name)
+        ));
     }
     type_doc.push_str(&format!("\n\nOData type: `{}`.", odata_type(api, &t.name)));
     let type_doc = doc(&type_doc);

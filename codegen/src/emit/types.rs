@@ -27,13 +27,12 @@ pub enum Place<'a> {
 pub fn rust_type(api: &Api, ty: &TypeRef, place: Place<'_>) -> TokenStream {
     match ty {
         TypeRef::Primitive(p) => primitive(api, *p, place),
-        TypeRef::Type(name) => {
-            let id = ident(api.find_type(name).map_or(name.as_str(), |t| t.rust_name.as_str()));
-            match place {
-                Place::Models => quote! { #id },
-                Place::Module | Place::Crate(_) => quote! { models::#id },
-            }
-        }
+        // A base type that types derive from is its `Any` enum: the value may
+        // be any type of its hierarchy.
+        TypeRef::Type(name) => match api.any_type(name) {
+            Some(any) => model(&any.name, place),
+            None => model_struct(api, name, place),
+        },
         TypeRef::Enum(name) => {
             let id = ident(api.find_enum(name).map_or(name.as_str(), |e| e.rust_name.as_str()));
             match place {
@@ -68,6 +67,20 @@ pub fn rust_type(api: &Api, ty: &TypeRef, place: Place<'_>) -> TokenStream {
                 }
             }
         }
+    }
+}
+
+/// The struct of the type `name`, also where a value of it is its `Any` enum.
+pub fn model_struct(api: &Api, name: &str, place: Place<'_>) -> TokenStream {
+    model(api.find_type(name).map_or(name, |t| t.rust_name.as_str()), place)
+}
+
+/// An item of the models module by its Rust name.
+fn model(rust_name: &str, place: Place<'_>) -> TokenStream {
+    let id = ident(rust_name);
+    match place {
+        Place::Models => quote! { #id },
+        Place::Module | Place::Crate(_) => quote! { models::#id },
     }
 }
 

@@ -5,8 +5,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::handler::arguments;
-use super::shape::{Names, id_property, named_type, names, property, success, trait_name, value_type};
+use super::shape::{Names, id_property, named_type, names, property, success, trait_name};
 use crate::emit::docs::inner_doc;
+use crate::emit::types::{Place, model_struct};
 use crate::ir::{Api, Method, Operation, Primitive, Property, Segment, Type, TypeRef};
 use crate::naming::{field_name, ident};
 
@@ -73,9 +74,10 @@ fn from_caller_fn(ty: &Type) -> proc_macro2::Ident {
     format_ident!("{}_from_caller", field_name(&ty.rust_name))
 }
 
-/// `Some(value)`, boxed where the field is.
+/// `Some(value)`, boxed where the field is, or made its `Any` enum.
 fn some(api: &Api, owner: &Type, p: &Property, value: TokenStream) -> TokenStream {
     match &p.ty {
+        TypeRef::Type(name) if api.any_type(name).is_some() => quote! { Some(#value.into()) },
         TypeRef::Type(name) if api.holds_by_value(name, &owner.name) => {
             quote! { Some(Box::new(#value)) }
         }
@@ -86,7 +88,7 @@ fn some(api: &Api, owner: &Type, p: &Property, value: TokenStream) -> TokenStrea
 /// The helper that builds an identity set from the caller.
 fn identity_set_fn(api: &Api, set: &Type) -> TokenStream {
     let name = from_caller_fn(set);
-    let set_type = value_type(api, &TypeRef::Type(set.name.clone()));
+    let set_type = model_struct(api, &set.name, Place::Module);
     let identity = |role: &str, id: TokenStream, display: Option<TokenStream>| -> Option<TokenStream> {
         let (declarer, p) = property(api, set, role)?;
         let ty = named_type(api, Some(&p.ty))?;
@@ -94,7 +96,7 @@ fn identity_set_fn(api: &Api, set: &Type) -> TokenStream {
         if !matches!(id_prop.ty, TypeRef::Primitive(Primitive::String)) {
             return None;
         }
-        let ty_rust = value_type(api, &p.ty);
+        let ty_rust = model_struct(api, &ty.name, Place::Module);
         let id_field = ident(&id_prop.rust_name);
         let display = display.and_then(|value| {
             let (_, d) = property(api, ty, "displayName")?;
@@ -239,7 +241,7 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
             },
         ),
         Kind::List { page, value } => {
-            let page_type = value_type(api, &TypeRef::Type(page.name.clone()));
+            let page_type = model_struct(api, &page.name, Place::Module);
             let field = ident(&value.rust_name);
             (
                 quote! { context },
