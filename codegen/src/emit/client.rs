@@ -278,8 +278,15 @@ fn example_doc(api: &Api, crate_ident: &str) -> String {
     };
     let body_line = match &op.request {
         Some(TypeRef::Type(t)) => {
-            let rust = api.find_type(t).map_or(t.clone(), |t| t.rust_name.clone());
-            format!("let body = {crate_ident}::models::{}::default();\n", ident(&rust))
+            // A base type's `Any` enum is made from one of its variants' types.
+            let any = api.any_type(t);
+            let made = any.and_then(|any| any.variants.first()).map_or(t.as_str(), String::as_str);
+            let rust = api.find_type(made).map_or(made.to_owned(), |t| t.rust_name.clone());
+            let value = format!("{crate_ident}::models::{}::default()", ident(&rust));
+            match any {
+                Some(any) => format!("let body = {crate_ident}::models::{}::from({value});\n", ident(&any.name)),
+                None => format!("let body = {value};\n"),
+            }
         }
         _ => String::new(),
     };

@@ -340,6 +340,19 @@ fn model_type(api: &Api, ty: &TypeRef) -> TokenStream {
     rust_type(api, ty, Place::Crate(&quote! { #root }))
 }
 
+/// An empty value of `ty`: its default, or for an `Any` enum (which has none:
+/// an abstract base has no value of its own) its first variant's.
+fn empty_value(api: &Api, ty: &TypeRef) -> TokenStream {
+    let TypeRef::Type(name) = ty else { return quote! { Default::default() } };
+    let Some(any) = api.any_type(name) else { return quote! { Default::default() } };
+    let root = ident(&api.names.crate_ident);
+    let (enum_name, variant) = match any.variants.first().and_then(|v| api.find_type(v)) {
+        Some(t) => (ident(&any.name), ident(&t.rust_name)),
+        None => (ident(&any.name), ident(any.other.as_deref().unwrap_or("Other"))),
+    };
+    quote! { #root::models::#enum_name::#variant(Default::default()) }
+}
+
 /// JSON pointer `/createdBy/user/id` -> the decoder's path `createdBy.user.id`;
 /// `/value/0/endDate` -> `value[0].endDate`.
 fn dotted(pointer: &str) -> String {
@@ -532,12 +545,13 @@ fn recorder(api: &Api) -> TokenStream {
             let variant = ident(&r.variant);
             match &r.ty {
                 Some(ty) => {
+                    let empty = empty_value(api, ty);
                     let ty = model_type(api, ty);
                     quote! {
                         #status => {
                             let value: #ty = match &self.body {
                                 Some(body) => serde_json::from_value(body.clone()).expect("the example's answer fits the model"),
-                                None => Default::default(),
+                                None => #empty,
                             };
                             Ok(server::#response::#variant(value))
                         }
