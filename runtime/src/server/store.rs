@@ -267,6 +267,11 @@ impl InMemory {
             objects.collections.get_mut(collection).and_then(|items| items.get_mut(id)).ok_or_else(|| not_found(id))?;
         let mut merged = serde_json::from_slice::<Members<'_>>(slot).unwrap_or_default();
         for (key, value) in patch {
+            // An object keeps the type it was made as: a patch declared as a
+            // base type names a type of its own (`user` for an agent user).
+            if key == ODATA_TYPE && merged.contains_key(ODATA_TYPE) {
+                continue;
+            }
             if value.get() == "null" {
                 merged.remove(&key);
             } else {
@@ -311,6 +316,9 @@ fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
 /// (by name). A `serde_json::Value` holds a number as an `f64`, so an
 /// `Edm.Decimal` with more digits than an `f64` keeps would come out rounded.
 type Members<'a> = BTreeMap<String, &'a RawValue>;
+
+/// The member that names an object's type.
+const ODATA_TYPE: &str = "@odata.type";
 
 /// The member that carries an object's place in the store through a query:
 /// an instance annotation, which `$select` keeps.
@@ -418,5 +426,21 @@ mod tests {
         assert_eq!(text(&merged, "rank").as_deref(), Some("5"));
         let removed = store.update(&collection, "a", &patch(r#"{"cost": null}"#), |_| {}).expect("merged");
         assert_eq!(text(&removed, "cost"), None, "a `null` in the patch removes the member");
+    }
+
+    #[test]
+    fn a_merge_keeps_the_type_the_object_was_made_as() {
+        let (store, collection) = store();
+        let patch = |json: &str| serde_json::from_str::<Thing>(json).expect("a patch");
+        let typed = r##"{"@odata.type": "#t.agentUser", "rank": 1}"##;
+        store.insert_json(collection.clone(), "c".into(), typed.as_bytes().to_vec()).expect("stored");
+        // A patch declared as the base names the base's type: not a new type.
+        let merged =
+            store.update(&collection, "c", &patch(r##"{"@odata.type": "#t.user", "rank": 2}"##), |_| {}).expect("merged");
+        assert_eq!(text(&merged, "@odata.type").as_deref(), Some(r##""#t.agentUser""##));
+        assert_eq!(text(&merged, "rank").as_deref(), Some("2"));
+        // An object stored without a type takes the one a patch names.
+        let merged = store.update(&collection, "a", &patch(r##"{"@odata.type": "#t.user"}"##), |_| {}).expect("merged");
+        assert_eq!(text(&merged, "@odata.type").as_deref(), Some(r##""#t.user""##));
     }
 }
