@@ -86,7 +86,7 @@ const MAX_EXAMPLES: &str = "100";
 const TIME_LIMIT: Duration = Duration::from_secs(240);
 
 /// The generation targets whose mock servers schemathesis tests.
-const FUZZED: &[&str] = &["profile", "keywords", "todo"];
+const FUZZED: &[&str] = &["profile", "keywords", "todo", "directory"];
 
 /// Every delegated work-account scope of the API, so that the token may act
 /// on any user: schemathesis makes up user ids.

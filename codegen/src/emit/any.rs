@@ -224,7 +224,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
 }
 
 /// `base` and every type derived from it, at any depth.
-fn hierarchy<'a>(api: &'a Api, base: &'a Type) -> Vec<&'a Type> {
+pub fn hierarchy<'a>(api: &'a Api, base: &'a Type) -> Vec<&'a Type> {
     let mut out = vec![base];
     let mut i = 0;
     while let Some(&next) = out.get(i) {

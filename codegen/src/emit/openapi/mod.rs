@@ -39,6 +39,13 @@
 //!   placeholders replaced (the page's `"Date"` is not a date, and a validator
 //!   or schemathesis would reject the example), and its description says what
 //!   the source document shows instead.
+//! - **Polymorphism**: a value declared as a base type that other types derive
+//!   from (a property, an item, a body) is `oneOf` the concrete types of its
+//!   hierarchy with a `discriminator` on `@odata.type`, as the models read it:
+//!   a component named as the models' enum (`AnyDirectoryObject`).
+//!   Each branch also says which `@odata.type` values it takes (the base's
+//!   branch: none, or one the spec does not know), so that a validator that
+//!   ignores `discriminator` still finds exactly one branch.
 //! - **Errors** are Graph's body for `4XX` and `5XX`; every object schema has
 //!   `additionalProperties: true` and each root type an optional `@odata.type`,
 //!   as the models keep both.
@@ -52,7 +59,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value, json};
 
 use self::operations::{canonical_templates, operation, operation_ids, parameter_renames};
-use self::schemas::{enum_schema, error_schemas, type_schema};
+use self::schemas::{enum_schema, error_schemas, polymorphic_schema, type_schema};
 use crate::ir::{Api, Path};
 
 /// The document's path in the generated crate.
@@ -172,6 +179,8 @@ enum Schema {
     Type(usize),
     Enum(usize),
     Error(Value),
+    /// A value declared as the base type of this name.
+    Polymorphic(String),
 }
 
 /// Every component schema by its name, sorted (a later one of the same name
@@ -183,6 +192,9 @@ fn schema_names(api: &Api, names: &SchemaNames) -> BTreeMap<String, Schema> {
     }
     for (i, e) in api.enums.iter().enumerate() {
         schemas.insert(names.get(&e.name).to_owned(), Schema::Enum(i));
+    }
+    for (base, component) in &names.polymorphic {
+        schemas.insert(component.clone(), Schema::Polymorphic(base.clone()));
     }
     for (name, value) in error_schemas() {
         schemas.insert(name, Schema::Error(value));
@@ -196,6 +208,10 @@ fn schema_value(api: &Api, names: &SchemaNames, schema: Schema) -> Value {
         Schema::Type(i) => type_schema(api, names, &api.types[i]),
         Schema::Enum(i) => enum_schema(&api.enums[i]),
         Schema::Error(value) => value,
+        Schema::Polymorphic(base) => match (api.find_type(&base), api.any_type(&base)) {
+            (Some(ty), Some(any)) => polymorphic_schema(api, names, ty, any),
+            _ => names.reference(&base),
+        },
     }
 }
 
@@ -249,7 +265,13 @@ fn head(api: &Api) -> Value {
 /// Component names for the spec's types and enums. OpenAPI allows only
 /// `[A-Za-z0-9._-]` there; a spec name that is valid (every usual one) is kept,
 /// others are repaired and numbered when that collides.
-struct SchemaNames(BTreeMap<String, String>);
+struct SchemaNames {
+    names: BTreeMap<String, String>,
+    /// For each base type that types derive from, the component of a value
+    /// declared as it: `oneOf` its hierarchy's types, named as the models'
+    /// enum (`AnyDirectoryObject`; see `schemas::polymorphic_schema`).
+    polymorphic: BTreeMap<String, String>,
+}
 
 impl SchemaNames {
     fn new(api: &Api) -> Self {
@@ -280,11 +302,32 @@ impl SchemaNames {
             taken.insert(candidate.clone());
             names.insert((*name).to_owned(), candidate);
         }
-        Self(names)
+        // The models' enum names are valid component names; a taken one is numbered.
+        let mut polymorphic = BTreeMap::new();
+        for (base, any) in &api.names.any_types {
+            let mut candidate = any.name.clone();
+            let mut n = 2;
+            while taken.contains(&candidate) {
+                candidate = format!("{}_{n}", any.name);
+                n += 1;
+            }
+            taken.insert(candidate.clone());
+            polymorphic.insert(base.clone(), candidate);
+        }
+        Self { names, polymorphic }
     }
 
     fn get<'a>(&'a self, spec_name: &'a str) -> &'a str {
-        self.0.get(spec_name).map_or(spec_name, String::as_str)
+        self.names.get(spec_name).map_or(spec_name, String::as_str)
+    }
+
+    /// The schema of a value of the type `spec_name`: its component, or for a
+    /// base type that types derive from, one of its hierarchy.
+    fn value(&self, spec_name: &str) -> Value {
+        match self.polymorphic.get(spec_name) {
+            Some(component) => component_ref(component),
+            None => self.reference(spec_name),
+        }
     }
 
     fn reference(&self, spec_name: &str) -> Value {

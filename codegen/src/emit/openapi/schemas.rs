@@ -4,7 +4,8 @@
 use serde_json::{Map, Value, json};
 
 use super::{ERROR_DETAILS, INNER_ERROR, MAIN_ERROR, ODATA_ERROR, SchemaNames, component_ref};
-use crate::ir::{Api, Enum, Primitive, Type, TypeRef};
+use crate::emit::any::hierarchy;
+use crate::ir::{AnyType, Api, Enum, Primitive, Type, TypeRef};
 
 /// The schema of a primitive's JSON value, accepting exactly what the models
 /// read (checked against the runtime's types with samples, 0 disagreements).
@@ -94,10 +95,55 @@ fn media_annotations(name: &str, description: Option<&str>) -> [(String, Value);
 pub(super) fn value_schema(names: &SchemaNames, ty: &TypeRef) -> Value {
     match ty {
         TypeRef::Primitive(p) => primitive_schema(*p),
-        TypeRef::Type(name) | TypeRef::Enum(name) => names.reference(name),
+        TypeRef::Type(name) => names.value(name),
+        TypeRef::Enum(name) => names.reference(name),
         TypeRef::Collection(item) => json!({"type": "array", "items": value_schema(names, item)}),
         TypeRef::Page(item) => page_schema(value_schema(names, item)),
     }
+}
+
+/// A value declared as `base`, which types derive from: `oneOf` a branch per
+/// concrete type of the hierarchy, each taking its own `@odata.type` (with or
+/// without `#`, as the models read it), and a branch for the base itself: a
+/// concrete base takes no `@odata.type` or one of no derived type; an
+/// abstract base (the models' `Other`) one the spec does not know.
+pub(in crate::emit) fn polymorphic_schema(api: &Api, names: &SchemaNames, base: &Type, any: &AnyType) -> Value {
+    let odata = |t: &Type| {
+        let name = format!("{}.{}", api.namespace, t.name);
+        [format!("#{name}"), name]
+    };
+    let hierarchy = hierarchy(api, base);
+    let mut branches = Vec::new();
+    let mut mapping = Map::new();
+    for t in hierarchy.iter().filter(|t| any.variants.contains(&t.name)) {
+        let [hashed, _] = odata(t);
+        mapping.insert(hashed, json!(format!("#/components/schemas/{}", names.get(&t.name))));
+        if t.name != base.name {
+            let mut branch = names.reference(&t.name);
+            branch["required"] = json!(["@odata.type"]);
+            branch["properties"] = json!({"@odata.type": {"enum": odata(t)}});
+            branches.push(branch);
+        }
+    }
+    let mut own = names.reference(&base.name);
+    if base.is_abstract {
+        let every: Vec<String> = hierarchy.iter().flat_map(|t| odata(t)).collect();
+        own["required"] = json!(["@odata.type"]);
+        own["properties"] = json!({"@odata.type": {"type": "string", "not": {"enum": every}}});
+    } else {
+        let derived: Vec<String> = hierarchy.iter().filter(|t| t.name != base.name).flat_map(|t| odata(t)).collect();
+        own["not"] = json!({"required": ["@odata.type"], "properties": {"@odata.type": {"enum": derived}}});
+    }
+    branches.insert(0, own);
+    json!({
+        "description": format!(
+            "A `{}` or a type derived from it, told apart by `@odata.type`.{}",
+            base.name,
+            if base.is_abstract { " The base is abstract: `@odata.type` is required." } else { "" }
+        ),
+        "oneOf": branches,
+        "discriminator": {"propertyName": "@odata.type", "mapping": mapping},
+    })
 }
 
 /// A Graph collection page of `item`s: `value`, and the annotations that say
