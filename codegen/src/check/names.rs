@@ -619,6 +619,25 @@ mod tests {
     }
 
     #[test]
+    fn a_base_that_a_value_is_declared_as_has_an_any_enum_whose_names_yield() {
+        // `shape` (abstract) <- `polygon` (abstract) <- `square`, `shape` <- `other`;
+        // `anyShape` and `other` take the names the enum and its unknown variant want.
+        let api = api(
+            "types:\n  shape: {abstract: true}\n  polygon: {base: shape, abstract: true}\n  square: {base: polygon}\n  \
+             other: {base: shape}\n  anyShape: {}\n  plain: {}\n  derivedOnly: {base: plain}\n  \
+             drawing:\n    properties:\n      shapes: {type: Collection(Collection(shape))}\n      \
+             polygon: {type: polygon}\n      plain: {type: plain}\n",
+        );
+        let any =
+            |name: &str| api.names.any_types.get(name).map(|a| (a.name.as_str(), a.variants.clone(), a.other.clone()));
+        assert_eq!(any("shape"), Some(("AnyShape2", vec!["other".into(), "square".into()], Some("Other2".into()))));
+        assert_eq!(any("polygon"), Some(("AnyPolygon", vec!["square".into()], Some("Other".into()))));
+        assert_eq!(any("plain"), Some(("AnyPlain", vec!["plain".into(), "derivedOnly".into()], None)));
+        // No value is declared as `derivedOnly` or `square`, and nothing derives from `drawing`.
+        assert_eq!(api.names.any_types.len(), 3);
+    }
+
+    #[test]
     fn enum_members_that_collide_are_numbered_in_spec_order() {
         let api = api("enums:\n  e:\n    members: [remoteControlSoftware, remote_Control_Software, unknownValue, b]\n");
         let names: Vec<&str> = api.enums[0].members.iter().map(|m| m.rust_name.as_str()).collect();

@@ -435,8 +435,9 @@ mod tests {
         let typed = r##"{"@odata.type": "#t.agentUser", "rank": 1}"##;
         store.insert_json(collection.clone(), "c".into(), typed.as_bytes().to_vec()).expect("stored");
         // A patch declared as the base names the base's type: not a new type.
-        let merged =
-            store.update(&collection, "c", &patch(r##"{"@odata.type": "#t.user", "rank": 2}"##), |_| {}).expect("merged");
+        let merged = store
+            .update(&collection, "c", &patch(r##"{"@odata.type": "#t.user", "rank": 2}"##), |_| {})
+            .expect("merged");
         assert_eq!(text(&merged, "@odata.type").as_deref(), Some(r##""#t.agentUser""##));
         assert_eq!(text(&merged, "rank").as_deref(), Some("2"));
         // An object stored without a type takes the one a patch names.

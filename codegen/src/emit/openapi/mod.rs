@@ -209,7 +209,7 @@ fn schema_value(api: &Api, names: &SchemaNames, schema: Schema) -> Value {
         Schema::Enum(i) => enum_schema(&api.enums[i]),
         Schema::Error(value) => value,
         Schema::Polymorphic(base) => match (api.find_type(&base), api.any_type(&base)) {
-            (Some(ty), Some(any)) => polymorphic_schema(api, names, ty, any),
+            (Some(ty), Some(any)) => polymorphic_schema(api, names, ty, any, false),
             _ => names.reference(&base),
         },
     }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use super::schemas::value_schema;
+use super::schemas::{polymorphic_schema, value_schema};
 use super::{BEARER, ERROR_RESPONSE, SchemaNames};
 use crate::ir::{
     Api, Example, Grant, Method, Operation, OtherUserRule, Parameter, ParameterLocation, Path, PermissionSet,
@@ -328,6 +328,10 @@ fn request_schema(api: &Api, names: &SchemaNames, method: Method, request: &Type
     let Some(ty) = api.find_type(name) else { return schema };
     if !matches!(method, Method::Post | Method::Put) {
         return schema;
+    }
+    // A base type that types derive from: each variant requires its own.
+    if let Some(any) = api.any_type(name) {
+        return polymorphic_schema(api, names, ty, any, true);
     }
     let required: Vec<_> =
         api.all_properties(ty).into_iter().map(|(_, p)| p).filter(|p| p.required_on_create).collect();

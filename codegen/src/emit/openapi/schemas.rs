@@ -107,7 +107,16 @@ pub(super) fn value_schema(names: &SchemaNames, ty: &TypeRef) -> Value {
 /// without `#`, as the models read it), and a branch for the base itself: a
 /// concrete base takes no `@odata.type` or one of no derived type; an
 /// abstract base (the models' `Other`) one the spec does not know.
-pub(in crate::emit) fn polymorphic_schema(api: &Api, names: &SchemaNames, base: &Type, any: &AnyType) -> Value {
+///
+/// With `create`, for a `POST` or `PUT` body, each branch also requires what
+/// its own type requires on create (as the server checks, per variant).
+pub(in crate::emit) fn polymorphic_schema(
+    api: &Api,
+    names: &SchemaNames,
+    base: &Type,
+    any: &AnyType,
+    create: bool,
+) -> Value {
     let odata = |t: &Type| {
         let name = format!("{}.{}", api.namespace, t.name);
         [format!("#{name}"), name]
@@ -122,6 +131,9 @@ pub(in crate::emit) fn polymorphic_schema(api: &Api, names: &SchemaNames, base: 
             let mut branch = names.reference(&t.name);
             branch["required"] = json!(["@odata.type"]);
             branch["properties"] = json!({"@odata.type": {"enum": odata(t)}});
+            if create {
+                required_on_create(api, t, &mut branch);
+            }
             branches.push(branch);
         }
     }
@@ -133,6 +145,17 @@ pub(in crate::emit) fn polymorphic_schema(api: &Api, names: &SchemaNames, base: 
     } else {
         let derived: Vec<String> = hierarchy.iter().filter(|t| t.name != base.name).flat_map(|t| odata(t)).collect();
         own["not"] = json!({"required": ["@odata.type"], "properties": {"@odata.type": {"enum": derived}}});
+        own["properties"] = json!({});
+        own["required"] = json!([]);
+    }
+    if create {
+        required_on_create(api, base, &mut own);
+    }
+    // Only what says something.
+    for key in ["properties", "required"] {
+        if own[key].as_object().is_some_and(Map::is_empty) || own[key].as_array().is_some_and(Vec::is_empty) {
+            own.as_object_mut().map(|own| own.remove(key));
+        }
     }
     branches.insert(0, own);
     json!({
@@ -144,6 +167,19 @@ pub(in crate::emit) fn polymorphic_schema(api: &Api, names: &SchemaNames, base: 
         "oneOf": branches,
         "discriminator": {"propertyName": "@odata.type", "mapping": mapping},
     })
+}
+
+/// Adds to a `oneOf` branch of `ty` the properties `ty` requires on create,
+/// not null: `required` and `properties` it may have already.
+fn required_on_create(api: &Api, ty: &Type, branch: &mut Value) {
+    for (_, p) in api.all_properties(ty).into_iter().filter(|(_, p)| p.required_on_create) {
+        if let Some(required) = branch["required"].as_array_mut() {
+            required.push(json!(p.name));
+        }
+        if p.nullable {
+            branch["properties"][&p.name] = json!({"not": {"type": "null"}});
+        }
+    }
 }
 
 /// A Graph collection page of `item`s: `value`, and the annotations that say
