@@ -8,7 +8,7 @@ mod server_support;
 use std::future::IntoFuture;
 
 use fixture_directory::client::{Client, Error, ListDirectoryObjectsQuery, ListUsersQuery};
-use fixture_directory::models::{AgentUser, AnyDirectoryObject, AnyUser, DirectoryObject, Group, User};
+use fixture_directory::models::{AgentUser, AnyDirectoryObject, AnyUser, Group, User};
 use fixture_directory::server::{Caller, InMemory, ServerOptions, StaticTokens, router};
 use serde_json::{Value, json};
 use server_support::{Served, start};
@@ -24,7 +24,7 @@ async fn serve() -> Served {
 }
 
 fn client(served: &Served) -> Client {
-    Client::builder().base_url(&format!("http://{}", served.address)).token(TOKEN).build().expect("client")
+    Client::builder().base_url(format!("http://{}", served.address)).token(TOKEN).build().expect("client")
 }
 
 async fn post(served: &Served, path: &str, body: &Value) -> (u16, Value) {
@@ -167,7 +167,7 @@ async fn an_abstract_base_without_a_concrete_type_is_a_400_naming_its_path() {
         assert!(said.contains(message), "{body}: {said}");
     }
     // The client refuses to send one too: the value cannot be written.
-    let untyped = AnyDirectoryObject::Other(Box::new(DirectoryObject::default()));
+    let untyped = AnyDirectoryObject::Other(Box::default());
     let error = client(&served).directory_objects().create(&untyped).await.expect_err("unwritable");
     assert!(!matches!(error, Error::Api(_)), "refused before sending: {error:?}");
     assert!(get(&served, OBJECTS).await["value"].as_array().is_some_and(Vec::is_empty), "nothing was stored");
