@@ -243,3 +243,30 @@ async fn a_patch_through_the_base_keeps_the_object_s_type() {
     }
     served.shutdown().await;
 }
+
+/// The generated enums read `@odata.type` wherever it comes in the object
+/// (Graph writes it first; other writers need not), at any depth.
+#[test]
+fn the_type_may_come_after_the_members_it_decides() {
+    use fixture_directory::runtime::from_str;
+
+    let text = r##"{"displayName": "Sales", "members": [{"agentIdentityId": "a-1", "manager": {"id": "9", "@odata.type": "#example.directory.user"}, "@odata.type": "#example.directory.agentUser"}], "@odata.type": "#example.directory.group"}"##;
+    let object: AnyDirectoryObject = from_str(text).expect("a group");
+    let AnyDirectoryObject::Group(group) = &object else { panic!("{object:?}") };
+    let [AnyDirectoryObject::AgentUser(agent)] = group.members.as_deref().unwrap_or_default() else {
+        panic!("{group:?}")
+    };
+    assert_eq!(agent.agent_identity_id.as_deref(), Some("a-1"));
+    assert!(matches!(&agent.manager, Some(AnyDirectoryObject::User(m)) if m.id.as_deref() == Some("9")));
+    // Written back with each type first.
+    let written = serde_json::to_string(&object).expect("written");
+    assert!(written.starts_with(r##"{"@odata.type":"#example.directory.group","displayName":"Sales","members":[{"@odata.type":"#example.directory.agentUser","##), "{written}");
+    // An error after the type, or before it, names its path.
+    for text in [
+        r##"{"members": [{"@odata.type": "#example.directory.agentUser", "agentIdentityId": 5}], "@odata.type": "#example.directory.group"}"##,
+        r##"{"members": [{"agentIdentityId": 5, "@odata.type": "#example.directory.agentUser"}], "@odata.type": "#example.directory.group"}"##,
+    ] {
+        let error = from_str::<AnyDirectoryObject>(text).expect_err("a number is no string");
+        assert_eq!(error.path, "members[0].agentIdentityId", "{text}: {error}");
+    }
+}

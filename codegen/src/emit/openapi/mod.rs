@@ -414,6 +414,52 @@ operations:
     }
 
     #[test]
+    fn a_value_of_a_base_type_is_one_of_its_hierarchy_by_odata_type() {
+        let source = r#"
+api: {name: t, namespace: example.t, version: v1, deployments: {local: {host: "http://h"}}}
+types:
+  shape: {abstract: true, properties: {id: {type: String}}}
+  circle: {base: shape, properties: {radius: {type: Double, requiredOnCreate: true}}}
+  polygon: {base: shape, abstract: true}
+  square: {base: polygon}
+  AnyShape: {}
+  drawing: {properties: {shapes: {type: Collection(shape)}}}
+operations:
+  createShape:
+    method: POST
+    paths: [/shapes]
+    request: shape
+    responses: {201: {type: shape}}
+"#;
+        let doc = document(&api(source));
+        let schemas = &doc["components"]["schemas"];
+        // The component is named as the models' enum, which a spec type took first.
+        assert_eq!(schemas["drawing"]["properties"]["shapes"]["items"]["$ref"], "#/components/schemas/AnyShape2");
+        let any = &schemas["AnyShape2"];
+        assert_eq!(any["discriminator"]["propertyName"], "@odata.type");
+        assert_eq!(
+            any["discriminator"]["mapping"],
+            json!({"#example.t.circle": "#/components/schemas/circle", "#example.t.square": "#/components/schemas/square"})
+        );
+        let branches = any["oneOf"].as_array().expect("oneOf");
+        let refs: Vec<&str> = branches.iter().filter_map(|b| b["$ref"].as_str()).collect();
+        assert_eq!(refs, ["#/components/schemas/shape", "#/components/schemas/circle", "#/components/schemas/square"]);
+        // The abstract base's branch takes only types the spec does not know, abstract ones excluded.
+        let unknown = branches[0]["properties"]["@odata.type"]["not"]["enum"].as_array().expect("known types");
+        assert!(unknown.contains(&json!("#example.t.polygon")) && unknown.contains(&json!("example.t.circle")));
+        assert_eq!(branches[0]["required"], json!(["@odata.type"]));
+        assert_eq!(branches[1]["properties"]["@odata.type"]["enum"], json!(["#example.t.circle", "example.t.circle"]));
+        assert_eq!(branches[1].get("required"), Some(&json!(["@odata.type"])), "no create requirement in responses");
+        // A create body requires, per variant, what that type requires.
+        let body = &doc["paths"]["/shapes"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(body["oneOf"][1]["required"], json!(["@odata.type", "radius"]));
+        assert_eq!(body["oneOf"][1]["properties"]["radius"], json!({"not": {"type": "null"}}));
+        assert_eq!(body["oneOf"][2]["required"], json!(["@odata.type"]));
+        let answer = &doc["paths"]["/shapes"]["post"]["responses"]["201"]["content"]["application/json"]["schema"];
+        assert_eq!(answer["$ref"], "#/components/schemas/AnyShape2");
+    }
+
+    #[test]
     fn maps_the_spec_to_openapi() {
         let doc = document(&api(SPEC));
         assert_eq!(doc["servers"][0]["url"], "http://localhost:8080/v1");
