@@ -603,3 +603,61 @@ fn graph_v1_user_slice() {
          codegen/tests/csdl/graph/v1.0.csdl --include user --navigation none --out tests/fixtures/specs/graph-user.yaml`"
     );
 }
+
+// ------------------------------------------- personCertification, imported
+
+/// The names of a type's properties and their types, as a spec tree has them.
+fn property_types(ty: &Value) -> Vec<(String, String)> {
+    let Some(properties) = ty["properties"].as_object() else { return Vec::new() };
+    properties.iter().map(|(name, p)| (name.clone(), p["type"].as_str().unwrap_or("?").to_owned())).collect()
+}
+
+/// An enum's wire members in declaration order (a flags enum's bits follow
+/// it), as the checker reads them.
+fn member_names(file: &str, spec: &str, name: &str) -> (bool, bool, Vec<String>) {
+    let api = codegen::parse_spec(file, spec).unwrap_or_else(|d| panic!("{file}: {}", d.render()));
+    let e = api.enums.iter().find(|e| e.name == name).unwrap_or_else(|| panic!("{file}: no enum {name}"));
+    (e.flags, e.evolvable, e.members.iter().map(|m| m.name.clone()).collect())
+}
+
+/// personCertification imported from metadata declared as Graph's beta
+/// declares it (`csdl/profile-beta.xml`) has the types, bases, properties,
+/// property types and enum of the hand-transcribed `spec/profile.yaml`: what
+/// the pages got wrong and the transcription corrected (the flags enum, the
+/// `personDataSources` source, the undocumented properties) is what the
+/// metadata says. The transcription adds what metadata does not carry:
+/// descriptions from the pages, `serverSet`, notes and operations.
+#[test]
+fn imported_person_certification_matches_the_transcribed_spec() {
+    let out = imported(&read("profile-beta.xml"), &options(Navigation::None, &["personCertification"]));
+    assert_checks(&out.spec);
+    let imported = tree(&out.spec);
+    let profile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/profile.yaml");
+    let profile_text = fs::read_to_string(&profile).unwrap_or_else(|e| panic!("{}: {e}", profile.display()));
+    let profile = tree(&profile_text);
+
+    let transcribed = profile["types"].as_object().expect("profile.yaml has types");
+    for (name, ty) in transcribed {
+        let theirs = &imported["types"][name];
+        assert!(theirs.is_object(), "{name} is not imported");
+        assert_eq!(theirs["base"], ty["base"], "{name}: base");
+        assert_eq!(theirs["abstract"].as_bool().unwrap_or(false), ty["abstract"].as_bool().unwrap_or(false), "{name}");
+        assert_eq!(property_types(theirs), property_types(ty), "{name}: properties and their types");
+    }
+    // The closure brings identity's derived types, which the transcription
+    // leaves to the unknown members; nothing else.
+    let extra: BTreeSet<&str> = imported["types"]
+        .as_object()
+        .expect("types")
+        .keys()
+        .map(String::as_str)
+        .filter(|name| !transcribed.contains_key(*name))
+        .collect();
+    assert_eq!(extra, BTreeSet::from(["emailIdentity", "userIdentity"]));
+
+    assert_eq!(
+        member_names("imported.yaml", &out.spec, "allowedAudiences"),
+        member_names("profile.yaml", &profile_text, "allowedAudiences"),
+        "allowedAudiences: flags, evolvable, members in order"
+    );
+}
