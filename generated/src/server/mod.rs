@@ -58,7 +58,7 @@ pub use super::runtime::server::{
 };
 
 #[doc(hidden)]
-pub use super::runtime::server::{empty, json};
+pub use super::runtime::server::{empty, json_from};
 
 /// The path parameters of `createPersonCertification`.
 #[derive(Clone, Debug, PartialEq)]
@@ -670,16 +670,17 @@ pub fn router<H: GraphProfile, A: Authenticate>(
 fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
     state: Arc<Shared<H, A>>,
     route: Route,
-    request: Request,
+    mut request: Request,
 ) -> Reply {
     Box::pin(async move {
-        let meta = RequestMeta::of(&request);
+        let meta = RequestMeta::take(&mut request);
         let result: Result<Response, GraphError> = async {
             let incoming = Incoming::read(
                     &state.authenticator,
                     &state.options,
                     route,
                     request,
+                    &meta,
                 )
                 .await?;
             let path = CreatePersonCertificationPath {
@@ -689,17 +690,19 @@ fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
             let mut body: models::PersonCertification = incoming.body()?;
             body.clear_server_set();
             require_on_create(&body.missing_on_create())?;
-            let url = incoming.url().to_owned();
             let response = state
                 .handler
                 .create_person_certification(incoming.into_context(), path, body)
                 .await?;
             match response {
                 CreatePersonCertificationResponse::Created(body) => {
-                    json(
+                    json_from::<
+                        H,
+                        _,
+                    >(
                         StatusCode::CREATED,
                         &body,
-                        body.id.as_deref().map(|id| location(&url, id)),
+                        body.id.as_deref().map(|id| location(&meta.url, id)),
                     )
                 }
             }
@@ -714,16 +717,17 @@ fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
 fn serve_delete_person_certification<H: GraphProfile, A: Authenticate>(
     state: Arc<Shared<H, A>>,
     route: Route,
-    request: Request,
+    mut request: Request,
 ) -> Reply {
     Box::pin(async move {
-        let meta = RequestMeta::of(&request);
+        let meta = RequestMeta::take(&mut request);
         let result: Result<Response, GraphError> = async {
             let incoming = Incoming::read(
                     &state.authenticator,
                     &state.options,
                     route,
                     request,
+                    &meta,
                 )
                 .await?;
             let path = DeletePersonCertificationPath {
@@ -750,16 +754,17 @@ fn serve_delete_person_certification<H: GraphProfile, A: Authenticate>(
 fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
     state: Arc<Shared<H, A>>,
     route: Route,
-    request: Request,
+    mut request: Request,
 ) -> Reply {
     Box::pin(async move {
-        let meta = RequestMeta::of(&request);
+        let meta = RequestMeta::take(&mut request);
         let result: Result<Response, GraphError> = async {
             let incoming = Incoming::read(
                     &state.authenticator,
                     &state.options,
                     route,
                     request,
+                    &meta,
                 )
                 .await?;
             let path = GetPersonCertificationPath {
@@ -777,7 +782,7 @@ fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
                 .await?;
             match response {
                 GetPersonCertificationResponse::Ok(body) => {
-                    json(StatusCode::OK, &body, None)
+                    json_from::<H, _>(StatusCode::OK, &body, None)
                 }
             }
         }
@@ -791,16 +796,17 @@ fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
 fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
     state: Arc<Shared<H, A>>,
     route: Route,
-    request: Request,
+    mut request: Request,
 ) -> Reply {
     Box::pin(async move {
-        let meta = RequestMeta::of(&request);
+        let meta = RequestMeta::take(&mut request);
         let result: Result<Response, GraphError> = async {
             let incoming = Incoming::read(
                     &state.authenticator,
                     &state.options,
                     route,
                     request,
+                    &meta,
                 )
                 .await?;
             let path = ListPersonCertificationsPath {
@@ -817,7 +823,7 @@ fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
                 .await?;
             match response {
                 ListPersonCertificationsResponse::Ok(body) => {
-                    json(StatusCode::OK, &body, None)
+                    json_from::<H, _>(StatusCode::OK, &body, None)
                 }
             }
         }
@@ -831,16 +837,17 @@ fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
 fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
     state: Arc<Shared<H, A>>,
     route: Route,
-    request: Request,
+    mut request: Request,
 ) -> Reply {
     Box::pin(async move {
-        let meta = RequestMeta::of(&request);
+        let meta = RequestMeta::take(&mut request);
         let result: Result<Response, GraphError> = async {
             let incoming = Incoming::read(
                     &state.authenticator,
                     &state.options,
                     route,
                     request,
+                    &meta,
                 )
                 .await?;
             let path = UpdatePersonCertificationPath {
@@ -856,7 +863,7 @@ fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
                 .await?;
             match response {
                 UpdatePersonCertificationResponse::Ok(body) => {
-                    json(StatusCode::OK, &body, None)
+                    json_from::<H, _>(StatusCode::OK, &body, None)
                 }
             }
         }

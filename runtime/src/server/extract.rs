@@ -60,7 +60,6 @@ pub struct Incoming {
     query_options: Option<OptionSet>,
     limits: Limits,
     body: Bytes,
-    url: String,
 }
 
 fn describe(kind: PermissionType) -> &'static str {
@@ -71,7 +70,7 @@ fn describe(kind: PermissionType) -> &'static str {
     }
 }
 
-fn bearer_token(request: &Request) -> Result<String, GraphError> {
+fn bearer_token(request: &Request) -> Result<&str, GraphError> {
     let mut values = request.headers().get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Err(GraphError::unauthenticated("Access token is empty: send `Authorization: Bearer {token}`."));
@@ -86,7 +85,7 @@ fn bearer_token(request: &Request) -> Result<String, GraphError> {
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(char::is_whitespace) {
         return Err(malformed());
     }
-    Ok(token.to_owned())
+    Ok(token)
 }
 
 /// Whether a path value can be a user id or a userPrincipalName.
@@ -104,7 +103,7 @@ fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&Permission
         )));
     }
     let on_other_user = matches!(subject, Subject::User(_));
-    if set.allows(kind, caller.granted(), on_other_user) {
+    if allows(set, kind, caller.granted(), on_other_user) {
         return Ok(());
     }
     let accepted = set.accepted(kind, on_other_user);
@@ -120,8 +119,21 @@ fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&Permission
     }))
 }
 
+/// [`PermissionSet::allows`] without collecting the accepted scopes: the
+/// same answer, with no allocation on every request.
+fn allows(set: &PermissionSet, kind: PermissionType, granted: &[String], on_other_user: bool) -> bool {
+    let Some(grant) = set.grant(kind) else { return false };
+    let higher_only = on_other_user && set.other_user_needs_higher && kind != PermissionType::Application;
+    let least: &[&str] = if higher_only { &[] } else { grant.least };
+    least.iter().chain(grant.higher).any(|scope| granted.iter().any(|g| g.eq_ignore_ascii_case(scope)))
+}
+
 fn is_json(request: &Request) -> bool {
-    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(value) = request.headers().get(CONTENT_TYPE) else { return false };
+    if value.as_bytes().eq_ignore_ascii_case(b"application/json") {
+        return true;
+    }
+    let Ok(value) = value.to_str() else { return false };
     let essence = value.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json")
 }
@@ -217,25 +229,27 @@ impl Incoming {
         options: &ServerOptions,
         route: Route,
         request: Request,
+        meta: &RequestMeta,
     ) -> Result<Self, GraphError> {
         if let Some(span) = request.extensions().get::<tracing::Span>() {
             span.record("route", route.template).record("operation", route.operation);
         }
-        let token = bearer_token(&request)?;
         let caller = authenticator
-            .authenticate(&token)
+            .authenticate(bearer_token(&request)?)
             .await
             .ok_or_else(|| GraphError::unauthenticated("Access token validation failure: the token is not valid."))?;
-        let url = RequestMeta::of(&request).url;
         let json = is_json(&request);
         let declared_length =
             request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         let (mut parts, body) = request.into_parts();
-        let raw = RawPathParams::from_request_parts(&mut parts, &())
-            .await
-            .map_err(|_| GraphError::bad_request("A path segment is not percent-encoded UTF-8."))?;
-        let path: Vec<(&'static str, String)> =
-            route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect();
+        let path: Vec<(&'static str, String)> = if route.parameters.is_empty() {
+            Vec::new()
+        } else {
+            let raw = RawPathParams::from_request_parts(&mut parts, &())
+                .await
+                .map_err(|_| GraphError::bad_request("A path segment is not percent-encoded UTF-8."))?;
+            route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect()
+        };
         let query = parse_query(parts.uri.query())?;
         undeclared_options(&query, route.query_options)?;
         check_headers(&parts.headers, route.headers)?;
@@ -260,7 +274,10 @@ impl Incoming {
             .split('/')
             .filter(|s| !s.is_empty())
             .skip(1 + route.user_segments)
-            .map(|segment| percent_decode(segment, false).unwrap_or_else(|| segment.to_owned()))
+            .map(|segment| match segment.contains('%') {
+                true => percent_decode(segment, false).unwrap_or_else(|| segment.to_owned()),
+                false => segment.to_owned(),
+            })
             .collect();
 
         let body = if route.has_body {
@@ -279,18 +296,17 @@ impl Incoming {
         } else {
             Bytes::new()
         };
-        let meta = parts.extensions.get::<RequestMeta>().cloned();
         let context = Context {
             caller,
             subject,
             resource_path,
-            request_id: meta.as_ref().map(|m| m.request_id.clone()).unwrap_or_default(),
-            client_request_id: meta.and_then(|m| m.client_request_id),
-            url: url.clone(),
+            request_id: meta.request_id.clone(),
+            client_request_id: meta.client_request_id.clone(),
+            url: meta.url.clone(),
         };
         let raw_query = parts.uri.query().unwrap_or_default().to_owned();
         let limits = Limits { max_page_size: options.max_page_size, ..Limits::default() };
-        Ok(Self { context, path, query, raw_query, query_options: route.query_options, limits, body, url })
+        Ok(Self { context, path, query, raw_query, query_options: route.query_options, limits, body })
     }
 
     /// The request's OData system query options, read against `schema` (the
@@ -371,7 +387,7 @@ impl Incoming {
 
     /// The request's URL without its query, after normalization.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.context.url
     }
 
     /// The caller and subject, for the handler.
@@ -383,7 +399,30 @@ impl Incoming {
 /// The `Location` of a created object: `url`, `/`, and the id, percent-encoded
 /// as one path segment.
 pub fn location(url: &str, id: &str) -> String {
-    let plain = |byte: u8| byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte);
+    // RFC 3986's unreserved characters and those of the sub-delimiters,
+    // `:` and `@` that a path segment may hold as they are.
+    let plain = |byte: u8| {
+        byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+            )
+    };
     let mut location = String::with_capacity(url.len() + 1 + id.len());
     location.push_str(url);
     location.push('/');

@@ -16,6 +16,7 @@ mod mock;
 pub mod query;
 mod respond;
 mod service;
+mod split_map;
 mod store;
 
 pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
@@ -35,7 +36,7 @@ pub use self::extract::{FromParameter, Incoming, Route, location, require_on_cre
 #[doc(hidden)]
 pub use self::mock::{MockServer, run as run_mock_server};
 #[doc(hidden)]
-pub use self::respond::{empty, json};
+pub use self::respond::{empty, json, json_from};
 #[doc(hidden)]
 pub use self::service::{method_not_allowed, not_found};
 #[doc(hidden)]

@@ -96,7 +96,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #[doc(hidden)]
         pub use super::runtime::server::{FromParameter, Incoming, Route, location, require_on_create};
         #[doc(hidden)]
-        pub use super::runtime::server::{empty, json};
+        pub use super::runtime::server::{empty, json_from};
     };
     let shared = (!api.operations.is_empty()).then(|| {
         quote! {
@@ -522,9 +522,9 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                         Some(p) => {
                             let field = ident(&p.rust_name);
                             let to_text = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
-                                quote! { .map(|id| location(&url, &id.to_string())) }
+                                quote! { .map(|id| location(&meta.url, &id.to_string())) }
                             } else {
-                                quote! { .map(|id| location(&url, id)) }
+                                quote! { .map(|id| location(&meta.url, id)) }
                             };
                             let borrow = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
                                 quote! { body.#field.as_ref() }
@@ -535,19 +535,12 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                         }
                         None => quote! { None },
                     };
-                    quote! { #response::#variant(body) => json(#status, &body, #location), }
+                    quote! { #response::#variant(body) => json_from::<H, _>(#status, &body, #location), }
                 }
                 None => quote! { #response::#variant => Ok(empty(#status)), },
             }
         })
         .collect()
-}
-
-/// Whether any response of the operation sends `Location`.
-fn sends_location(api: &Api, op: &Operation) -> bool {
-    op.responses
-        .iter()
-        .any(|r| r.status == 201 && named_type(api, r.ty.as_ref()).and_then(|t| id_property(api, t)).is_some())
 }
 
 fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenStream {
@@ -600,21 +593,19 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
             _ => quote! { let body: #rust = incoming.body()?; },
         }
     });
-    let url = sends_location(api, op).then(|| quote! { let url = incoming.url().to_owned(); });
     let args = arguments(api, op).into_iter().map(|(name, _)| name);
     let arms = response_arms(api, op);
     let d = doc(&format!("Serves `{}`: reads the request, calls the handler, writes the response.", op.name));
     quote! {
         #d
-        fn #serve<H: #trait_id, A: Authenticate>(state: Arc<Shared<H, A>>, route: Route, request: Request) -> Reply {
+        fn #serve<H: #trait_id, A: Authenticate>(state: Arc<Shared<H, A>>, route: Route, mut request: Request) -> Reply {
             Box::pin(async move {
-            let meta = RequestMeta::of(&request);
+            let meta = RequestMeta::take(&mut request);
             let result: Result<Response, GraphError> = async {
-                let incoming = Incoming::read(&state.authenticator, &state.options, route, request).await?;
+                let incoming = Incoming::read(&state.authenticator, &state.options, route, request, &meta).await?;
                 #path_value
                 #query_value
                 #body_value
-                #url
                 let response = state.handler.#method(incoming.into_context(), #(#args),*).await?;
                 match response {
                     #(#arms)*
