@@ -4,28 +4,35 @@
 //! single insert. Under load that insert stalls the whole server: at 100,000
 //! objects it took 35 ms here, at 700,000 over 130 ms, while every request in
 //! flight waited. This map is extendible hashing: a directory of 2^depth
-//! slots, indexed by the low bits of a key's hash, names the bucket (an
-//! ordinary `HashMap`) that holds the key. A bucket that grows past
-//! [`BUCKET_SPLIT`] entries splits in two by one more bit of the hash, moving
-//! about half of its entries; the directory doubles when a bucket splits past
-//! its depth (a copy of 4 bytes per slot). So no insert moves more than one
-//! bucket's entries, and no bucket's own table is ever large.
+//! slots, indexed by the low bits of a key's hash, names the bucket (a small
+//! hash table) that holds the key. A bucket that grows past [`BUCKET_SPLIT`]
+//! entries splits in two by one more bit of the hash, moving about half of
+//! its entries; the directory doubles when a bucket splits past its depth (a
+//! copy of 4 bytes per slot). So no insert moves more than one bucket's
+//! entries, and no bucket's own table is ever large.
+//!
+//! Each entry keeps its hash: a key is hashed once per call, and neither a
+//! split nor a bucket's table growing hashes a key again.
 //!
 //! The hash is keyed ([`RandomState`]), as `HashMap`'s is: keys sent by clients
 //! cannot be chosen to pile up in one bucket. Were they to, that bucket would
-//! stop splitting at [`MAX_DEPTH`] and grow as a plain `HashMap` does.
+//! stop splitting at [`MAX_DEPTH`] and grow as one hash table does.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
-use std::collections::hash_map::{Entry, RandomState};
+use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 
-/// The most entries a bucket holds before it splits.
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
+
+/// The most entries a bucket holds before it splits. Small, because a split
+/// stalls the requests in flight while it moves half of them (and wrk counts
+/// a stall of the server as many slow requests).
 const BUCKET_SPLIT: usize = 512;
 
-/// The deepest directory: 2^20 slots, 4 MiB, enough for 4 billion entries
-/// in full buckets.
+/// The deepest directory: 2^20 slots, 4 MiB, enough for half a billion
+/// entries in full buckets.
 const MAX_DEPTH: u32 = 20;
 
 /// A hash map whose inserts never move more than one bucket of entries.
@@ -41,7 +48,24 @@ struct Bucket<K, V> {
     /// How many low bits of the hash the keys of this bucket share: the
     /// bucket fills the 2^(directory depth - depth) slots that end in them.
     depth: u32,
-    entries: HashMap<K, V>,
+    entries: HashTable<Slot<K, V>>,
+}
+
+struct Slot<K, V> {
+    hash: u64,
+    key: K,
+    value: V,
+}
+
+/// The hash a bucket's table places an entry by. The directory uses the low
+/// bits, which all the keys of a bucket share, and the table also places by
+/// its low bits: rotated, they are bits the directory does not use.
+fn in_table(hash: u64) -> u64 {
+    hash.rotate_right(32)
+}
+
+fn table_hash<K, V>(slot: &Slot<K, V>) -> u64 {
+    in_table(slot.hash)
 }
 
 impl<K, V> Default for SplitMap<K, V> {
@@ -50,22 +74,32 @@ impl<K, V> Default for SplitMap<K, V> {
             hasher: RandomState::new(),
             directory: vec![0],
             depth: 0,
-            buckets: vec![Bucket { depth: 0, entries: HashMap::new() }],
+            buckets: vec![Bucket { depth: 0, entries: HashTable::new() }],
         }
     }
 }
 
 impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for SplitMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.buckets.iter().flat_map(|bucket| bucket.entries.iter())).finish()
+        f.debug_map()
+            .entries(self.buckets.iter().flat_map(|bucket| bucket.entries.iter()).map(|slot| (&slot.key, &slot.value)))
+            .finish()
     }
 }
 
 impl<K: Hash + Eq, V> SplitMap<K, V> {
-    fn bucket_of<Q: Hash + ?Sized>(&self, key: &Q) -> usize {
-        let hash = self.hasher.hash_one(key);
+    fn hash<Q: Hash + ?Sized>(&self, key: &Q) -> u64 {
+        self.hasher.hash_one(key)
+    }
+
+    fn bucket_of_hash(&self, hash: u64) -> usize {
         let mask = (1u64 << self.depth) - 1;
         self.directory[(hash & mask) as usize] as usize
+    }
+
+    #[cfg(test)]
+    fn bucket_of<Q: Hash + ?Sized>(&self, key: &Q) -> usize {
+        self.bucket_of_hash(self.hash(key))
     }
 
     pub(super) fn get<Q>(&self, key: &Q) -> Option<&V>
@@ -73,7 +107,9 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        self.buckets[self.bucket_of(key)].entries.get(key)
+        let hash = self.hash(key);
+        let bucket = &self.buckets[self.bucket_of_hash(hash)];
+        bucket.entries.find(in_table(hash), |slot| slot.key.borrow() == key).map(|slot| &slot.value)
     }
 
     pub(super) fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
@@ -81,8 +117,12 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let bucket = self.bucket_of(key);
-        self.buckets[bucket].entries.get_mut(key)
+        let hash = self.hash(key);
+        let bucket = self.bucket_of_hash(hash);
+        self.buckets[bucket]
+            .entries
+            .find_mut(in_table(hash), |slot| slot.key.borrow() == key)
+            .map(|slot| &mut slot.value)
     }
 
     pub(super) fn remove<Q>(&mut self, key: &Q) -> Option<V>
@@ -90,8 +130,10 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let bucket = self.bucket_of(key);
-        self.buckets[bucket].entries.remove(key)
+        let hash = self.hash(key);
+        let bucket = self.bucket_of_hash(hash);
+        let found = self.buckets[bucket].entries.find_entry(in_table(hash), |slot| slot.key.borrow() == key).ok()?;
+        Some(found.remove().0.value)
     }
 
     /// Adds `value` under `key` unless the key is taken; then the map is
@@ -100,11 +142,12 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
     where
         K: Clone,
     {
-        let bucket = self.room_for(&key);
-        match self.buckets[bucket].entries.entry(key) {
-            Entry::Occupied(taken) => Err(taken.key().clone()),
-            Entry::Vacant(slot) => {
-                slot.insert(value);
+        let hash = self.hash(&key);
+        let bucket = self.room_for(hash);
+        match self.buckets[bucket].entries.entry(in_table(hash), |slot| slot.key == key, table_hash) {
+            Entry::Occupied(taken) => Err(taken.get().key.clone()),
+            Entry::Vacant(free) => {
+                free.insert(Slot { hash, key, value });
                 Ok(())
             }
         }
@@ -112,25 +155,27 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
 
     /// The value under `key`, added with `make` when there is none.
     pub(super) fn get_or_insert_with(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
-        let bucket = self.room_for(&key);
-        match self.buckets[bucket].entries.entry(key) {
+        let hash = self.hash(&key);
+        let bucket = self.room_for(hash);
+        let slot = match self.buckets[bucket].entries.entry(in_table(hash), |slot| slot.key == key, table_hash) {
             Entry::Occupied(there) => there.into_mut(),
-            Entry::Vacant(slot) => slot.insert(make()),
-        }
+            Entry::Vacant(free) => free.insert(Slot { hash, key, value: make() }).into_mut(),
+        };
+        &mut slot.value
     }
 
     /// Every value, in no particular order.
     pub(super) fn values(&self) -> impl Iterator<Item = &V> {
-        self.buckets.iter().flat_map(|bucket| bucket.entries.values())
+        self.buckets.iter().flat_map(|bucket| bucket.entries.iter()).map(|slot| &slot.value)
     }
 
-    /// The bucket for `key`, split first when it is full.
-    fn room_for(&mut self, key: &K) -> usize {
-        let bucket = self.bucket_of(key);
+    /// The bucket for `hash`, split first when it is full.
+    fn room_for(&mut self, hash: u64) -> usize {
+        let bucket = self.bucket_of_hash(hash);
         if self.buckets[bucket].entries.len() < BUCKET_SPLIT || !self.split(bucket) {
             return bucket;
         }
-        self.bucket_of(key)
+        self.bucket_of_hash(hash)
     }
 
     /// Splits `bucket` by the next bit of the hash: the keys with that bit
@@ -147,11 +192,12 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
             self.depth += 1;
         }
         let bit = 1u64 << depth;
-        let hasher = &self.hasher;
         let old = &mut self.buckets[bucket];
         old.depth = depth + 1;
-        let mut moved = HashMap::with_capacity(old.entries.len() / 2);
-        moved.extend(old.entries.extract_if(|key, _| hasher.hash_one(key) & bit != 0));
+        let mut moved = HashTable::with_capacity(old.entries.len() / 2);
+        for slot in old.entries.extract_if(|slot| slot.hash & bit != 0) {
+            moved.insert_unique(table_hash(&slot), slot, table_hash);
+        }
         let new = u32::try_from(self.buckets.len()).expect("at most 2^MAX_DEPTH buckets");
         self.buckets.push(Bucket { depth: depth + 1, entries: moved });
         for (slot, named) in self.directory.iter_mut().enumerate() {
@@ -185,8 +231,9 @@ mod tests {
             assert_eq!(slots.len(), 1 << (map.depth - bucket.depth), "bucket {number}");
             let low = |slot: usize| slot as u64 & ((1u64 << bucket.depth) - 1);
             assert!(slots.iter().all(|&s| low(s) == low(slots[0])), "bucket {number}'s slots differ in its bits");
-            for key in bucket.entries.keys() {
-                assert_eq!(map.bucket_of(key.as_str()), number, "{key} is in the wrong bucket");
+            for slot in bucket.entries.iter() {
+                assert_eq!(slot.hash, map.hash(slot.key.as_str()), "{} keeps another hash", slot.key);
+                assert_eq!(map.bucket_of(slot.key.as_str()), number, "{} is in the wrong bucket", slot.key);
             }
         }
     }
