@@ -24,7 +24,7 @@ pub use self::context::{Context, Subject};
 pub use self::drain::{DISCARD_MAX_BYTES, DISCARD_MAX_TIME};
 pub use self::error::GraphError;
 pub use self::listen::{MAX_CONNECTIONS, serve};
-pub use self::service::{CLIENT_REQUEST_ID, GraphService, REQUEST_ID, RequestMeta, ServerOptions};
+pub use self::service::{CLIENT_REQUEST_ID, GraphService, REQUEST_ID, RequestMeta, ResponseFuture, ServerOptions};
 pub use self::store::InMemory;
 
 pub use http::StatusCode;
