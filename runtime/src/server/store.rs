@@ -395,7 +395,7 @@ mod tests {
         let collection = Collection { owner: "me".into(), path: "things".into() };
         for (id, rank) in [("a", "1"), ("b", "2")] {
             let json = format!(r#"{{"id": "{id}", "rank": {rank}, "cost": {COST}}}"#);
-            store.insert_json(collection.clone(), id.into(), json.into_bytes()).expect("stored");
+            store.insert_json(collection.clone(), id.into(), json.into_bytes().into_boxed_slice()).expect("stored");
         }
         (store, collection)
     }
