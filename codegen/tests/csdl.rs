@@ -592,4 +592,14 @@ fn graph_v1_imports_and_checks() {
 fn graph_v1_user_slice() {
     let out = imported(&graph(), &options(Navigation::None, &["user"]));
     snapshot("graph-v1.0-user", &out.spec);
+    // The same slice is a fixture spec, whose generated crate the workspace
+    // builds and tests (`tests/fixtures/crates/graph-user`): it must be what
+    // the importer writes today.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs/graph-user.yaml");
+    let fixture = fs::read_to_string(&fixture).unwrap_or_else(|e| panic!("{}: {e}", fixture.display()));
+    assert!(
+        fixture == out.spec,
+        "tests/fixtures/specs/graph-user.yaml is not the importer's output; rerun `cargo xtask import-csdl --csdl \
+         codegen/tests/csdl/graph/v1.0.csdl --include user --navigation none --out tests/fixtures/specs/graph-user.yaml`"
+    );
 }

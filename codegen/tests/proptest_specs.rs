@@ -116,8 +116,8 @@ fn type_choice() -> impl Strategy<Value = TypeChoice> {
 
 fn property() -> impl Strategy<Value = PropertyChoice> {
     let ty = prop_oneof![9 => type_choice(), 1 => Just(TypeChoice::Primitive("Stream"))];
-    (ty, any::<bool>(), any::<bool>(), prop::option::of(any::<bool>()), description(), any::<bool>())
-        .prop_map(|(ty, server_set, required, nullable, description, flow)| PropertyChoice {
+    (ty, any::<bool>(), any::<bool>(), prop::option::of(any::<bool>()), description(), any::<bool>()).prop_map(
+        |(ty, server_set, required, nullable, description, flow)| PropertyChoice {
             // A stream is set by the server: never required on create.
             required_on_create: required && !server_set && !matches!(ty, TypeChoice::Primitive("Stream")),
             ty,
@@ -125,7 +125,8 @@ fn property() -> impl Strategy<Value = PropertyChoice> {
             nullable,
             description,
             flow,
-        })
+        },
+    )
 }
 
 #[derive(Clone, Debug)]

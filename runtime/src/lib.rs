@@ -22,9 +22,9 @@ mod dates;
 mod decimal;
 mod duration;
 mod enums;
-mod numbers;
 mod json;
 mod media;
+mod numbers;
 mod object;
 mod odata;
 mod page;
@@ -86,7 +86,7 @@ pub(crate) fn random_guid() -> Guid {
 pub mod __private {
     //! Used by the generated models; not part of the API.
     pub use super::enums::deserialize as deserialize_enum;
-    pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
     pub use super::media::{entry_media, read_media};
+    pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
     pub use super::object::{deserialize, entry, serialize, set_null};
 }
