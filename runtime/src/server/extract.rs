@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::auth::{Authenticate, Caller};
 use super::context::{Context, Subject};
+use super::endpoint::Route;
 use super::error::GraphError;
 use super::query::{Limits, OptionSet, Query, QueryOption, Schema};
 use super::service::{RequestMeta, ServerOptions};
@@ -18,41 +19,14 @@ use crate::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Flags, Guid, PermissionSet, PermissionType, TimeOfDay, WireEnum,
 };
 
-/// One path an operation is served at, as the generated router knows it.
-#[derive(Clone, Copy, Debug)]
-pub struct Route {
-    /// The operation's name in the spec, e.g. `createPersonCertification`.
-    pub operation: &'static str,
-    /// The path as routed, with the version segment: `/beta/users/{id}/profile`.
-    pub template: &'static str,
-    /// The operation's names of the path's parameters, in path order.
-    pub parameters: &'static [&'static str],
-    /// The parameter that names the subject user (`identifiesUser`), if the
-    /// path has one.
-    pub user_parameter: Option<&'static str>,
-    /// How many segments after the version name the user (`me`: 1,
-    /// `users/{id}`: 2, none: 0).
-    pub user_segments: usize,
-    /// Whether the path starts with `/me`, which only a signed-in user can use.
-    pub is_me: bool,
-    /// Whether the operation takes a JSON body.
-    pub has_body: bool,
-    /// The operation's permission table; `None` when the spec gives it none
-    /// (then any authenticated caller may call it).
-    pub permissions: Option<&'static PermissionSet>,
-    /// The OData system query options the operation reads, when it reads
-    /// them ([`Incoming::options`] checks them); `None` for an operation that
-    /// reads none, where any `$` option answers `400`.
-    pub query_options: Option<OptionSet>,
-    /// The request headers the operation checks: name, value, and whether
-    /// it is required (else checked only when sent).
-    pub headers: &'static [(&'static str, &'static str, bool)],
-}
-
 /// A request that passed authentication and authorization, with its path,
 /// query and body read but not yet typed.
 pub struct Incoming {
     context: Context,
+    /// The request's URL without its query (the same as the context's): the
+    /// base of a created object's `Location`, kept after the context goes
+    /// to the handler.
+    url: String,
     path: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     /// The query string as sent, for the OData options and next links.
@@ -220,19 +194,21 @@ fn check_headers(headers: &http::HeaderMap, expected: &[(&str, &str, bool)]) -> 
 }
 
 impl Incoming {
-    /// Authenticates, authorizes and reads a request for `route`, checking
-    /// in Graph's order: the bearer token (401), the path and query (400),
+    /// Authenticates, authorizes and reads a request for `route`, whose URL
+    /// is `url` (taken out of `meta`, which keeps what error answers need),
+    /// checking in Graph's order: the bearer token (401), the path and query (400),
     /// the permission table (403), then for a body its media type (415),
     /// size (413).
     pub async fn read<A: Authenticate>(
         authenticator: &A,
         options: &ServerOptions,
-        route: Route,
+        route: &Route,
         request: Request,
         meta: &RequestMeta,
+        url: String,
     ) -> Result<Self, GraphError> {
         if let Some(span) = request.extensions().get::<tracing::Span>() {
-            span.record("route", route.template).record("operation", route.operation);
+            span.record("route", route.template).record("operation", route.operation.name);
         }
         let caller = authenticator
             .authenticate(bearer_token(&request)?)
@@ -251,8 +227,8 @@ impl Incoming {
             route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect()
         };
         let query = parse_query(parts.uri.query())?;
-        undeclared_options(&query, route.query_options)?;
-        check_headers(&parts.headers, route.headers)?;
+        undeclared_options(&query, route.operation.query_options)?;
+        check_headers(&parts.headers, route.operation.headers)?;
 
         let subject = match route.user_parameter.and_then(|name| path.iter().find(|(n, _)| *n == name)) {
             Some((name, user)) if !is_user_name(user) => {
@@ -262,7 +238,7 @@ impl Incoming {
             Some((_, user)) if !caller.is_user(user) => Subject::User(user.clone()),
             _ => Subject::Caller,
         };
-        authorize(&caller, &subject, route.permissions)?;
+        authorize(&caller, &subject, route.operation.permissions)?;
         if route.is_me && matches!(caller, Caller::Application { .. }) {
             return Err(GraphError::bad_request(
                 "`/me` is only valid with a delegated token, one with a signed-in user.",
@@ -280,7 +256,7 @@ impl Incoming {
             })
             .collect();
 
-        let body = if route.has_body {
+        let body = if route.operation.has_body {
             if !json {
                 return Err(GraphError::unsupported_media_type(
                     "The request body must be JSON: send `Content-Type: application/json`.",
@@ -302,11 +278,11 @@ impl Incoming {
             resource_path,
             request_id: meta.request_id.clone(),
             client_request_id: meta.client_request_id.clone(),
-            url: meta.url.clone(),
+            url: url.clone(),
         };
         let raw_query = parts.uri.query().unwrap_or_default().to_owned();
         let limits = Limits { max_page_size: options.max_page_size, ..Limits::default() };
-        Ok(Self { context, path, query, raw_query, query_options: route.query_options, limits, body })
+        Ok(Self { context, url, path, query, raw_query, query_options: route.operation.query_options, limits, body })
     }
 
     /// The request's OData system query options, read against `schema` (the
@@ -387,12 +363,17 @@ impl Incoming {
 
     /// The request's URL without its query, after normalization.
     pub fn url(&self) -> &str {
-        &self.context.url
+        &self.url
     }
 
     /// The caller and subject, for the handler.
     pub fn into_context(self) -> Context {
         self.context
+    }
+
+    /// [`Self::into_context`], and the request's URL, for a `Location`.
+    pub fn into_context_and_url(self) -> (Context, String) {
+        (self.context, self.url)
     }
 }
 

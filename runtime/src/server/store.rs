@@ -374,7 +374,7 @@ pub fn now() -> DateTimeOffset {
     DateTimeOffset::from(Utc::now().trunc_subsecs(7))
 }
 
-/// A new object id: a random GUID ([`crate::random_guid`]), as text.
+/// A new object id: a random (version 4) GUID, as text.
 pub fn new_id() -> String {
     crate::random_guid().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
 }
