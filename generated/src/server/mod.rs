@@ -35,14 +35,14 @@ mod memory;
 
 use std::future::Future;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::LazyLock;
 
 use super::models;
 use super::runtime::server::MockServer;
 use super::runtime::server::query::{OptionSet, PropertyKind, Query, QueryOption, Schema};
-use super::runtime::server::{Bound, MethodFilter, Operation, Reply, Request, Shared};
-use super::runtime::server::{dispatch, not_implemented};
+use super::runtime::server::{
+    Call, MethodFilter, Operation, Reply, Shared, not_implemented,
+};
 
 pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
 pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
@@ -54,7 +54,7 @@ pub use super::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 pub use super::runtime::server::{Collection, new_id, now};
 
 #[doc(hidden)]
-pub use super::runtime::server::{FromParameter, Incoming, location, require_on_create};
+pub use super::runtime::server::{FromParameter, Incoming, require_on_create};
 
 #[doc(hidden)]
 pub use super::runtime::server::empty;
@@ -350,7 +350,6 @@ pub trait GraphProfile: Send + Sync + 'static {
     }
 }
 
-/// `createPersonCertification`, as the router serves it.
 static CREATE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     name: "createPersonCertification",
     method: MethodFilter::POST,
@@ -364,7 +363,6 @@ static CREATE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     ..Operation::NEW
 };
 
-/// `deletePersonCertification`, as the router serves it.
 static DELETE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     name: "deletePersonCertification",
     method: MethodFilter::DELETE,
@@ -377,7 +375,6 @@ static DELETE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     ..Operation::NEW
 };
 
-/// `getPersonCertification`, as the router serves it.
 static GET_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     name: "getPersonCertification",
     method: MethodFilter::GET,
@@ -391,7 +388,6 @@ static GET_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     ..Operation::NEW
 };
 
-/// `listPersonCertifications`, as the router serves it.
 static LIST_PERSON_CERTIFICATIONS_OPERATION: Operation = Operation {
     name: "listPersonCertifications",
     method: MethodFilter::GET,
@@ -414,7 +410,6 @@ static LIST_PERSON_CERTIFICATIONS_OPERATION: Operation = Operation {
     ..Operation::NEW
 };
 
-/// `updatePersonCertification`, as the router serves it.
 static UPDATE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
     name: "updatePersonCertification",
     method: MethodFilter::PATCH,
@@ -457,143 +452,105 @@ pub fn router<H: GraphProfile, A: Authenticate>(
     GraphService::new(routes, options)
 }
 
-/// Serves `createPersonCertification`.
 fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
-    bound: Arc<Bound<H, A>>,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    dispatch(
-        bound,
-        request,
-        |bound, incoming| async move {
-            let path = CreatePersonCertificationPath {
-                id: incoming.path_optional("id")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = CreatePersonCertificationPath {
+            id: incoming.path_optional("id")?,
+        };
 
-            let mut body: models::PersonCertification = incoming.body()?;
-            body.clear_server_set();
-            require_on_create(&body.missing_on_create())?;
-            let (context, url) = incoming.into_context_and_url();
-            match bound.handler().create_person_certification(context, path, body).await?
-            {
-                CreatePersonCertificationResponse::Created(body) => {
-                    bound
-                        .json(
-                            StatusCode::CREATED,
-                            &body,
-                            body.id.as_deref().map(|id| location(&url, id)),
-                        )
-                }
+        let mut body: models::PersonCertification = incoming.body()?;
+        body.clear_server_set();
+        require_on_create(&body.missing_on_create())?;
+        let (context, url) = incoming.into_context_and_url();
+        match bound.handler().create_person_certification(context, path, body).await? {
+            CreatePersonCertificationResponse::Created(body) => {
+                bound.created(&body, body.id.as_deref(), &url)
             }
-        },
-    )
+        }
+    })
 }
 
-/// Serves `deletePersonCertification`.
 fn serve_delete_person_certification<H: GraphProfile, A: Authenticate>(
-    bound: Arc<Bound<H, A>>,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    dispatch(
-        bound,
-        request,
-        |bound, incoming| async move {
-            let path = DeletePersonCertificationPath {
-                id: incoming.path_optional("id")?,
-                person_certification_id: incoming.path("personCertificationId")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = DeletePersonCertificationPath {
+            id: incoming.path_optional("id")?,
+            person_certification_id: incoming.path("personCertificationId")?,
+        };
 
-            let context = incoming.into_context();
-            match bound.handler().delete_person_certification(context, path).await? {
-                DeletePersonCertificationResponse::NoContent => {
-                    Ok(empty(StatusCode::NO_CONTENT))
-                }
+        let context = incoming.into_context();
+        match bound.handler().delete_person_certification(context, path).await? {
+            DeletePersonCertificationResponse::NoContent => {
+                Ok(empty(StatusCode::NO_CONTENT))
             }
-        },
-    )
+        }
+    })
 }
 
-/// Serves `getPersonCertification`.
 fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
-    bound: Arc<Bound<H, A>>,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    dispatch(
-        bound,
-        request,
-        |bound, incoming| async move {
-            let path = GetPersonCertificationPath {
-                id: incoming.path_optional("id")?,
-                person_certification_id: incoming.path("personCertificationId")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = GetPersonCertificationPath {
+            id: incoming.path_optional("id")?,
+            person_certification_id: incoming.path("personCertificationId")?,
+        };
 
-            let query = GetPersonCertificationQuery {
-                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
-            };
+        let query = GetPersonCertificationQuery {
+            options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+        };
 
-            let context = incoming.into_context();
-            match bound.handler().get_person_certification(context, path, query).await? {
-                GetPersonCertificationResponse::Ok(body) => {
-                    bound.json(StatusCode::OK, &body, None)
-                }
+        let context = incoming.into_context();
+        match bound.handler().get_person_certification(context, path, query).await? {
+            GetPersonCertificationResponse::Ok(body) => {
+                bound.json(StatusCode::OK, &body, None)
             }
-        },
-    )
+        }
+    })
 }
 
-/// Serves `listPersonCertifications`.
 fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
-    bound: Arc<Bound<H, A>>,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    dispatch(
-        bound,
-        request,
-        |bound, incoming| async move {
-            let path = ListPersonCertificationsPath {
-                id: incoming.path_optional("id")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = ListPersonCertificationsPath {
+            id: incoming.path_optional("id")?,
+        };
 
-            let query = ListPersonCertificationsQuery {
-                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
-            };
+        let query = ListPersonCertificationsQuery {
+            options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+        };
 
-            let context = incoming.into_context();
-            match bound.handler().list_person_certifications(context, path, query).await?
-            {
-                ListPersonCertificationsResponse::Ok(body) => {
-                    bound.json(StatusCode::OK, &body, None)
-                }
+        let context = incoming.into_context();
+        match bound.handler().list_person_certifications(context, path, query).await? {
+            ListPersonCertificationsResponse::Ok(body) => {
+                bound.json(StatusCode::OK, &body, None)
             }
-        },
-    )
+        }
+    })
 }
 
-/// Serves `updatePersonCertification`.
 fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
-    bound: Arc<Bound<H, A>>,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    dispatch(
-        bound,
-        request,
-        |bound, incoming| async move {
-            let path = UpdatePersonCertificationPath {
-                id: incoming.path_optional("id")?,
-                person_certification_id: incoming.path("personCertificationId")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = UpdatePersonCertificationPath {
+            id: incoming.path_optional("id")?,
+            person_certification_id: incoming.path("personCertificationId")?,
+        };
 
-            let mut body: models::PersonCertification = incoming.body()?;
-            body.clear_server_set();
-            let context = incoming.into_context();
-            match bound.handler().update_person_certification(context, path, body).await?
-            {
-                UpdatePersonCertificationResponse::Ok(body) => {
-                    bound.json(StatusCode::OK, &body, None)
-                }
+        let mut body: models::PersonCertification = incoming.body()?;
+        body.clear_server_set();
+        let context = incoming.into_context();
+        match bound.handler().update_person_certification(context, path, body).await? {
+            UpdatePersonCertificationResponse::Ok(body) => {
+                bound.json(StatusCode::OK, &body, None)
             }
-        },
-    )
+        }
+    })
 }
 
 /// Runs the mock server: [`InMemory`] behind [`router`], with tokens and the store's cap

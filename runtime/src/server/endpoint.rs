@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use super::auth::Authenticate;
 use super::error::GraphError;
-use super::extract::Incoming;
+use super::extract::{Incoming, location};
 use super::query::OptionSet;
 use super::respond::json_from;
 use super::service::{RequestMeta, ServerOptions};
@@ -129,8 +129,8 @@ pub struct Shared<H, A> {
     pub options: ServerOptions,
 }
 
-/// The function that serves an operation, given its route and the request.
-pub type Serve<H, A> = fn(Arc<Bound<H, A>>, Request) -> Reply;
+/// The function that serves an operation: the generated `serve_*`.
+pub type Serve<H, A> = fn(Call<H, A>) -> Reply;
 
 /// One operation at one path: the shared state and the route. Behind one
 /// `Arc`, so that the per-request clone of a route is one count.
@@ -155,6 +155,43 @@ impl<H: 'static, A> Bound<H, A> {
     ) -> Result<Response, GraphError> {
         json_from::<H, T>(status, body, location)
     }
+
+    /// `201 Created` with `body` as JSON and, when the object has an `id`,
+    /// `Location`: `url`, `/` and the id.
+    pub fn created<T: Serialize>(&self, body: &T, id: Option<&str>, url: &str) -> Result<Response, GraphError> {
+        json_from::<H, T>(StatusCode::CREATED, body, id.map(|id| location(url, id)))
+    }
+}
+
+/// One request of an operation at one of its paths, as the router hands it
+/// to the operation's `serve_*` function.
+pub struct Call<H, A> {
+    bound: Arc<Bound<H, A>>,
+    request: Request,
+}
+
+impl<H: Send + Sync + 'static, A: Authenticate> Call<H, A> {
+    /// Serves the request: reads it ([`Incoming::read`]: the caller, its
+    /// permissions, the parameters and the body), lets `operation` answer
+    /// it, and answers every error as a Graph error.
+    pub fn dispatch<F, Fut>(self, operation: F) -> Reply
+    where
+        F: FnOnce(Arc<Bound<H, A>>, Incoming) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<Response, GraphError>> + Send + 'static,
+    {
+        let Self { bound, mut request } = self;
+        Box::pin(async move {
+            let mut meta = RequestMeta::take(&mut request);
+            let url = std::mem::take(&mut meta.url);
+            let shared = &bound.shared;
+            let read = Incoming::read(&shared.authenticator, &shared.options, &bound.route, request, &meta, url).await;
+            let answer = match read {
+                Ok(incoming) => operation(bound, incoming).await,
+                Err(error) => Err(error),
+            };
+            answer.unwrap_or_else(|error| error.into_response(&meta))
+        })
+    }
 }
 
 /// One operation at one path as axum calls it.
@@ -173,31 +210,8 @@ impl<H: Send + Sync + 'static, A: Send + Sync + 'static> Handler<(), ()> for End
     type Future = Reply;
 
     fn call(self, request: Request, _state: ()) -> Reply {
-        (self.serve)(self.bound, request)
+        (self.serve)(Call { bound: self.bound, request })
     }
-}
-
-/// Serves one request of an operation: reads it ([`Incoming::read`]: the
-/// caller, its permissions, the parameters and the body), lets `operation`
-/// answer it, and answers every error as a Graph error.
-pub fn dispatch<H, A, F, Fut>(bound: Arc<Bound<H, A>>, mut request: Request, operation: F) -> Reply
-where
-    H: Send + Sync + 'static,
-    A: Authenticate,
-    F: FnOnce(Arc<Bound<H, A>>, Incoming) -> Fut + Send + 'static,
-    Fut: Future<Output = Result<Response, GraphError>> + Send + 'static,
-{
-    Box::pin(async move {
-        let mut meta = RequestMeta::take(&mut request);
-        let url = std::mem::take(&mut meta.url);
-        let shared = &bound.shared;
-        let read = Incoming::read(&shared.authenticator, &shared.options, &bound.route, request, &meta, url).await;
-        let answer = match read {
-            Ok(incoming) => operation(bound, incoming).await,
-            Err(error) => Err(error),
-        };
-        answer.unwrap_or_else(|error| error.into_response(&meta))
-    })
 }
 
 /// The default of an operation the handler does not implement: `501

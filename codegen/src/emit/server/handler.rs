@@ -55,11 +55,9 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let bin = &options.mock_server_bin;
     let has_operations = !api.operations.is_empty();
     let future_use = has_operations.then(|| quote! { use std::future::Future; });
-    let arc_use = has_operations.then(|| quote! { use std::sync::Arc; });
     let endpoint_use = has_operations.then(|| {
         quote! {
-            use super::runtime::server::{Bound, MethodFilter, Operation, Reply, Request, Shared};
-            use super::runtime::server::{dispatch, not_implemented};
+            use super::runtime::server::{Call, MethodFilter, Operation, Reply, Shared, not_implemented};
         }
     });
     let reads_options = api.operations.iter().any(Operation::reads_query_options);
@@ -77,7 +75,6 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
 
         #future_use
         use std::process::ExitCode;
-        #arc_use
         #lazy_use
 
         #models_use
@@ -95,7 +92,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #[doc(hidden)]
         pub use super::runtime::server::{Collection, new_id, now};
         #[doc(hidden)]
-        pub use super::runtime::server::{FromParameter, Incoming, location, require_on_create};
+        pub use super::runtime::server::{FromParameter, Incoming, require_on_create};
         #[doc(hidden)]
         pub use super::runtime::server::empty;
     };
@@ -442,9 +439,7 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
     if !headers.is_empty() {
         fields.push(quote! { headers: &[#(#headers),*], });
     }
-    let d = doc(&format!("`{}`, as the router serves it.", op.name));
     quote! {
-        #d
         static #static_id: Operation = Operation { #(#fields)* ..Operation::NEW };
     }
 }
@@ -494,26 +489,18 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             let variant = ident(&r.variant);
             let status = status_code(r.status);
             match &r.ty {
-                Some(_) => {
-                    let location = match location_id(api, r) {
-                        Some(p) => {
-                            let field = ident(&p.rust_name);
-                            let to_text = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
-                                quote! { .map(|id| location(&url, &id.to_string())) }
-                            } else {
-                                quote! { .map(|id| location(&url, id)) }
-                            };
-                            let borrow = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
-                                quote! { body.#field.as_ref() }
-                            } else {
-                                quote! { body.#field.as_deref() }
-                            };
-                            quote! { #borrow #to_text }
-                        }
-                        None => quote! { None },
-                    };
-                    quote! { #response::#variant(body) => bound.json(#status, &body, #location), }
-                }
+                Some(_) => match location_id(api, r) {
+                    Some(p) => {
+                        let field = ident(&p.rust_name);
+                        let id = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
+                            quote! { body.#field.map(|id| id.to_string()).as_deref() }
+                        } else {
+                            quote! { body.#field.as_deref() }
+                        };
+                        quote! { #response::#variant(body) => bound.created(&body, #id, &url), }
+                    }
+                    None => quote! { #response::#variant(body) => bound.json(#status, &body, None), },
+                },
                 None => quote! { #response::#variant => Ok(empty(#status)), },
             }
         })
@@ -578,11 +565,9 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
     } else {
         quote! { let context = incoming.into_context(); }
     };
-    let d = doc(&format!("Serves `{}`.", op.name));
     quote! {
-        #d
-        fn #serve<H: #trait_id, A: Authenticate>(bound: Arc<Bound<H, A>>, request: Request) -> Reply {
-            dispatch(bound, request, |bound, incoming| async move {
+        fn #serve<H: #trait_id, A: Authenticate>(call: Call<H, A>) -> Reply {
+            call.dispatch(|bound, incoming| async move {
                 #path_value
                 #query_value
                 #body_value
