@@ -103,7 +103,9 @@ impl Route {
     pub fn new(operation: &'static Operation, template: &'static str) -> Self {
         // The segments after the version: `/beta/me/x` -> `me`, `x`.
         let segments: Vec<&'static str> = template.split('/').filter(|s| !s.is_empty()).skip(1).collect();
-        let parameter = |segment: &'static str| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}'));
+        // The spec's checker allows blanks inside the braces (`{ id }` is `id`).
+        let parameter =
+            |segment: &'static str| segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')).map(str::trim);
         let parameters: Box<[&'static str]> = segments.iter().filter_map(|s| parameter(s)).collect();
         let user = segments.iter().enumerate().find_map(|(index, segment)| {
             parameter(segment).filter(|name| operation.user_parameters.contains(name)).map(|name| (index, name))
@@ -273,7 +275,7 @@ mod tests {
     static CREATE: Operation = Operation {
         name: "create",
         method: MethodFilter::POST,
-        paths: &["/v1/me/things", "/v1/users/{user-id}/lists/{list}/things", "/v1/things/{id}"],
+        paths: &["/v1/me/things", "/v1/users/{user-id}/lists/{ list }/things", "/v1/things/{id}"],
         user_parameters: &["user-id"],
         ..Operation::NEW
     };
