@@ -186,6 +186,9 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
         if depth >= MAX_DEPTH {
             return false;
         }
+        // The new bucket's number; never out of range below MAX_DEPTH (at
+        // most 2^MAX_DEPTH buckets), but a bucket that cannot split still works.
+        let Ok(new) = u32::try_from(self.buckets.len()) else { return false };
         if depth == self.depth {
             // Slot `i + 2^depth` names the same bucket as slot `i`, for now.
             self.directory.extend_from_within(..);
@@ -198,7 +201,6 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
         for slot in old.entries.extract_if(|slot| slot.hash & bit != 0) {
             moved.insert_unique(table_hash(&slot), slot, table_hash);
         }
-        let new = u32::try_from(self.buckets.len()).expect("at most 2^MAX_DEPTH buckets");
         self.buckets.push(Bucket { depth: depth + 1, entries: moved });
         for (slot, named) in self.directory.iter_mut().enumerate() {
             if *named as usize == bucket && slot as u64 & bit != 0 {
