@@ -467,7 +467,7 @@ pub struct OperationNames {
     pub server_response: String,
     /// The server function that serves the operation's routes.
     pub serve: String,
-    /// The server's constant listing its routes.
+    /// The server's static describing the operation to the router.
     pub routes: String,
     /// The client's struct of query parameters.
     pub client_query: String,

@@ -70,6 +70,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("src/server/query/values.rs", include_str!("../../../runtime/src/server/query/values.rs")),
     ("src/server/respond.rs", include_str!("../../../runtime/src/server/respond.rs")),
     ("src/server/service.rs", include_str!("../../../runtime/src/server/service.rs")),
+    ("src/server/split_map.rs", include_str!("../../../runtime/src/server/split_map.rs")),
     ("src/server/store.rs", include_str!("../../../runtime/src/server/store.rs")),
     ("src/text.rs", include_str!("../../../runtime/src/text.rs")),
     ("src/time_of_day.rs", include_str!("../../../runtime/src/time_of_day.rs")),

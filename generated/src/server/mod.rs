@@ -35,13 +35,14 @@ mod memory;
 
 use std::future::Future;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::LazyLock;
 
 use super::models;
 use super::runtime::server::MockServer;
 use super::runtime::server::query::{OptionSet, PropertyKind, Query, QueryOption, Schema};
-use super::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response};
+use super::runtime::server::{
+    Call, MethodFilter, Operation, Reply, Shared, not_implemented,
+};
 
 pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
 pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
@@ -53,12 +54,10 @@ pub use super::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 pub use super::runtime::server::{Collection, new_id, now};
 
 #[doc(hidden)]
-pub use super::runtime::server::{
-    FromParameter, Incoming, Route, location, require_on_create,
-};
+pub use super::runtime::server::{FromParameter, Incoming, require_on_create};
 
 #[doc(hidden)]
-pub use super::runtime::server::{empty, json};
+pub use super::runtime::server::empty;
 
 /// The path parameters of `createPersonCertification`.
 #[derive(Clone, Debug, PartialEq)]
@@ -255,15 +254,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     /// Serves `POST /beta/me/profile/certifications` and `POST
     /// /beta/users/{id}/profile/certifications` (operation `createPersonCertification`).
     ///
-    /// Permissions, checked before the call:
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged not available |
-    /// | Application | not supported |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    /// Permissions, checked before the call: [`PROFILE_WRITE`](super::permissions::PROFILE_WRITE).
     fn create_person_certification(
         &self,
         _context: Context,
@@ -272,13 +263,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<CreatePersonCertificationResponse, GraphError>,
     > + Send {
-        async {
-            Err(
-                GraphError::not_implemented(
-                    "This server does not implement `createPersonCertification`.",
-                ),
-            )
-        }
+        not_implemented("createPersonCertification")
     }
 
     /// Delete personCertification.
@@ -290,14 +275,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     /// `deletePersonCertification`).
     ///
     /// Permissions, checked before the call:
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    /// [`UPDATE_CERTIFICATION`](super::permissions::UPDATE_CERTIFICATION).
     fn delete_person_certification(
         &self,
         _context: Context,
@@ -305,13 +283,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<DeletePersonCertificationResponse, GraphError>,
     > + Send {
-        async {
-            Err(
-                GraphError::not_implemented(
-                    "This server does not implement `deletePersonCertification`.",
-                ),
-            )
-        }
+        not_implemented("deletePersonCertification")
     }
 
     /// Get personCertification.
@@ -323,14 +295,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     /// `getPersonCertification`).
     ///
     /// Permissions, checked before the call:
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    /// [`GET_CERTIFICATION`](super::permissions::GET_CERTIFICATION).
     fn get_person_certification(
         &self,
         _context: Context,
@@ -339,13 +304,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<GetPersonCertificationResponse, GraphError>,
     > + Send {
-        async {
-            Err(
-                GraphError::not_implemented(
-                    "This server does not implement `getPersonCertification`.",
-                ),
-            )
-        }
+        not_implemented("getPersonCertification")
     }
 
     /// List certifications.
@@ -356,14 +315,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     /// /beta/users/{id}/profile/certifications` (operation `listPersonCertifications`).
     ///
     /// Permissions, checked before the call:
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    /// [`LIST_CERTIFICATIONS`](super::permissions::LIST_CERTIFICATIONS).
     fn list_person_certifications(
         &self,
         _context: Context,
@@ -372,13 +324,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<ListPersonCertificationsResponse, GraphError>,
     > + Send {
-        async {
-            Err(
-                GraphError::not_implemented(
-                    "This server does not implement `listPersonCertifications`.",
-                ),
-            )
-        }
+        not_implemented("listPersonCertifications")
     }
 
     /// Update personCertification.
@@ -391,14 +337,7 @@ pub trait GraphProfile: Send + Sync + 'static {
     /// `updatePersonCertification`).
     ///
     /// Permissions, checked before the call:
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
+    /// [`UPDATE_CERTIFICATION`](super::permissions::UPDATE_CERTIFICATION).
     fn update_person_certification(
         &self,
         _context: Context,
@@ -407,174 +346,83 @@ pub trait GraphProfile: Send + Sync + 'static {
     ) -> impl Future<
         Output = Result<UpdatePersonCertificationResponse, GraphError>,
     > + Send {
-        async {
-            Err(
-                GraphError::not_implemented(
-                    "This server does not implement `updatePersonCertification`.",
-                ),
-            )
-        }
+        not_implemented("updatePersonCertification")
     }
 }
 
-/// What every route shares: the handler, the authenticator and the options.
-struct Shared<H, A> {
-    handler: H,
-    authenticator: A,
-    options: ServerOptions,
-}
+static CREATE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
+    name: "createPersonCertification",
+    method: MethodFilter::POST,
+    paths: &[
+        "/beta/me/profile/certifications",
+        "/beta/users/{id}/profile/certifications",
+    ],
+    user_parameters: &["id"],
+    has_body: true,
+    permissions: Some(&super::permissions::PROFILE_WRITE),
+    ..Operation::NEW
+};
 
-/// The paths `createPersonCertification` is served at.
-const CREATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
-    Route {
-        operation: "createPersonCertification",
-        template: "/beta/me/profile/certifications",
-        parameters: &[],
-        user_parameter: None,
-        user_segments: 1,
-        is_me: true,
-        has_body: true,
-        permissions: Some(&super::permissions::PROFILE_WRITE),
-        query_options: None,
-        headers: &[],
-    },
-    Route {
-        operation: "createPersonCertification",
-        template: "/beta/users/{id}/profile/certifications",
-        parameters: &["id"],
-        user_parameter: Some("id"),
-        user_segments: 2,
-        is_me: false,
-        has_body: true,
-        permissions: Some(&super::permissions::PROFILE_WRITE),
-        query_options: None,
-        headers: &[],
-    },
-];
-/// The paths `deletePersonCertification` is served at.
-const DELETE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
-    Route {
-        operation: "deletePersonCertification",
-        template: "/beta/me/profile/certifications/{personCertificationId}",
-        parameters: &["personCertificationId"],
-        user_parameter: None,
-        user_segments: 1,
-        is_me: true,
-        has_body: false,
-        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
-        query_options: None,
-        headers: &[],
-    },
-    Route {
-        operation: "deletePersonCertification",
-        template: "/beta/users/{id}/profile/certifications/{personCertificationId}",
-        parameters: &["id", "personCertificationId"],
-        user_parameter: Some("id"),
-        user_segments: 2,
-        is_me: false,
-        has_body: false,
-        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
-        query_options: None,
-        headers: &[],
-    },
-];
-/// The paths `getPersonCertification` is served at.
-const GET_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
-    Route {
-        operation: "getPersonCertification",
-        template: "/beta/me/profile/certifications/{personCertificationId}",
-        parameters: &["personCertificationId"],
-        user_parameter: None,
-        user_segments: 1,
-        is_me: true,
-        has_body: false,
-        permissions: Some(&super::permissions::GET_CERTIFICATION),
-        query_options: Some(OptionSet::NONE.with(QueryOption::Select)),
-        headers: &[],
-    },
-    Route {
-        operation: "getPersonCertification",
-        template: "/beta/users/{id}/profile/certifications/{personCertificationId}",
-        parameters: &["id", "personCertificationId"],
-        user_parameter: Some("id"),
-        user_segments: 2,
-        is_me: false,
-        has_body: false,
-        permissions: Some(&super::permissions::GET_CERTIFICATION),
-        query_options: Some(OptionSet::NONE.with(QueryOption::Select)),
-        headers: &[],
-    },
-];
-/// The paths `listPersonCertifications` is served at.
-const LIST_PERSON_CERTIFICATIONS_ROUTES: [Route; 2] = [
-    Route {
-        operation: "listPersonCertifications",
-        template: "/beta/me/profile/certifications",
-        parameters: &[],
-        user_parameter: None,
-        user_segments: 1,
-        is_me: true,
-        has_body: false,
-        permissions: Some(&super::permissions::LIST_CERTIFICATIONS),
-        query_options: Some(
-            OptionSet::NONE
-                .with(QueryOption::Filter)
-                .with(QueryOption::OrderBy)
-                .with(QueryOption::Select)
-                .with(QueryOption::Skip)
-                .with(QueryOption::Top)
-                .with(QueryOption::Count),
-        ),
-        headers: &[("ConsistencyLevel", "eventual", false)],
-    },
-    Route {
-        operation: "listPersonCertifications",
-        template: "/beta/users/{id}/profile/certifications",
-        parameters: &["id"],
-        user_parameter: Some("id"),
-        user_segments: 2,
-        is_me: false,
-        has_body: false,
-        permissions: Some(&super::permissions::LIST_CERTIFICATIONS),
-        query_options: Some(
-            OptionSet::NONE
-                .with(QueryOption::Filter)
-                .with(QueryOption::OrderBy)
-                .with(QueryOption::Select)
-                .with(QueryOption::Skip)
-                .with(QueryOption::Top)
-                .with(QueryOption::Count),
-        ),
-        headers: &[("ConsistencyLevel", "eventual", false)],
-    },
-];
-/// The paths `updatePersonCertification` is served at.
-const UPDATE_PERSON_CERTIFICATION_ROUTES: [Route; 2] = [
-    Route {
-        operation: "updatePersonCertification",
-        template: "/beta/me/profile/certifications/{personCertificationId}",
-        parameters: &["personCertificationId"],
-        user_parameter: None,
-        user_segments: 1,
-        is_me: true,
-        has_body: true,
-        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
-        query_options: None,
-        headers: &[],
-    },
-    Route {
-        operation: "updatePersonCertification",
-        template: "/beta/users/{id}/profile/certifications/{personCertificationId}",
-        parameters: &["id", "personCertificationId"],
-        user_parameter: Some("id"),
-        user_segments: 2,
-        is_me: false,
-        has_body: true,
-        permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
-        query_options: None,
-        headers: &[],
-    },
-];
+static DELETE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
+    name: "deletePersonCertification",
+    method: MethodFilter::DELETE,
+    paths: &[
+        "/beta/me/profile/certifications/{personCertificationId}",
+        "/beta/users/{id}/profile/certifications/{personCertificationId}",
+    ],
+    user_parameters: &["id"],
+    permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
+    ..Operation::NEW
+};
+
+static GET_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
+    name: "getPersonCertification",
+    method: MethodFilter::GET,
+    paths: &[
+        "/beta/me/profile/certifications/{personCertificationId}",
+        "/beta/users/{id}/profile/certifications/{personCertificationId}",
+    ],
+    user_parameters: &["id"],
+    permissions: Some(&super::permissions::GET_CERTIFICATION),
+    query_options: Some(OptionSet::NONE.with(QueryOption::Select)),
+    ..Operation::NEW
+};
+
+static LIST_PERSON_CERTIFICATIONS_OPERATION: Operation = Operation {
+    name: "listPersonCertifications",
+    method: MethodFilter::GET,
+    paths: &[
+        "/beta/me/profile/certifications",
+        "/beta/users/{id}/profile/certifications",
+    ],
+    user_parameters: &["id"],
+    permissions: Some(&super::permissions::LIST_CERTIFICATIONS),
+    query_options: Some(
+        OptionSet::NONE
+            .with(QueryOption::Filter)
+            .with(QueryOption::OrderBy)
+            .with(QueryOption::Select)
+            .with(QueryOption::Skip)
+            .with(QueryOption::Top)
+            .with(QueryOption::Count),
+    ),
+    headers: &[("ConsistencyLevel", "eventual", false)],
+    ..Operation::NEW
+};
+
+static UPDATE_PERSON_CERTIFICATION_OPERATION: Operation = Operation {
+    name: "updatePersonCertification",
+    method: MethodFilter::PATCH,
+    paths: &[
+        "/beta/me/profile/certifications/{personCertificationId}",
+        "/beta/users/{id}/profile/certifications/{personCertificationId}",
+    ],
+    user_parameters: &["id"],
+    has_body: true,
+    permissions: Some(&super::permissions::UPDATE_CERTIFICATION),
+    ..Operation::NEW
+};
+
 /// The server: every operation of the API served by `handler`, with callers
 /// from `authenticator`. Serve it with [`serve`] (or `axum::serve`).
 pub fn router<H: GraphProfile, A: Authenticate>(
@@ -582,286 +430,126 @@ pub fn router<H: GraphProfile, A: Authenticate>(
     authenticator: A,
     options: ServerOptions,
 ) -> GraphService {
-    let state = Arc::new(Shared {
+    let shared = Shared {
         handler,
         authenticator,
         options: options.clone(),
-    });
-    let routes = super::runtime::server::routes([
-        Endpoint::new(
-            &state,
-            MethodFilter::POST,
-            "/beta/me/profile/certifications",
-            CREATE_PERSON_CERTIFICATION_ROUTES[0],
-            serve_create_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::POST,
-            "/beta/users/{id}/profile/certifications",
-            CREATE_PERSON_CERTIFICATION_ROUTES[1],
-            serve_create_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::DELETE,
-            "/beta/me/profile/certifications/{personCertificationId}",
-            DELETE_PERSON_CERTIFICATION_ROUTES[0],
-            serve_delete_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::DELETE,
-            "/beta/users/{id}/profile/certifications/{personCertificationId}",
-            DELETE_PERSON_CERTIFICATION_ROUTES[1],
-            serve_delete_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::GET,
-            "/beta/me/profile/certifications/{personCertificationId}",
-            GET_PERSON_CERTIFICATION_ROUTES[0],
-            serve_get_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::GET,
-            "/beta/users/{id}/profile/certifications/{personCertificationId}",
-            GET_PERSON_CERTIFICATION_ROUTES[1],
-            serve_get_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::GET,
-            "/beta/me/profile/certifications",
-            LIST_PERSON_CERTIFICATIONS_ROUTES[0],
-            serve_list_person_certifications::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::GET,
-            "/beta/users/{id}/profile/certifications",
-            LIST_PERSON_CERTIFICATIONS_ROUTES[1],
-            serve_list_person_certifications::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::PATCH,
-            "/beta/me/profile/certifications/{personCertificationId}",
-            UPDATE_PERSON_CERTIFICATION_ROUTES[0],
-            serve_update_person_certification::<H, A>,
-        ),
-        Endpoint::new(
-            &state,
-            MethodFilter::PATCH,
-            "/beta/users/{id}/profile/certifications/{personCertificationId}",
-            UPDATE_PERSON_CERTIFICATION_ROUTES[1],
-            serve_update_person_certification::<H, A>,
-        ),
-    ]);
+    };
+
+    let routes = super::runtime::server::routes(
+        shared,
+        &[
+            (&CREATE_PERSON_CERTIFICATION_OPERATION, serve_create_person_certification),
+            (&DELETE_PERSON_CERTIFICATION_OPERATION, serve_delete_person_certification),
+            (&GET_PERSON_CERTIFICATION_OPERATION, serve_get_person_certification),
+            (&LIST_PERSON_CERTIFICATIONS_OPERATION, serve_list_person_certifications),
+            (&UPDATE_PERSON_CERTIFICATION_OPERATION, serve_update_person_certification),
+        ],
+    );
     let routes = routes
         .fallback(super::runtime::server::not_found)
         .method_not_allowed_fallback(super::runtime::server::method_not_allowed);
     GraphService::new(routes, options)
 }
 
-/// Serves `createPersonCertification`: reads the request, calls the handler, writes the
-/// response.
 fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
-    state: Arc<Shared<H, A>>,
-    route: Route,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    Box::pin(async move {
-        let meta = RequestMeta::of(&request);
-        let result: Result<Response, GraphError> = async {
-            let incoming = Incoming::read(
-                    &state.authenticator,
-                    &state.options,
-                    route,
-                    request,
-                )
-                .await?;
-            let path = CreatePersonCertificationPath {
-                id: incoming.path_optional("id")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = CreatePersonCertificationPath {
+            id: incoming.path_optional("id")?,
+        };
 
-            let mut body: models::PersonCertification = incoming.body()?;
-            body.clear_server_set();
-            require_on_create(&body.missing_on_create())?;
-            let url = incoming.url().to_owned();
-            let response = state
-                .handler
-                .create_person_certification(incoming.into_context(), path, body)
-                .await?;
-            match response {
-                CreatePersonCertificationResponse::Created(body) => {
-                    json(
-                        StatusCode::CREATED,
-                        &body,
-                        body.id.as_deref().map(|id| location(&url, id)),
-                    )
-                }
+        let mut body: models::PersonCertification = incoming.body()?;
+        body.clear_server_set();
+        require_on_create(&body.missing_on_create())?;
+        let (context, url) = incoming.into_context_and_url();
+        match bound.handler().create_person_certification(context, path, body).await? {
+            CreatePersonCertificationResponse::Created(body) => {
+                bound.created(&body, body.id.as_deref(), &url)
             }
         }
-            .await;
-        result.unwrap_or_else(|error| error.into_response(&meta))
     })
 }
 
-/// Serves `deletePersonCertification`: reads the request, calls the handler, writes the
-/// response.
 fn serve_delete_person_certification<H: GraphProfile, A: Authenticate>(
-    state: Arc<Shared<H, A>>,
-    route: Route,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    Box::pin(async move {
-        let meta = RequestMeta::of(&request);
-        let result: Result<Response, GraphError> = async {
-            let incoming = Incoming::read(
-                    &state.authenticator,
-                    &state.options,
-                    route,
-                    request,
-                )
-                .await?;
-            let path = DeletePersonCertificationPath {
-                id: incoming.path_optional("id")?,
-                person_certification_id: incoming.path("personCertificationId")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = DeletePersonCertificationPath {
+            id: incoming.path_optional("id")?,
+            person_certification_id: incoming.path("personCertificationId")?,
+        };
 
-            let response = state
-                .handler
-                .delete_person_certification(incoming.into_context(), path)
-                .await?;
-            match response {
-                DeletePersonCertificationResponse::NoContent => {
-                    Ok(empty(StatusCode::NO_CONTENT))
-                }
+        let context = incoming.into_context();
+        match bound.handler().delete_person_certification(context, path).await? {
+            DeletePersonCertificationResponse::NoContent => {
+                Ok(empty(StatusCode::NO_CONTENT))
             }
         }
-            .await;
-        result.unwrap_or_else(|error| error.into_response(&meta))
     })
 }
 
-/// Serves `getPersonCertification`: reads the request, calls the handler, writes the response.
 fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
-    state: Arc<Shared<H, A>>,
-    route: Route,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    Box::pin(async move {
-        let meta = RequestMeta::of(&request);
-        let result: Result<Response, GraphError> = async {
-            let incoming = Incoming::read(
-                    &state.authenticator,
-                    &state.options,
-                    route,
-                    request,
-                )
-                .await?;
-            let path = GetPersonCertificationPath {
-                id: incoming.path_optional("id")?,
-                person_certification_id: incoming.path("personCertificationId")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = GetPersonCertificationPath {
+            id: incoming.path_optional("id")?,
+            person_certification_id: incoming.path("personCertificationId")?,
+        };
 
-            let query = GetPersonCertificationQuery {
-                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
-            };
+        let query = GetPersonCertificationQuery {
+            options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+        };
 
-            let response = state
-                .handler
-                .get_person_certification(incoming.into_context(), path, query)
-                .await?;
-            match response {
-                GetPersonCertificationResponse::Ok(body) => {
-                    json(StatusCode::OK, &body, None)
-                }
+        let context = incoming.into_context();
+        match bound.handler().get_person_certification(context, path, query).await? {
+            GetPersonCertificationResponse::Ok(body) => {
+                bound.json(StatusCode::OK, &body, None)
             }
         }
-            .await;
-        result.unwrap_or_else(|error| error.into_response(&meta))
     })
 }
 
-/// Serves `listPersonCertifications`: reads the request, calls the handler, writes the
-/// response.
 fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
-    state: Arc<Shared<H, A>>,
-    route: Route,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    Box::pin(async move {
-        let meta = RequestMeta::of(&request);
-        let result: Result<Response, GraphError> = async {
-            let incoming = Incoming::read(
-                    &state.authenticator,
-                    &state.options,
-                    route,
-                    request,
-                )
-                .await?;
-            let path = ListPersonCertificationsPath {
-                id: incoming.path_optional("id")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = ListPersonCertificationsPath {
+            id: incoming.path_optional("id")?,
+        };
 
-            let query = ListPersonCertificationsQuery {
-                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
-            };
+        let query = ListPersonCertificationsQuery {
+            options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+        };
 
-            let response = state
-                .handler
-                .list_person_certifications(incoming.into_context(), path, query)
-                .await?;
-            match response {
-                ListPersonCertificationsResponse::Ok(body) => {
-                    json(StatusCode::OK, &body, None)
-                }
+        let context = incoming.into_context();
+        match bound.handler().list_person_certifications(context, path, query).await? {
+            ListPersonCertificationsResponse::Ok(body) => {
+                bound.json(StatusCode::OK, &body, None)
             }
         }
-            .await;
-        result.unwrap_or_else(|error| error.into_response(&meta))
     })
 }
 
-/// Serves `updatePersonCertification`: reads the request, calls the handler, writes the
-/// response.
 fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
-    state: Arc<Shared<H, A>>,
-    route: Route,
-    request: Request,
+    call: Call<H, A>,
 ) -> Reply {
-    Box::pin(async move {
-        let meta = RequestMeta::of(&request);
-        let result: Result<Response, GraphError> = async {
-            let incoming = Incoming::read(
-                    &state.authenticator,
-                    &state.options,
-                    route,
-                    request,
-                )
-                .await?;
-            let path = UpdatePersonCertificationPath {
-                id: incoming.path_optional("id")?,
-                person_certification_id: incoming.path("personCertificationId")?,
-            };
+    call.dispatch(|bound, incoming| async move {
+        let path = UpdatePersonCertificationPath {
+            id: incoming.path_optional("id")?,
+            person_certification_id: incoming.path("personCertificationId")?,
+        };
 
-            let mut body: models::PersonCertification = incoming.body()?;
-            body.clear_server_set();
-            let response = state
-                .handler
-                .update_person_certification(incoming.into_context(), path, body)
-                .await?;
-            match response {
-                UpdatePersonCertificationResponse::Ok(body) => {
-                    json(StatusCode::OK, &body, None)
-                }
+        let mut body: models::PersonCertification = incoming.body()?;
+        body.clear_server_set();
+        let context = incoming.into_context();
+        match bound.handler().update_person_certification(context, path, body).await? {
+            UpdatePersonCertificationResponse::Ok(body) => {
+                bound.json(StatusCode::OK, &body, None)
             }
         }
-            .await;
-        result.unwrap_or_else(|error| error.into_response(&meta))
     })
 }
 

@@ -16,7 +16,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::BoxError;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::{Body as HttpBody, Frame, SizeHint};
@@ -31,10 +31,11 @@ pub const DISCARD_MAX_TIME: Duration = Duration::from_secs(5);
 
 /// A request body that, when dropped before its end, goes on being read and
 /// discarded by a task of its own, for at most [`DISCARD_MAX_BYTES`] and
-/// `time`.
-pub(super) struct DrainOnDrop {
+/// `time`. Generic, so that [`serve`](super::serve) wraps hyper's body
+/// directly and boxes it once.
+pub(super) struct DrainOnDrop<B: Discardable> {
     /// `None` once the body has ended (nothing left to discard).
-    body: Option<Body>,
+    body: Option<B>,
     time: Duration,
     /// Whether the client waits for `100 Continue` before sending the body.
     expects_continue: bool,
@@ -42,13 +43,18 @@ pub(super) struct DrainOnDrop {
     polled: bool,
 }
 
-impl DrainOnDrop {
-    pub(super) fn new(body: Body, time: Duration, expects_continue: bool) -> Self {
+/// A body [`DrainOnDrop`] can wrap: one a task of its own can go on reading.
+pub(super) trait Discardable: HttpBody<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static {}
+
+impl<B: HttpBody<Data = Bytes, Error: Into<BoxError>> + Send + Unpin + 'static> Discardable for B {}
+
+impl<B: Discardable> DrainOnDrop<B> {
+    pub(super) fn new(body: B, time: Duration, expects_continue: bool) -> Self {
         Self { body: Some(body), time: time.min(DISCARD_MAX_TIME), expects_continue, polled: false }
     }
 }
 
-impl HttpBody for DrainOnDrop {
+impl<B: Discardable> HttpBody for DrainOnDrop<B> {
     type Data = Bytes;
     type Error = axum::Error;
 
@@ -60,7 +66,7 @@ impl HttpBody for DrainOnDrop {
             // Ended or broken: nothing to discard when dropped.
             self.body = None;
         }
-        polled
+        polled.map(|frame| frame.map(|frame| frame.map_err(axum::Error::new)))
     }
 
     fn is_end_stream(&self) -> bool {
@@ -72,7 +78,7 @@ impl HttpBody for DrainOnDrop {
     }
 }
 
-impl Drop for DrainOnDrop {
+impl<B: Discardable> Drop for DrainOnDrop<B> {
     fn drop(&mut self) {
         let Some(body) = self.body.take() else { return };
         // A client that waits for `100 Continue` and never got it has not sent
@@ -90,7 +96,7 @@ impl Drop for DrainOnDrop {
 
 /// Reads `body` to its end, for at most [`DISCARD_MAX_BYTES`] and `time`.
 /// Dropping it earlier makes hyper close the connection after the response.
-async fn discard(mut body: Body, time: Duration) {
+async fn discard<B: Discardable>(mut body: B, time: Duration) {
     let deadline = tokio::time::Instant::now() + time;
     let mut discarded: u64 = 0;
     while discarded <= DISCARD_MAX_BYTES {

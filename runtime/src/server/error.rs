@@ -32,8 +32,10 @@ use crate::{InnerError, ODataError};
 pub struct GraphError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The error body; its `innerError` is filled in when it is sent.
-    pub error: ODataError,
+    /// The error body; its `innerError` is filled in when it is sent. Boxed:
+    /// the body is large and rare, and every `Result<_, GraphError>` on the
+    /// way of a request would otherwise be as large as it.
+    pub error: Box<ODataError>,
     /// Seconds the client should wait before retrying, sent as `Retry-After`.
     pub retry_after: Option<u64>,
 }
@@ -41,7 +43,7 @@ pub struct GraphError {
 impl GraphError {
     /// An error with a status, a code and a message.
     pub fn new(status: StatusCode, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { status, error: ODataError::new(code, message), retry_after: None }
+        Self { status, error: Box::new(ODataError::new(code, message)), retry_after: None }
     }
 
     /// `429 TooManyRequests`, to throttle a caller; add [`Self::with_retry_after`].

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 
 use super::auth::{Authenticate, Caller};
 use super::context::{Context, Subject};
+use super::endpoint::Route;
 use super::error::GraphError;
 use super::query::{Limits, OptionSet, Query, QueryOption, Schema};
 use super::service::{RequestMeta, ServerOptions};
@@ -18,41 +19,14 @@ use crate::{
     Binary, Date, DateTimeOffset, Decimal, Duration, Flags, Guid, PermissionSet, PermissionType, TimeOfDay, WireEnum,
 };
 
-/// One path an operation is served at, as the generated router knows it.
-#[derive(Clone, Copy, Debug)]
-pub struct Route {
-    /// The operation's name in the spec, e.g. `createPersonCertification`.
-    pub operation: &'static str,
-    /// The path as routed, with the version segment: `/beta/users/{id}/profile`.
-    pub template: &'static str,
-    /// The operation's names of the path's parameters, in path order.
-    pub parameters: &'static [&'static str],
-    /// The parameter that names the subject user (`identifiesUser`), if the
-    /// path has one.
-    pub user_parameter: Option<&'static str>,
-    /// How many segments after the version name the user (`me`: 1,
-    /// `users/{id}`: 2, none: 0).
-    pub user_segments: usize,
-    /// Whether the path starts with `/me`, which only a signed-in user can use.
-    pub is_me: bool,
-    /// Whether the operation takes a JSON body.
-    pub has_body: bool,
-    /// The operation's permission table; `None` when the spec gives it none
-    /// (then any authenticated caller may call it).
-    pub permissions: Option<&'static PermissionSet>,
-    /// The OData system query options the operation reads, when it reads
-    /// them ([`Incoming::options`] checks them); `None` for an operation that
-    /// reads none, where any `$` option answers `400`.
-    pub query_options: Option<OptionSet>,
-    /// The request headers the operation checks: name, value, and whether
-    /// it is required (else checked only when sent).
-    pub headers: &'static [(&'static str, &'static str, bool)],
-}
-
 /// A request that passed authentication and authorization, with its path,
 /// query and body read but not yet typed.
 pub struct Incoming {
     context: Context,
+    /// The request's URL without its query (the same as the context's): the
+    /// base of a created object's `Location`, kept after the context goes
+    /// to the handler.
+    url: String,
     path: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     /// The query string as sent, for the OData options and next links.
@@ -60,7 +34,6 @@ pub struct Incoming {
     query_options: Option<OptionSet>,
     limits: Limits,
     body: Bytes,
-    url: String,
 }
 
 fn describe(kind: PermissionType) -> &'static str {
@@ -71,7 +44,7 @@ fn describe(kind: PermissionType) -> &'static str {
     }
 }
 
-fn bearer_token(request: &Request) -> Result<String, GraphError> {
+fn bearer_token(request: &Request) -> Result<&str, GraphError> {
     let mut values = request.headers().get_all(AUTHORIZATION).iter();
     let Some(value) = values.next() else {
         return Err(GraphError::unauthenticated("Access token is empty: send `Authorization: Bearer {token}`."));
@@ -86,7 +59,7 @@ fn bearer_token(request: &Request) -> Result<String, GraphError> {
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(char::is_whitespace) {
         return Err(malformed());
     }
-    Ok(token.to_owned())
+    Ok(token)
 }
 
 /// Whether a path value can be a user id or a userPrincipalName.
@@ -104,7 +77,7 @@ fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&Permission
         )));
     }
     let on_other_user = matches!(subject, Subject::User(_));
-    if set.allows(kind, caller.granted(), on_other_user) {
+    if allows(set, kind, caller.granted(), on_other_user) {
         return Ok(());
     }
     let accepted = set.accepted(kind, on_other_user);
@@ -120,8 +93,21 @@ fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&Permission
     }))
 }
 
+/// [`PermissionSet::allows`] without collecting the accepted scopes: the
+/// same answer, with no allocation on every request.
+fn allows(set: &PermissionSet, kind: PermissionType, granted: &[String], on_other_user: bool) -> bool {
+    let Some(grant) = set.grant(kind) else { return false };
+    let higher_only = on_other_user && set.other_user_needs_higher && kind != PermissionType::Application;
+    let least: &[&str] = if higher_only { &[] } else { grant.least };
+    least.iter().chain(grant.higher).any(|scope| granted.iter().any(|g| g.eq_ignore_ascii_case(scope)))
+}
+
 fn is_json(request: &Request) -> bool {
-    let Some(value) = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let Some(value) = request.headers().get(CONTENT_TYPE) else { return false };
+    if value.as_bytes().eq_ignore_ascii_case(b"application/json") {
+        return true;
+    }
+    let Ok(value) = value.to_str() else { return false };
     let essence = value.split(';').next().unwrap_or_default().trim();
     essence.eq_ignore_ascii_case("application/json")
 }
@@ -208,37 +194,41 @@ fn check_headers(headers: &http::HeaderMap, expected: &[(&str, &str, bool)]) -> 
 }
 
 impl Incoming {
-    /// Authenticates, authorizes and reads a request for `route`, checking
-    /// in Graph's order: the bearer token (401), the path and query (400),
+    /// Authenticates, authorizes and reads a request for `route`, whose URL
+    /// is `url` (taken out of `meta`, which keeps what error answers need),
+    /// checking in Graph's order: the bearer token (401), the path and query (400),
     /// the permission table (403), then for a body its media type (415),
     /// size (413).
     pub async fn read<A: Authenticate>(
         authenticator: &A,
         options: &ServerOptions,
-        route: Route,
+        route: &Route,
         request: Request,
+        meta: &RequestMeta,
+        url: String,
     ) -> Result<Self, GraphError> {
         if let Some(span) = request.extensions().get::<tracing::Span>() {
-            span.record("route", route.template).record("operation", route.operation);
+            span.record("route", route.template).record("operation", route.operation.name);
         }
-        let token = bearer_token(&request)?;
         let caller = authenticator
-            .authenticate(&token)
+            .authenticate(bearer_token(&request)?)
             .await
             .ok_or_else(|| GraphError::unauthenticated("Access token validation failure: the token is not valid."))?;
-        let url = RequestMeta::of(&request).url;
         let json = is_json(&request);
         let declared_length =
             request.headers().get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         let (mut parts, body) = request.into_parts();
-        let raw = RawPathParams::from_request_parts(&mut parts, &())
-            .await
-            .map_err(|_| GraphError::bad_request("A path segment is not percent-encoded UTF-8."))?;
-        let path: Vec<(&'static str, String)> =
-            route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect();
+        let path: Vec<(&'static str, String)> = if route.parameters.is_empty() {
+            Vec::new()
+        } else {
+            let raw = RawPathParams::from_request_parts(&mut parts, &())
+                .await
+                .map_err(|_| GraphError::bad_request("A path segment is not percent-encoded UTF-8."))?;
+            route.parameters.iter().copied().zip(raw.iter().map(|(_, value)| value.to_owned())).collect()
+        };
         let query = parse_query(parts.uri.query())?;
-        undeclared_options(&query, route.query_options)?;
-        check_headers(&parts.headers, route.headers)?;
+        undeclared_options(&query, route.operation.query_options)?;
+        check_headers(&parts.headers, route.operation.headers)?;
 
         let subject = match route.user_parameter.and_then(|name| path.iter().find(|(n, _)| *n == name)) {
             Some((name, user)) if !is_user_name(user) => {
@@ -248,7 +238,7 @@ impl Incoming {
             Some((_, user)) if !caller.is_user(user) => Subject::User(user.clone()),
             _ => Subject::Caller,
         };
-        authorize(&caller, &subject, route.permissions)?;
+        authorize(&caller, &subject, route.operation.permissions)?;
         if route.is_me && matches!(caller, Caller::Application { .. }) {
             return Err(GraphError::bad_request(
                 "`/me` is only valid with a delegated token, one with a signed-in user.",
@@ -260,10 +250,13 @@ impl Incoming {
             .split('/')
             .filter(|s| !s.is_empty())
             .skip(1 + route.user_segments)
-            .map(|segment| percent_decode(segment, false).unwrap_or_else(|| segment.to_owned()))
+            .map(|segment| match segment.contains('%') {
+                true => percent_decode(segment, false).unwrap_or_else(|| segment.to_owned()),
+                false => segment.to_owned(),
+            })
             .collect();
 
-        let body = if route.has_body {
+        let body = if route.operation.has_body {
             if !json {
                 return Err(GraphError::unsupported_media_type(
                     "The request body must be JSON: send `Content-Type: application/json`.",
@@ -279,18 +272,17 @@ impl Incoming {
         } else {
             Bytes::new()
         };
-        let meta = parts.extensions.get::<RequestMeta>().cloned();
         let context = Context {
             caller,
             subject,
             resource_path,
-            request_id: meta.as_ref().map(|m| m.request_id.clone()).unwrap_or_default(),
-            client_request_id: meta.and_then(|m| m.client_request_id),
+            request_id: meta.request_id.clone(),
+            client_request_id: meta.client_request_id.clone(),
             url: url.clone(),
         };
         let raw_query = parts.uri.query().unwrap_or_default().to_owned();
         let limits = Limits { max_page_size: options.max_page_size, ..Limits::default() };
-        Ok(Self { context, path, query, raw_query, query_options: route.query_options, limits, body, url })
+        Ok(Self { context, url, path, query, raw_query, query_options: route.operation.query_options, limits, body })
     }
 
     /// The request's OData system query options, read against `schema` (the
@@ -378,12 +370,40 @@ impl Incoming {
     pub fn into_context(self) -> Context {
         self.context
     }
+
+    /// [`Self::into_context`], and the request's URL, for a `Location`.
+    pub fn into_context_and_url(self) -> (Context, String) {
+        (self.context, self.url)
+    }
 }
 
 /// The `Location` of a created object: `url`, `/`, and the id, percent-encoded
 /// as one path segment.
 pub fn location(url: &str, id: &str) -> String {
-    let plain = |byte: u8| byte.is_ascii_alphanumeric() || b"-._~@!$&'()*+,;=:".contains(&byte);
+    // RFC 3986's unreserved characters and those of the sub-delimiters,
+    // `:` and `@` that a path segment may hold as they are.
+    let plain = |byte: u8| {
+        byte.is_ascii_alphanumeric()
+            || matches!(
+                byte,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'@'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+            )
+    };
     let mut location = String::with_capacity(url.len() + 1 + id.len());
     location.push_str(url);
     location.push('/');

@@ -7,14 +7,12 @@ use std::io;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::Body;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
-use tower::Service;
 
 use super::service::GraphService;
 
@@ -69,10 +67,7 @@ pub async fn serve(listener: TcpListener, service: GraphService, shutdown: impl 
         let stopping = stopping.clone();
         tokio::spawn(async move {
             let _slot = slot;
-            let handler = service_fn(move |request: hyper::Request<Incoming>| {
-                let mut service = service.clone();
-                async move { service.call(request.map(Body::new)).await }
-            });
+            let handler = service_fn(move |request: hyper::Request<Incoming>| service.clone().call_hyper(request));
             let mut builder = http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout).keep_alive(true);
             let connection = builder.serve_connection(TokioIo::new(stream), handler);

@@ -16,26 +16,27 @@ mod mock;
 pub mod query;
 mod respond;
 mod service;
+mod split_map;
 mod store;
 
 pub use self::auth::{AccountType, Authenticate, Caller, StaticTokens};
 pub use self::context::{Context, Subject};
 pub use self::drain::{DISCARD_MAX_BYTES, DISCARD_MAX_TIME};
 pub use self::error::GraphError;
-pub use self::listen::{MAX_CONNECTIONS, serve};
-pub use self::service::{CLIENT_REQUEST_ID, GraphService, REQUEST_ID, RequestMeta, ServerOptions};
+pub use self::listen::{MAX_CONNECTIONS, SHUTDOWN_GRACE, serve};
+pub use self::service::{CLIENT_REQUEST_ID, GraphService, REQUEST_ID, RequestMeta, ResponseFuture, ServerOptions};
 pub use self::store::InMemory;
 
 pub use http::StatusCode;
 
 #[doc(hidden)]
-pub use self::endpoint::{Endpoint, Reply, routes};
+pub use self::endpoint::{Bound, Call, Endpoint, Operation, Reply, Route, Serve, Shared, not_implemented, routes};
 #[doc(hidden)]
-pub use self::extract::{FromParameter, Incoming, Route, location, require_on_create};
+pub use self::extract::{FromParameter, Incoming, location, require_on_create};
 #[doc(hidden)]
 pub use self::mock::{MockServer, run as run_mock_server};
 #[doc(hidden)]
-pub use self::respond::{empty, json};
+pub use self::respond::{empty, json, json_from};
 #[doc(hidden)]
 pub use self::service::{method_not_allowed, not_found};
 #[doc(hidden)]

@@ -4,23 +4,26 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, HttpBody};
 use axum::extract::Request;
 use axum::response::Response;
+use axum::routing::future::RouteFuture;
 use axum::serve::{IncomingStream, Listener};
 use http::header::{EXPECT, HOST};
 use http::uri::{Authority, PathAndQuery, Uri};
 use http::{HeaderName, HeaderValue};
 use tower::Service;
-use tracing::Instrument;
+use tracing::Span;
 use tracing::field::Empty;
 
 use super::drain::DrainOnDrop;
 use super::error::GraphError;
+use super::respond::CreatedScope;
 
 /// The header that carries the id the server gives every request.
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("request-id");
@@ -129,11 +132,18 @@ impl RequestMeta {
     /// The meta data of a request, or a fresh one when the request did not
     /// come through [`GraphService`].
     pub fn of(request: &Request) -> Self {
-        request.extensions().get::<Self>().cloned().unwrap_or_else(|| Self {
-            request_id: super::store::new_id(),
-            client_request_id: None,
-            url: request.uri().path().to_owned(),
-        })
+        request.extensions().get::<Self>().cloned().unwrap_or_else(|| Self::fresh(request))
+    }
+
+    /// The meta data of a request, taken out of it (the same as [`Self::of`]
+    /// without copying it): what an operation's glue keeps to answer errors.
+    #[doc(hidden)]
+    pub fn take(request: &mut Request) -> Self {
+        request.extensions_mut().remove::<Self>().unwrap_or_else(|| Self::fresh(request))
+    }
+
+    fn fresh(request: &Request) -> Self {
+        Self { request_id: super::store::new_id(), client_request_id: None, url: request.uri().path().to_owned() }
     }
 }
 
@@ -143,14 +153,15 @@ impl RequestMeta {
 #[derive(Clone, Debug)]
 pub struct GraphService {
     routes: Router,
-    options: ServerOptions,
+    // Shared: the service is cloned for every request.
+    options: Arc<ServerOptions>,
 }
 
 impl GraphService {
     /// Wraps the routes; used by the generated `router` function.
     #[doc(hidden)]
     pub fn new(routes: Router, options: ServerOptions) -> Self {
-        Self { routes, options }
+        Self { routes, options: Arc::new(options) }
     }
 
     /// The options the service was built with.
@@ -158,27 +169,131 @@ impl GraphService {
         &self.options
     }
 
-    fn meta(&self, request: &Request) -> RequestMeta {
-        let client_request_id = request
-            .headers()
-            .get(&CLIENT_REQUEST_ID)
+    fn meta(&self, request: &Request, client_request_id: Option<&HeaderValue>) -> RequestMeta {
+        let client_request_id = client_request_id
             .and_then(|value| value.to_str().ok())
             .filter(|value| !value.is_empty() && value.len() <= MAX_CLIENT_REQUEST_ID)
             .map(str::to_owned);
         let path = request.uri().path();
-        let base = match &self.options.base_url {
-            Some(base) => base.clone(),
-            None => request
-                .headers()
-                .get(HOST)
-                .and_then(|host| host.to_str().ok())
-                .and_then(|host| host.parse::<Authority>().ok())
-                .or_else(|| request.uri().authority().cloned())
-                .map(|authority| format!("http://{authority}"))
-                .unwrap_or_default(),
+        let parsed;
+        let (scheme, base) = match &self.options.base_url {
+            Some(base) => ("", base.as_str()),
+            None => match request.headers().get(HOST).and_then(|host| host.to_str().ok()) {
+                Some(host) if is_plain_host(host.as_bytes()) => ("http://", host),
+                host => {
+                    parsed = host
+                        .and_then(|host| host.parse::<Authority>().ok())
+                        .or_else(|| request.uri().authority().cloned());
+                    parsed.as_ref().map_or(("", ""), |authority| ("http://", authority.as_str()))
+                }
+            },
         };
-        RequestMeta { request_id: super::store::new_id(), client_request_id, url: format!("{base}{path}") }
+        let mut url = String::with_capacity(scheme.len() + base.len() + path.len());
+        url.push_str(scheme);
+        url.push_str(base);
+        url.push_str(path);
+        RequestMeta { request_id: super::store::new_id(), client_request_id, url }
     }
+
+    /// [`Service::call`]; `drained`: the body is already wrapped in
+    /// [`DrainOnDrop`], or needs no wrapping.
+    pub(super) fn route(&mut self, mut request: Request, drained: bool) -> ResponseFuture {
+        if let Some(uri) = normalize_path(request.uri()) {
+            *request.uri_mut() = uri;
+        }
+        // A body the handler leaves unread (answered 413, 401, ...) is read
+        // and discarded after the answer, so the client can finish sending
+        // and read it (see drain.rs). No body, nothing to wrap.
+        if !drained && !request.body().is_end_stream() {
+            let expects_continue = expects_continue(request.headers());
+            let time = self.options.body_read_timeout;
+            request = request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue)));
+        }
+        let sent_id = request.headers().get(&CLIENT_REQUEST_ID);
+        let meta = self.meta(&request, sent_id);
+        let echo = sent_id.filter(|_| meta.client_request_id.is_some()).cloned();
+        let span = tracing::info_span!(
+            "request",
+            method = %request.method(),
+            route = Empty,
+            operation = Empty,
+            request_id = %meta.request_id,
+            status = Empty,
+        );
+        let request_id = HeaderValue::from_str(&meta.request_id).ok();
+        request.extensions_mut().insert(meta);
+        // Handlers record the route and operation in it; with no subscriber
+        // listening there is nothing to record.
+        if !span.is_disabled() {
+            request.extensions_mut().insert(span.clone());
+        }
+        let routed = self.routes.call(request);
+        ResponseFuture { routed, span, request_id, echo }
+    }
+
+    /// [`Service::call`] for a request as hyper gives it: its body goes
+    /// into [`DrainOnDrop`] directly, so that it is boxed once, not twice.
+    pub(super) fn call_hyper(&mut self, request: http::Request<hyper::body::Incoming>) -> ResponseFuture {
+        if request.body().is_end_stream() {
+            return self.route(request.map(Body::new), true);
+        }
+        let expects_continue = expects_continue(request.headers());
+        let time = self.options.body_read_timeout;
+        self.route(request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue))), true)
+    }
+}
+
+fn expects_continue(headers: &http::HeaderMap) -> bool {
+    headers.get(EXPECT).is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+}
+
+/// The response of [`GraphService`]: the route's, with `request-id` (and
+/// the echoed `client-request-id`) added, polled inside the request's span.
+/// A type of its own rather than a boxed future: one allocation less per
+/// request.
+pub struct ResponseFuture {
+    routed: RouteFuture<Infallible>,
+    span: Span,
+    request_id: Option<HeaderValue>,
+    echo: Option<HeaderValue>,
+}
+
+impl Future for ResponseFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Every field is `Unpin` (axum's route future holds boxed futures).
+        let this = self.get_mut();
+        let _entered = this.span.enter();
+        let polled = {
+            let _created = CreatedScope::enter();
+            Pin::new(&mut this.routed).poll(cx)
+        };
+        let Ok(mut response) = ready!(polled);
+        let headers = response.headers_mut();
+        if let Some(id) = this.request_id.take() {
+            headers.insert(REQUEST_ID, id);
+        }
+        if let Some(id) = this.echo.take() {
+            headers.insert(CLIENT_REQUEST_ID, id);
+        }
+        this.span.record("status", response.status().as_u16());
+        tracing::debug!("answered");
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// Whether a `Host` header is a plain `name[:port]` (ASCII letters, digits,
+/// `.` and `-`, then `:` and digits): an authority as it stands, which
+/// parsing it as one (a copy, and a check of every byte) would only confirm.
+fn is_plain_host(host: &[u8]) -> bool {
+    let (name, port) = match host.iter().position(|&byte| byte == b':') {
+        Some(colon) => (&host[..colon], &host[colon + 1..]),
+        None => (host, &[][..]),
+    };
+    !name.is_empty()
+        && name.iter().all(|&byte| byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'-')
+        && port.iter().all(u8::is_ascii_digit)
 }
 
 /// The path with runs of `/` collapsed to one and a trailing `/` removed:
@@ -208,58 +323,14 @@ fn normalize_path(uri: &Uri) -> Option<Uri> {
 impl Service<Request> for GraphService {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = ResponseFuture;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, mut request: Request) -> Self::Future {
-        if let Some(uri) = normalize_path(request.uri()) {
-            *request.uri_mut() = uri;
-        }
-        // A body the handler leaves unread (answered 413, 401, ...) is read
-        // and discarded after the answer, so the client can finish sending
-        // and read it (see drain.rs). No body, nothing to wrap.
-        if !request.body().is_end_stream() {
-            let expects_continue = request
-                .headers()
-                .get(EXPECT)
-                .is_some_and(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-            let time = self.options.body_read_timeout;
-            request = request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue)));
-        }
-        let meta = self.meta(&request);
-        let echo = request.headers().get(&CLIENT_REQUEST_ID).filter(|_| meta.client_request_id.is_some()).cloned();
-        let span = tracing::info_span!(
-            "request",
-            method = %request.method(),
-            route = Empty,
-            operation = Empty,
-            request_id = %meta.request_id,
-            status = Empty,
-        );
-        let request_id = HeaderValue::from_str(&meta.request_id).ok();
-        request.extensions_mut().insert(meta);
-        request.extensions_mut().insert(span.clone());
-        let routed = self.routes.call(request);
-        let request_span = span.clone();
-        Box::pin(
-            async move {
-                let Ok(mut response) = routed.await;
-                let headers = response.headers_mut();
-                if let Some(id) = request_id {
-                    headers.insert(REQUEST_ID, id);
-                }
-                if let Some(id) = echo {
-                    headers.insert(CLIENT_REQUEST_ID, id);
-                }
-                request_span.record("status", response.status().as_u16());
-                tracing::debug!("answered");
-                Ok(response)
-            }
-            .instrument(span),
-        )
+    fn call(&mut self, request: Request) -> ResponseFuture {
+        self.route(request, false)
     }
 }
 

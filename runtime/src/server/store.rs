@@ -1,7 +1,7 @@
 //! The in-memory implementation's store: JSON objects by subject user and
 //! collection path, with a cap on how many it holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{SubsecRound, Utc};
@@ -13,6 +13,8 @@ use serde_json::{Map, Value};
 use super::context::Context;
 use super::error::GraphError;
 use super::query::Query;
+use super::respond::{forget_created, keep_created, write_json};
+use super::split_map::SplitMap;
 use crate::{DateTimeOffset, Page};
 
 /// A ready implementation of the API that keeps objects in memory: good for
@@ -38,46 +40,60 @@ pub struct InMemory {
     max_objects: usize,
 }
 
+/// An object's JSON text, as stored.
+type Json = Box<[u8]>;
+
 #[derive(Debug, Default)]
 struct Objects {
-    collections: HashMap<Collection, Items>,
+    collections: SplitMap<Collection, Items>,
     count: usize,
 }
 
-/// One collection's objects as JSON text, oldest first, with an index by id so
-/// that a create, read or update does not scan the collection. Text rather
-/// than `serde_json::Value`: one buffer per object instead of a tree of them.
+/// One collection's objects as JSON text, by id, each with its place in the
+/// order they were created. Text rather than `serde_json::Value`: one buffer
+/// per object instead of a tree of them. A [`SplitMap`]: a collection that
+/// grows does not stall every request while its index is rebuilt.
 #[derive(Debug, Default)]
 struct Items {
-    list: Vec<(String, Vec<u8>)>,
-    index: HashMap<String, usize>,
+    by_id: SplitMap<String, Stored>,
+    /// The `order` of the next object created.
+    next_order: u64,
+}
+
+#[derive(Debug)]
+struct Stored {
+    order: u64,
+    json: Json,
 }
 
 impl Items {
     fn get(&self, id: &str) -> Option<&[u8]> {
-        self.index.get(id).map(|&i| self.list[i].1.as_slice())
+        self.by_id.get(id).map(|stored| &*stored.json)
     }
 
-    fn get_mut(&mut self, id: &str) -> Option<&mut Vec<u8>> {
-        self.index.get(id).map(|&i| &mut self.list[i].1)
+    fn get_mut(&mut self, id: &str) -> Option<&mut Json> {
+        self.by_id.get_mut(id).map(|stored| &mut stored.json)
     }
 
-    fn contains(&self, id: &str) -> bool {
-        self.index.contains_key(id)
-    }
-
-    fn push(&mut self, id: String, json: Vec<u8>) {
-        self.index.insert(id.clone(), self.list.len());
-        self.list.push((id, json));
+    /// Adds an object under a new id; `409` when the id is taken.
+    fn insert(&mut self, id: String, json: Json) -> Result<(), GraphError> {
+        let stored = Stored { order: self.next_order, json };
+        self.by_id
+            .insert_new(id, stored)
+            .map_err(|id| GraphError::conflict(format!("An object with the id `{id}` exists already.")))?;
+        self.next_order += 1;
+        Ok(())
     }
 
     fn remove(&mut self, id: &str) -> bool {
-        let Some(at) = self.index.remove(id) else { return false };
-        self.list.remove(at);
-        for (position, (later, _)) in self.list.iter().enumerate().skip(at) {
-            self.index.insert(later.clone(), position);
-        }
-        true
+        self.by_id.remove(id).is_some()
+    }
+
+    /// Every object, oldest first.
+    fn oldest_first(&self) -> Vec<Json> {
+        let mut all: Vec<&Stored> = self.by_id.values().collect();
+        all.sort_unstable_by_key(|stored| stored.order);
+        all.into_iter().map(|stored| stored.json.clone()).collect()
     }
 }
 
@@ -126,10 +142,16 @@ impl InMemory {
     /// Stores a new object under `id`.
     #[doc(hidden)]
     pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
-        self.insert_json(collection, id, to_json(object)?)
+        // Also kept for the response: the object is written once (see `json_from`).
+        let json = write_json(object, |json| {
+            keep_created(json);
+            Box::<[u8]>::from(json)
+        })
+        .map_err(cannot_store)?;
+        self.insert_json(collection, id, json).inspect_err(|_| forget_created())
     }
 
-    fn insert_json(&self, collection: Collection, id: String, json: Vec<u8>) -> Result<(), GraphError> {
+    fn insert_json(&self, collection: Collection, id: String, json: Json) -> Result<(), GraphError> {
         let mut objects = self.lock();
         if objects.count >= self.max_objects {
             return Err(GraphError::quota_reached(format!(
@@ -137,11 +159,7 @@ impl InMemory {
                 self.max_objects
             )));
         }
-        let items = objects.collections.entry(collection).or_default();
-        if items.contains(&id) {
-            return Err(GraphError::conflict(format!("An object with the id `{id}` exists already.")));
-        }
-        items.push(id, json);
+        objects.collections.get_or_insert_with(collection, Items::default).insert(id, json)?;
         objects.count += 1;
         Ok(())
     }
@@ -217,10 +235,9 @@ impl InMemory {
         from_members(&json, &selected)
     }
 
-    fn list_json(&self, collection: &Collection) -> Vec<Vec<u8>> {
+    fn list_json(&self, collection: &Collection) -> Vec<Json> {
         let objects = self.lock();
-        let Some(items) = objects.collections.get(collection) else { return Vec::new() };
-        items.list.iter().map(|(_, json)| json.clone()).collect()
+        objects.collections.get(collection).map(Items::oldest_first).unwrap_or_default()
     }
 
     /// Merges `patch` into the object stored under `id` (members set in the
@@ -256,7 +273,7 @@ impl InMemory {
         collection: &Collection,
         id: &str,
         patch: &[u8],
-        finish: &mut dyn FnMut(&[u8]) -> Result<Vec<u8>, GraphError>,
+        finish: &mut dyn FnMut(&[u8]) -> Result<Json, GraphError>,
     ) -> Result<(), GraphError> {
         // Members as text: a number keeps every digit it came with.
         let Ok(patch) = serde_json::from_slice::<Members<'_>>(patch) else {
@@ -299,12 +316,13 @@ fn not_found(id: &str) -> GraphError {
     GraphError::not_found(format!("No object with the id `{id}` is here."))
 }
 
-fn to_json<T: Serialize>(object: &T) -> Result<Vec<u8>, GraphError> {
-    let mut json = Vec::with_capacity(1024);
-    serde_json::to_writer(&mut json, object)
-        .map_err(|error| GraphError::bad_request(format!("The object cannot be stored: {error}")))?;
-    json.shrink_to_fit();
-    Ok(json)
+/// `object` as JSON, in an allocation of its exact size (see [`write_json`]).
+fn to_json<T: Serialize>(object: &T) -> Result<Json, GraphError> {
+    write_json(object, |json| Box::<[u8]>::from(json)).map_err(cannot_store)
+}
+
+fn cannot_store(error: serde_json::Error) -> GraphError {
+    GraphError::bad_request(format!("The object cannot be stored: {error}"))
 }
 
 fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
@@ -364,7 +382,7 @@ pub fn now() -> DateTimeOffset {
     DateTimeOffset::from(Utc::now().trunc_subsecs(7))
 }
 
-/// A new object id: a random GUID ([`crate::random_guid`]), as text.
+/// A new object id: a random (version 4) GUID, as text.
 pub fn new_id() -> String {
     crate::random_guid().hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned()
 }
@@ -385,7 +403,7 @@ mod tests {
         let collection = Collection { owner: "me".into(), path: "things".into() };
         for (id, rank) in [("a", "1"), ("b", "2")] {
             let json = format!(r#"{{"id": "{id}", "rank": {rank}, "cost": {COST}}}"#);
-            store.insert_json(collection.clone(), id.into(), json.into_bytes()).expect("stored");
+            store.insert_json(collection.clone(), id.into(), json.into_bytes().into_boxed_slice()).expect("stored");
         }
         (store, collection)
     }

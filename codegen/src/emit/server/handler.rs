@@ -1,16 +1,13 @@
 //! `server/mod.rs`: per operation a path struct, a query struct and a
 //! response enum, the handler trait, the dispatch functions and the router.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::shape::{
-    Names, Route, full_template, id_property, named_type, names, path_parameters, query_parameters, responses, routes,
-    status_code, trait_name, uses_models, value_type,
+    Names, id_property, named_type, names, path_parameters, query_parameters, responses, routes, status_code,
+    trait_name, uses_models, value_type,
 };
-use crate::emit::docs::table_doc;
 use crate::emit::docs::{doc, inner_doc, paragraph};
 use crate::ir::{Api, Grant, HeaderRole, Method, Operation, Primitive, TypeRef};
 use crate::naming::ident;
@@ -58,9 +55,11 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let bin = &options.mock_server_bin;
     let has_operations = !api.operations.is_empty();
     let future_use = has_operations.then(|| quote! { use std::future::Future; });
-    let arc_use = has_operations.then(|| quote! { use std::sync::Arc; });
-    let endpoint_use = has_operations
-        .then(|| quote! { use super::runtime::server::{Endpoint, MethodFilter, Reply, Request, Response}; });
+    let endpoint_use = has_operations.then(|| {
+        quote! {
+            use super::runtime::server::{Call, MethodFilter, Operation, Reply, Shared, not_implemented};
+        }
+    });
     let reads_options = api.operations.iter().any(Operation::reads_query_options);
     let query_use = reads_options.then(|| {
         let declares = api.operations.iter().any(|op| op.reads_query_options() && !op.query_options.is_empty());
@@ -76,14 +75,13 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
 
         #future_use
         use std::process::ExitCode;
-        #arc_use
         #lazy_use
 
         #models_use
         use super::runtime::server::MockServer;
         #query_use
-        #primitives_use
         #endpoint_use
+        #primitives_use
 
         pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
         pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
@@ -94,20 +92,10 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #[doc(hidden)]
         pub use super::runtime::server::{Collection, new_id, now};
         #[doc(hidden)]
-        pub use super::runtime::server::{FromParameter, Incoming, Route, location, require_on_create};
+        pub use super::runtime::server::{FromParameter, Incoming, require_on_create};
         #[doc(hidden)]
-        pub use super::runtime::server::{empty, json};
+        pub use super::runtime::server::empty;
     };
-    let shared = (!api.operations.is_empty()).then(|| {
-        quote! {
-            /// What every route shares: the handler, the authenticator and the options.
-            struct Shared<H, A> {
-                handler: H,
-                authenticator: A,
-                options: ServerOptions,
-            }
-        }
-    });
     let schemas = api.names.query_schemas.iter().filter_map(|(ty, name)| query_schema(api, ty, name));
     let middle = quote! {
         #(#schemas)*
@@ -116,8 +104,6 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         pub trait #trait_id: Send + Sync + 'static {
             #(#methods)*
         }
-
-        #shared
 
         #(#route_consts)*
 
@@ -234,8 +220,12 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     let routes: Vec<String> =
         routes(api, op).iter().map(|r| format!("`{} {}`", op.method.as_str(), r.template)).collect();
     text.push_str(&format!("Serves {} (operation `{}`).", routes.join(" and "), op.name));
+    // The table is in the permission set's own docs: one link rather than a copy per operation.
     match op.permissions.as_ref().and_then(|name| api.permission_sets.iter().find(|s| &s.name == name)) {
-        Some(set) => text.push_str(&format!("\n\nPermissions, checked before the call:\n\n{}", table_doc(set))),
+        Some(set) => text.push_str(&format!(
+            "\n\nPermissions, checked before the call: [`{0}`](super::permissions::{0}).",
+            set.rust_name
+        )),
         None => text.push_str("\n\nThe spec lists no permissions: any authenticated caller may call."),
     }
     text
@@ -400,35 +390,43 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
         let name = format_ident!("_{}", name);
         quote! { #name: #ty }
     });
-    let message = format!("This server does not implement `{}`.", op.name);
+    let name = &op.name;
     quote! {
         #d
         fn #method(&self, _context: Context, #(#args),*) -> impl Future<Output = Result<#response, GraphError>> + Send {
-            async { Err(GraphError::not_implemented(#message)) }
+            not_implemented(#name)
         }
     }
 }
 
+/// The operation's static: what the runtime's router and request reader
+/// need to know of it. Fields at their default (`Operation::NEW`) are left out.
 fn route_consts(api: &Api, op: &Operation) -> TokenStream {
-    let Names { routes: routes_id, .. } = names(op);
-    let routes = routes(api, op);
-    let count = proc_macro2::Literal::usize_unsuffixed(routes.len());
+    let Names { routes: static_id, .. } = names(op);
     let name = &op.name;
-    let has_body = op.request.is_some();
-    let permissions =
-        match op.permissions.as_ref().and_then(|name| api.permission_sets.iter().find(|s| &s.name == name)) {
-            Some(set) => {
-                let id = ident(&set.rust_name);
-                quote! { Some(&super::permissions::#id) }
-            }
-            None => quote! { None },
-        };
-    let query_options = if op.reads_query_options() {
+    let method = format_ident!("{}", op.method.as_str().to_ascii_uppercase());
+    let templates: Vec<String> = routes(api, op).into_iter().map(|r| r.template).collect();
+    let mut fields = vec![quote! { name: #name, method: MethodFilter::#method, paths: &[#(#templates),*], }];
+    let user_parameters: Vec<&str> = op
+        .parameters
+        .iter()
+        .filter(|p| p.identifies_user && p.location == crate::ir::ParameterLocation::Path)
+        .map(|p| p.name.as_str())
+        .collect();
+    if !user_parameters.is_empty() {
+        fields.push(quote! { user_parameters: &[#(#user_parameters),*], });
+    }
+    if op.request.is_some() {
+        fields.push(quote! { has_body: true, });
+    }
+    if let Some(set) = op.permissions.as_ref().and_then(|name| api.permission_sets.iter().find(|s| &s.name == name)) {
+        let id = ident(&set.rust_name);
+        fields.push(quote! { permissions: Some(&super::permissions::#id), });
+    }
+    if op.reads_query_options() {
         let options = op.query_options.iter().map(|o| format_ident!("{}", format!("{o:?}")));
-        quote! { Some(OptionSet::NONE #(.with(QueryOption::#options))*) }
-    } else {
-        quote! { None }
-    };
+        fields.push(quote! { query_options: Some(OptionSet::NONE #(.with(QueryOption::#options))*), });
+    }
     let headers: Vec<TokenStream> = op
         .headers
         .iter()
@@ -438,60 +436,28 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
             quote! { (#name, #value, #required) }
         })
         .collect();
-    let items = routes.iter().map(|r| {
-        let Route { template, parameters, user_parameter, user_segments, is_me, .. } = r;
-        let user_segments = proc_macro2::Literal::usize_unsuffixed(*user_segments);
-        let user = match user_parameter {
-            Some(name) => quote! { Some(#name) },
-            None => quote! { None },
-        };
-        quote! {
-            Route {
-                operation: #name,
-                template: #template,
-                parameters: &[#(#parameters),*],
-                user_parameter: #user,
-                user_segments: #user_segments,
-                is_me: #is_me,
-                has_body: #has_body,
-                permissions: #permissions,
-                query_options: #query_options,
-                headers: &[#(#headers),*],
-            }
-        }
-    });
-    let d = doc(&format!("The paths `{}` is served at.", op.name));
+    if !headers.is_empty() {
+        fields.push(quote! { headers: &[#(#headers),*], });
+    }
     quote! {
-        #d
-        const #routes_id: [Route; #count] = [#(#items),*];
+        static #static_id: Operation = Operation { #(#fields)* ..Operation::NEW };
     }
 }
 
 fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
-    // Paths of the same shape share one axum route (axum rejects two routes
-    // that differ only in parameter names); parameters are matched by position.
-    let mut axum_paths: BTreeMap<String, String> = BTreeMap::new();
-    let mut endpoints = Vec::new();
-    for op in &api.operations {
-        let Names { serve, routes: routes_id, .. } = names(op);
-        let filter = format_ident!("{}", op.method.as_str().to_ascii_uppercase());
-        for (index, route) in routes(api, op).iter().enumerate() {
-            let index = proc_macro2::Literal::usize_unsuffixed(index);
-            let path = axum_paths.entry(route.path.shape()).or_insert_with(|| full_template(api, route.path)).clone();
-            endpoints.push(quote! {
-                Endpoint::new(&state, MethodFilter::#filter, #path, #routes_id[#index], #serve::<H, A>)
-            });
-        }
-    }
+    let operations = api.operations.iter().map(|op| {
+        let Names { serve, routes: static_id, .. } = names(op);
+        quote! { (&#static_id, #serve) }
+    });
     let body = if api.operations.is_empty() {
         quote! {
-            let _ = (handler, authenticator);
-            let routes = super::runtime::server::routes::<()>([]);
+            let shared = super::runtime::server::Shared { handler, authenticator, options: options.clone() };
+            let routes = super::runtime::server::routes(shared, &[]);
         }
     } else {
         quote! {
-            let state = Arc::new(Shared { handler, authenticator, options: options.clone() });
-            let routes = super::runtime::server::routes([#(#endpoints),*]);
+            let shared = Shared { handler, authenticator, options: options.clone() };
+            let routes = super::runtime::server::routes(shared, &[#(#operations),*]);
         }
     };
     quote! {
@@ -507,6 +473,13 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
     }
 }
 
+/// The property whose value ends a response's `Location`: the `id` of the
+/// object a `201` answers with.
+fn location_id<'a>(api: &'a Api, response: &crate::ir::Response) -> Option<&'a crate::ir::Property> {
+    let ty = response.ty.as_ref().filter(|_| response.status == 201)?;
+    named_type(api, Some(ty)).and_then(|t| id_property(api, t))
+}
+
 /// How the handler's result becomes a response, per variant.
 fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let Names { response, .. } = names(op);
@@ -516,38 +489,22 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
             let variant = ident(&r.variant);
             let status = status_code(r.status);
             match &r.ty {
-                Some(ty) => {
-                    let id = named_type(api, Some(ty)).and_then(|t| id_property(api, t)).filter(|_| r.status == 201);
-                    let location = match id {
-                        Some(p) => {
-                            let field = ident(&p.rust_name);
-                            let to_text = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
-                                quote! { .map(|id| location(&url, &id.to_string())) }
-                            } else {
-                                quote! { .map(|id| location(&url, id)) }
-                            };
-                            let borrow = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
-                                quote! { body.#field.as_ref() }
-                            } else {
-                                quote! { body.#field.as_deref() }
-                            };
-                            quote! { #borrow #to_text }
-                        }
-                        None => quote! { None },
-                    };
-                    quote! { #response::#variant(body) => json(#status, &body, #location), }
-                }
+                Some(_) => match location_id(api, r) {
+                    Some(p) => {
+                        let field = ident(&p.rust_name);
+                        let id = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
+                            quote! { body.#field.map(|id| id.to_string()).as_deref() }
+                        } else {
+                            quote! { body.#field.as_deref() }
+                        };
+                        quote! { #response::#variant(body) => bound.created(&body, #id, &url), }
+                    }
+                    None => quote! { #response::#variant(body) => bound.json(#status, &body, None), },
+                },
                 None => quote! { #response::#variant => Ok(empty(#status)), },
             }
         })
         .collect()
-}
-
-/// Whether any response of the operation sends `Location`.
-fn sends_location(api: &Api, op: &Operation) -> bool {
-    op.responses
-        .iter()
-        .any(|r| r.status == 201 && named_type(api, r.ty.as_ref()).and_then(|t| id_property(api, t)).is_some())
 }
 
 fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenStream {
@@ -600,28 +557,24 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
             _ => quote! { let body: #rust = incoming.body()?; },
         }
     });
-    let url = sends_location(api, op).then(|| quote! { let url = incoming.url().to_owned(); });
     let args = arguments(api, op).into_iter().map(|(name, _)| name);
     let arms = response_arms(api, op);
-    let d = doc(&format!("Serves `{}`: reads the request, calls the handler, writes the response.", op.name));
+    // Only a `201` with a `Location` needs the URL once the handler has the context.
+    let context = if responses(op).into_iter().any(|r| location_id(api, r).is_some()) {
+        quote! { let (context, url) = incoming.into_context_and_url(); }
+    } else {
+        quote! { let context = incoming.into_context(); }
+    };
     quote! {
-        #d
-        fn #serve<H: #trait_id, A: Authenticate>(state: Arc<Shared<H, A>>, route: Route, request: Request) -> Reply {
-            Box::pin(async move {
-            let meta = RequestMeta::of(&request);
-            let result: Result<Response, GraphError> = async {
-                let incoming = Incoming::read(&state.authenticator, &state.options, route, request).await?;
+        fn #serve<H: #trait_id, A: Authenticate>(call: Call<H, A>) -> Reply {
+            call.dispatch(|bound, incoming| async move {
                 #path_value
                 #query_value
                 #body_value
-                #url
-                let response = state.handler.#method(incoming.into_context(), #(#args),*).await?;
-                match response {
+                #context
+                match bound.handler().#method(context, #(#args),*).await? {
                     #(#arms)*
                 }
-            }
-            .await;
-            result.unwrap_or_else(|error| error.into_response(&meta))
             })
         }
     }

@@ -10,20 +10,14 @@ use crate::ir::{
 };
 use crate::naming::ident;
 
-/// One path of an operation, as the router serves it.
+/// One path of an operation, as the router serves it. (The runtime reads
+/// the rest off the template: which parameter names the user, whether it is
+/// `/me`.)
 pub struct Route<'a> {
     /// The path with the version segment, in axum's syntax (the spec's).
     pub template: String,
     /// The path's parameters, in path order.
     pub parameters: Vec<&'a str>,
-    /// The parameter that names the subject user.
-    pub user_parameter: Option<&'a str>,
-    /// How many segments after the version name the user.
-    pub user_segments: usize,
-    /// Whether the path starts with `/me`.
-    pub is_me: bool,
-    /// The segments, for grouping paths of the same shape.
-    pub path: &'a Path,
 }
 
 /// The path an operation is mounted at: `/{version}{template}`.
@@ -43,25 +37,7 @@ pub fn routes<'a>(api: &Api, op: &'a Operation) -> Vec<Route<'a>> {
                     Segment::Literal(_) => None,
                 })
                 .collect();
-            let user = path.segments.iter().enumerate().find_map(|(i, s)| match s {
-                Segment::Parameter(name) if op.parameters.iter().any(|p| &p.name == name && p.identifies_user) => {
-                    Some((i, name.as_str()))
-                }
-                _ => None,
-            });
-            let is_me = matches!(path.segments.first(), Some(Segment::Literal(first)) if first == "me");
-            let user_segments = match user {
-                Some((index, _)) => index + 1,
-                None => usize::from(is_me),
-            };
-            Route {
-                template: full_template(api, path),
-                parameters,
-                user_parameter: user.map(|(_, name)| name),
-                user_segments,
-                is_me,
-                path,
-            }
+            Route { template: full_template(api, path), parameters }
         })
         .collect()
 }
