@@ -451,7 +451,7 @@ mod tests {
         let (store, collection) = store();
         let patch = |json: &str| serde_json::from_str::<Thing>(json).expect("a patch");
         let typed = r##"{"@odata.type": "#t.agentUser", "rank": 1}"##;
-        store.insert_json(collection.clone(), "c".into(), typed.as_bytes().to_vec()).expect("stored");
+        store.insert_json(collection.clone(), "c".into(), typed.as_bytes().into()).expect("stored");
         // A patch declared as the base names the base's type: not a new type.
         let merged = store
             .update(&collection, "c", &patch(r##"{"@odata.type": "#t.user", "rank": 2}"##), |_| {})
