@@ -101,6 +101,56 @@ impl Nulls {
         }
         Ok(value)
     }
+
+    /// Reads the value of the declared member `key` into `field`, as
+    /// [`Nulls::read`] does; true, as every reader of a model's member. The
+    /// generated `read_member`s are one call of this (or of
+    /// [`Nulls::read_into_with`], [`read_value`]) per property, and no `?`:
+    /// rustc checks each `?` apart, and those were most of a model's compile time.
+    #[doc(hidden)]
+    pub fn read_into<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+        &mut self,
+        map: &mut A,
+        key: &'static str,
+        field: &mut Option<T>,
+    ) -> Result<bool, A::Error> {
+        *field = self.read(map, key)?;
+        Ok(true)
+    }
+
+    /// Reads the value of the declared member `key` into `field` with `read`,
+    /// as [`Nulls::read_with`] does; true.
+    #[doc(hidden)]
+    pub fn read_into_with<'de, A: MapAccess<'de>, T>(
+        &mut self,
+        map: &mut A,
+        key: &'static str,
+        field: &mut Option<T>,
+        read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
+    ) -> Result<bool, A::Error> {
+        *field = self.read_with(map, key, read)?;
+        Ok(true)
+    }
+}
+
+/// Reads the value of a member that is never `null` into `field` (a `null`
+/// reads as absent); true, as every reader of a model's member.
+pub fn read_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    field: &mut Option<T>,
+) -> Result<bool, A::Error> {
+    *field = map.next_value()?;
+    Ok(true)
+}
+
+/// [`read_value`] with `read` (e.g. `__private::read_float`).
+pub fn read_value_with<'de, A: MapAccess<'de>, T>(
+    map: &mut A,
+    field: &mut Option<T>,
+    read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
+) -> Result<bool, A::Error> {
+    *field = read(map)?;
+    Ok(true)
 }
 
 /// What a generated model tells the shared serde code about itself.
@@ -147,6 +197,49 @@ pub fn entry<S: SerializeMap, T: Serialize>(
     match value {
         Some(value) => map.serialize_entry(key, value),
         None => null(map, key, nulls),
+    }
+}
+
+/// Writes a model's members one statement each, with no `?`: rustc checks
+/// each `?` apart, and a model's `write_members` has one per property. The
+/// first error is kept, and nothing more is written after it.
+pub struct Writer<'a, S: SerializeMap> {
+    map: &'a mut S,
+    nulls: &'a Nulls,
+    result: Result<(), S::Error>,
+}
+
+impl<'a, S: SerializeMap> Writer<'a, S> {
+    /// Writes into `map`, with the explicit `null`s of the object.
+    pub fn new(map: &'a mut S, nulls: &'a Nulls) -> Self {
+        Self { map, nulls, result: Ok(()) }
+    }
+
+    /// Writes one member if it is set, or `null` if it is an explicit `null` ([`entry`]).
+    pub fn entry<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if self.result.is_ok() {
+            self.result = entry(self.map, key, value, self.nulls);
+        }
+    }
+
+    /// [`Writer::entry`] for a member whose numbers are `Single`s or `Double`s
+    /// (`__private::entry_float`).
+    pub fn entry_float<T: crate::numbers::Floats>(&mut self, key: &'static str, value: &Option<T>) {
+        if self.result.is_ok() {
+            self.result = crate::numbers::entry_float(self.map, key, value, self.nulls);
+        }
+    }
+
+    /// The annotations of a stream property (`__private::entry_media`).
+    pub fn media(&mut self, keys: &[&'static str; 4], media: &Option<crate::MediaLink>) {
+        if self.result.is_ok() {
+            self.result = crate::media::entry_media(self.map, keys, media);
+        }
+    }
+
+    /// The first error, if any.
+    pub fn finish(self) -> Result<(), S::Error> {
+        self.result
     }
 }
 
