@@ -81,9 +81,10 @@ impl Object for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "id" => __private::read_value(map, &mut self.id),
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "id" => r.value(&mut self.id),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }
@@ -159,11 +160,11 @@ impl Object for Identity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "displayName" => nulls.read_into(map, "displayName", &mut self.display_name),
-            "id" => nulls.read_into(map, "id", &mut self.id),
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "displayName" => r.read("displayName", &mut self.display_name),
+            "id" => r.read("id", &mut self.id),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }
@@ -243,12 +244,12 @@ impl Object for IdentitySet {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "application" => nulls.read_into(map, "application", &mut self.application),
-            "device" => nulls.read_into(map, "device", &mut self.device),
-            "user" => nulls.read_into(map, "user", &mut self.user),
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "application" => r.read("application", &mut self.application),
+            "device" => r.read("device", &mut self.device),
+            "user" => r.read("user", &mut self.user),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }
@@ -329,26 +330,19 @@ impl Object for InferenceData {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
             "confidenceScore" => {
-                nulls
-                    .read_into_with(
-                        map,
-                        "confidenceScore",
-                        &mut self.confidence_score,
-                        __private::read_float,
-                    )
+                r.read_with(
+                    "confidenceScore",
+                    &mut self.confidence_score,
+                    __private::read_float,
+                )
             }
             "userHasVerifiedAccuracy" => {
-                nulls
-                    .read_into(
-                        map,
-                        "userHasVerifiedAccuracy",
-                        &mut self.user_has_verified_accuracy,
-                    )
+                r.read("userHasVerifiedAccuracy", &mut self.user_has_verified_accuracy)
             }
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }
@@ -460,32 +454,19 @@ impl Object for ItemFacet {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.base.nulls;
+        let mut r = __private::Reader::new(map, &mut self.base.nulls);
         match key {
-            "allowedAudiences" => {
-                nulls.read_into(map, "allowedAudiences", &mut self.allowed_audiences)
-            }
-            "createdBy" => nulls.read_into(map, "createdBy", &mut self.created_by),
-            "createdDateTime" => {
-                nulls.read_into(map, "createdDateTime", &mut self.created_date_time)
-            }
-            "inference" => nulls.read_into(map, "inference", &mut self.inference),
-            "isSearchable" => {
-                nulls.read_into(map, "isSearchable", &mut self.is_searchable)
-            }
-            "lastModifiedBy" => {
-                nulls.read_into(map, "lastModifiedBy", &mut self.last_modified_by)
-            }
+            "allowedAudiences" => r.read("allowedAudiences", &mut self.allowed_audiences),
+            "createdBy" => r.read("createdBy", &mut self.created_by),
+            "createdDateTime" => r.read("createdDateTime", &mut self.created_date_time),
+            "inference" => r.read("inference", &mut self.inference),
+            "isSearchable" => r.read("isSearchable", &mut self.is_searchable),
+            "lastModifiedBy" => r.read("lastModifiedBy", &mut self.last_modified_by),
             "lastModifiedDateTime" => {
-                nulls
-                    .read_into(
-                        map,
-                        "lastModifiedDateTime",
-                        &mut self.last_modified_date_time,
-                    )
+                r.read("lastModifiedDateTime", &mut self.last_modified_date_time)
             }
-            "source" => nulls.read_into(map, "source", &mut self.source),
-            "sources" => nulls.read_into(map, "sources", &mut self.sources),
+            "source" => r.read("source", &mut self.source),
+            "sources" => r.read("sources", &mut self.sources),
             _ => self.base.read_member(key, map),
         }
     }
@@ -636,26 +617,18 @@ impl Object for PersonCertification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.base.base.nulls;
+        let mut r = __private::Reader::new(map, &mut self.base.base.nulls);
         match key {
-            "certificationId" => {
-                nulls.read_into(map, "certificationId", &mut self.certification_id)
-            }
-            "description" => nulls.read_into(map, "description", &mut self.description),
-            "displayName" => nulls.read_into(map, "displayName", &mut self.display_name),
-            "endDate" => nulls.read_into(map, "endDate", &mut self.end_date),
-            "issuedDate" => nulls.read_into(map, "issuedDate", &mut self.issued_date),
-            "issuingAuthority" => {
-                nulls.read_into(map, "issuingAuthority", &mut self.issuing_authority)
-            }
-            "issuingCompany" => {
-                nulls.read_into(map, "issuingCompany", &mut self.issuing_company)
-            }
-            "startDate" => nulls.read_into(map, "startDate", &mut self.start_date),
-            "thumbnailUrl" => {
-                nulls.read_into(map, "thumbnailUrl", &mut self.thumbnail_url)
-            }
-            "webUrl" => nulls.read_into(map, "webUrl", &mut self.web_url),
+            "certificationId" => r.read("certificationId", &mut self.certification_id),
+            "description" => r.read("description", &mut self.description),
+            "displayName" => r.read("displayName", &mut self.display_name),
+            "endDate" => r.read("endDate", &mut self.end_date),
+            "issuedDate" => r.read("issuedDate", &mut self.issued_date),
+            "issuingAuthority" => r.read("issuingAuthority", &mut self.issuing_authority),
+            "issuingCompany" => r.read("issuingCompany", &mut self.issuing_company),
+            "startDate" => r.read("startDate", &mut self.start_date),
+            "thumbnailUrl" => r.read("thumbnailUrl", &mut self.thumbnail_url),
+            "webUrl" => r.read("webUrl", &mut self.web_url),
             _ => self.base.read_member(key, map),
         }
     }
@@ -731,10 +704,10 @@ impl Object for PersonDataSources {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "type" => nulls.read_into(map, "type", &mut self.r#type),
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "type" => r.read("type", &mut self.r#type),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }
@@ -815,14 +788,12 @@ impl Object for ProfileSourceAnnotation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "isDefaultSource" => {
-                nulls.read_into(map, "isDefaultSource", &mut self.is_default_source)
-            }
-            "properties" => nulls.read_into(map, "properties", &mut self.properties),
-            "sourceId" => nulls.read_into(map, "sourceId", &mut self.source_id),
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "isDefaultSource" => r.read("isDefaultSource", &mut self.is_default_source),
+            "properties" => r.read("properties", &mut self.properties),
+            "sourceId" => r.read("sourceId", &mut self.source_id),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }

@@ -101,56 +101,64 @@ impl Nulls {
         }
         Ok(value)
     }
+}
 
-    /// Reads the value of the declared member `key` into `field`, as
-    /// [`Nulls::read`] does; true, as every reader of a model's member. The
-    /// generated `read_member`s are one call of this (or of
-    /// [`Nulls::read_into_with`], [`read_value`]) per property, and no `?`:
-    /// rustc checks each `?` apart, and those were most of a model's compile time.
-    #[doc(hidden)]
-    pub fn read_into<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-        &mut self,
-        map: &mut A,
-        key: &'static str,
-        field: &mut Option<T>,
-    ) -> Result<bool, A::Error> {
-        *field = self.read(map, key)?;
+/// Reads a model's declared members, a call an arm of its `read_member`:
+/// each answers the `Result<bool, _>` itself (true: the member was the
+/// model's), so the arms have no `?`, which rustc checks one by one and which
+/// were most of a model's compile time.
+pub struct Reader<'a, A> {
+    map: &'a mut A,
+    nulls: &'a mut Nulls,
+}
+
+impl<'a, 'de, A: MapAccess<'de>> Reader<'a, A> {
+    /// Reads from `map`, recording explicit `null`s in `nulls`.
+    pub fn new(map: &'a mut A, nulls: &'a mut Nulls) -> Self {
+        Self { map, nulls }
+    }
+
+    /// The value of the declared member `key` into `field`, as [`Nulls::read`].
+    pub fn read<T: Deserialize<'de>>(&mut self, key: &'static str, field: &mut Option<T>) -> Result<bool, A::Error> {
+        *field = self.nulls.read(self.map, key)?;
         Ok(true)
     }
 
-    /// Reads the value of the declared member `key` into `field` with `read`,
-    /// as [`Nulls::read_with`] does; true.
-    #[doc(hidden)]
-    pub fn read_into_with<'de, A: MapAccess<'de>, T>(
+    /// [`Reader::read`] with `read` (e.g. `__private::read_float`), as [`Nulls::read_with`].
+    pub fn read_with<T>(
         &mut self,
-        map: &mut A,
         key: &'static str,
         field: &mut Option<T>,
         read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
     ) -> Result<bool, A::Error> {
-        *field = self.read_with(map, key, read)?;
+        *field = self.nulls.read_with(self.map, key, read)?;
         Ok(true)
     }
-}
 
-/// Reads the value of a member that is never `null` into `field` (a `null`
-/// reads as absent); true, as every reader of a model's member.
-pub fn read_value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    field: &mut Option<T>,
-) -> Result<bool, A::Error> {
-    *field = map.next_value()?;
-    Ok(true)
-}
+    /// The value of a member that is never `null` (a `null` reads as absent).
+    pub fn value<T: Deserialize<'de>>(&mut self, field: &mut Option<T>) -> Result<bool, A::Error> {
+        *field = self.map.next_value()?;
+        Ok(true)
+    }
 
-/// [`read_value`] with `read` (e.g. `__private::read_float`).
-pub fn read_value_with<'de, A: MapAccess<'de>, T>(
-    map: &mut A,
-    field: &mut Option<T>,
-    read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
-) -> Result<bool, A::Error> {
-    *field = read(map)?;
-    Ok(true)
+    /// [`Reader::value`] with `read`.
+    pub fn value_with<T>(
+        &mut self,
+        field: &mut Option<T>,
+        read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
+    ) -> Result<bool, A::Error> {
+        *field = read(self.map)?;
+        Ok(true)
+    }
+
+    /// One annotation of a stream property (`__private::read_media`).
+    pub fn media(
+        &mut self,
+        media: &mut Option<crate::MediaLink>,
+        annotation: crate::MediaAnnotation,
+    ) -> Result<bool, A::Error> {
+        crate::media::read_media(self.map, media, annotation)
+    }
 }
 
 /// What a generated model tells the shared serde code about itself.
@@ -312,5 +320,65 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
 
         deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A map that records the keys written and refuses one of them.
+    struct Refusing {
+        written: Vec<String>,
+        refuse: &'static str,
+    }
+
+    impl SerializeMap for &mut Refusing {
+        type Ok = ();
+        type Error = serde_json::Error;
+
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Self::Error> {
+            let key = serde_json::to_value(key)?.as_str().unwrap_or_default().to_owned();
+            if key == self.refuse {
+                return Err(serde::ser::Error::custom(format!("refused {key}")));
+            }
+            self.written.push(key);
+            Ok(())
+        }
+
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), Self::Error> {
+            Ok(())
+        }
+
+        fn end(self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_keeps_the_first_error_and_writes_nothing_after_it() {
+        let mut refusing = Refusing { written: Vec::new(), refuse: "b" };
+        let mut map = &mut refusing;
+        let mut nulls = Nulls::default();
+        nulls.insert("c");
+        let mut w = Writer::new(&mut map, &nulls);
+        w.entry("a", &Some(1));
+        w.entry("b", &Some(2));
+        w.entry::<i32>("c", &None);
+        w.entry_float("d", &Some(1.5));
+        let error = w.finish().expect_err("b is refused");
+        assert_eq!(error.to_string(), "refused b");
+        assert_eq!(refusing.written, ["a"]);
+
+        // Without an error: set members, and explicit nulls, in order.
+        let mut refusing = Refusing { written: Vec::new(), refuse: "none" };
+        let mut map = &mut refusing;
+        let mut w = Writer::new(&mut map, &nulls);
+        w.entry("a", &Some(1));
+        w.entry::<i32>("b", &None);
+        w.entry::<i32>("c", &None);
+        w.entry_float("d", &Some(1.5));
+        w.finish().expect("nothing refused");
+        assert_eq!(refusing.written, ["a", "c", "d"]);
     }
 }

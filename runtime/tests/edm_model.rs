@@ -56,26 +56,24 @@ impl Sample {
 
 impl Object for Sample {
     fn read_member<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "charge" => nulls.read_into(map, "charge", &mut self.charge),
-            "content@odata.mediaReadLink" => __private::read_media(map, &mut self.content, MediaAnnotation::ReadLink),
-            "content@odata.mediaEditLink" => __private::read_media(map, &mut self.content, MediaAnnotation::EditLink),
-            "content@odata.mediaContentType" => {
-                __private::read_media(map, &mut self.content, MediaAnnotation::ContentType)
-            }
-            "content@odata.mediaEtag" => __private::read_media(map, &mut self.content, MediaAnnotation::Etag),
-            "contentBytes" => nulls.read_into(map, "contentBytes", &mut self.content_bytes),
-            "delta" => nulls.read_into(map, "delta", &mut self.delta),
-            "disc" => nulls.read_into(map, "disc", &mut self.disc),
-            "duration" => nulls.read_into(map, "duration", &mut self.duration),
-            "durations" => nulls.read_into(map, "durations", &mut self.durations),
-            "r" => nulls.read_into(map, "r", &mut self.r),
-            "ratio" => nulls.read_into_with(map, "ratio", &mut self.ratio, __private::read_float),
-            "ratios" => nulls.read_into_with(map, "ratios", &mut self.ratios, __private::read_float),
-            "score" => __private::read_value_with(map, &mut self.score, __private::read_float),
-            "startTime" => nulls.read_into(map, "startTime", &mut self.start_time),
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "charge" => r.read("charge", &mut self.charge),
+            "content@odata.mediaReadLink" => r.media(&mut self.content, MediaAnnotation::ReadLink),
+            "content@odata.mediaEditLink" => r.media(&mut self.content, MediaAnnotation::EditLink),
+            "content@odata.mediaContentType" => r.media(&mut self.content, MediaAnnotation::ContentType),
+            "content@odata.mediaEtag" => r.media(&mut self.content, MediaAnnotation::Etag),
+            "contentBytes" => r.read("contentBytes", &mut self.content_bytes),
+            "delta" => r.read("delta", &mut self.delta),
+            "disc" => r.read("disc", &mut self.disc),
+            "duration" => r.read("duration", &mut self.duration),
+            "durations" => r.read("durations", &mut self.durations),
+            "r" => r.read("r", &mut self.r),
+            "ratio" => r.read_with("ratio", &mut self.ratio, __private::read_float),
+            "ratios" => r.read_with("ratios", &mut self.ratios, __private::read_float),
+            "score" => r.value_with(&mut self.score, __private::read_float),
+            "startTime" => r.read("startTime", &mut self.start_time),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     }

@@ -467,7 +467,9 @@ fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
         text.push_str(&format!("\n\nAs data: [`permissions::{constant}`](super::super::permissions::{constant})."));
     }
     // The same for every call: told once, on `Error`.
-    text.push_str("\n\n# Errors\n\n[`Error`], as every call: an error status, a body that does not fit, or no usable answer.");
+    text.push_str(
+        "\n\n# Errors\n\n[`Error`], as every call: an error status, a body that does not fit, or no usable answer.",
+    );
     text
 }
 

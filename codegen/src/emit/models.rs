@@ -394,7 +394,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             let keys = media_keys(p);
             let annotations = ["ReadLink", "EditLink", "ContentType", "Etag"].map(|a| format_ident!("{}", a));
             return quote! {
-                #(#keys => __private::read_media(map, &mut self.#field, #media_annotation::#annotations),)*
+                #(#keys => r.media(&mut self.#field, #media_annotation::#annotations),)*
             };
         }
         // Numbers through the runtime's readers (OData's "NaN" and "INF", a
@@ -405,21 +405,21 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             None => None,
         };
         // A property that is never null reads a `null` as absent, as before
-        // PATCH semantics: there is nothing to clear. Each arm is one call that
-        // answers the `Result<bool, _>` itself: no `?`, which rustc would check
-        // arm by arm.
+        // PATCH semantics: there is nothing to clear. Each arm is one call of
+        // the runtime's `Reader` that answers the `Result<bool, _>` itself: no
+        // `?`, which rustc would check arm by arm.
         match (p.nullable, reader) {
-            (true, None) => quote! { #json => nulls.read_into(map, #json, &mut self.#field), },
-            (true, Some(reader)) => quote! { #json => nulls.read_into_with(map, #json, &mut self.#field, #reader), },
-            (false, None) => quote! { #json => __private::read_value(map, &mut self.#field), },
-            (false, Some(reader)) => quote! { #json => __private::read_value_with(map, &mut self.#field, #reader), },
+            (true, None) => quote! { #json => r.read(#json, &mut self.#field), },
+            (true, Some(reader)) => quote! { #json => r.read_with(#json, &mut self.#field, #reader), },
+            (false, None) => quote! { #json => r.value(&mut self.#field), },
+            (false, Some(reader)) => quote! { #json => r.value_with(&mut self.#field, #reader), },
         }
     });
     let read_fallback = if t.base.is_some() {
         quote! { _ => self.base.read_member(key, map), }
     } else {
         quote! {
-            "@odata.type" => __private::read_value(map, &mut self.odata_type),
+            "@odata.type" => r.value(&mut self.odata_type),
             _ => Ok(false),
         }
     };
@@ -427,11 +427,9 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let read_body = if t.base.is_some() && t.properties.is_empty() {
         quote! { self.base.read_member(key, map) }
     } else {
-        // `nulls` borrows the root's field; the other arms borrow disjoint ones.
-        let nulls =
-            t.properties.iter().any(|p| p.nullable && !is_stream(p)).then(|| quote! { let nulls = &mut #root.nulls; });
+        // The reader borrows the root's `nulls`; the arms borrow other fields.
         quote! {
-            #nulls
+            let mut r = __private::Reader::new(map, &mut #root.nulls);
             match key {
                 #(#read_arms)*
                 #read_fallback
@@ -472,7 +470,11 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             w.finish()
         }
     };
-    let extras = if t.base.is_some() { quote! { base } } else { quote! { root } };
+    let extras = if t.base.is_some() {
+        quote! { base }
+    } else {
+        quote! { root }
+    };
 
     quote! {
         #type_doc
