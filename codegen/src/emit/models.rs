@@ -438,11 +438,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     };
     // A statement a member, through the runtime's `Writer`: no `?` (rustc
     // checks each apart), the first error kept.
-    let write_head = if t.base.is_some() {
-        quote! { self.base.write_members(map)?; }
-    } else {
-        quote! {}
-    };
+    let write_head = t.base.is_some().then(|| quote! { self.base.write_members(map)?; });
     let root_entry = t.base.is_none().then(|| quote! { w.entry("@odata.type", &self.odata_type); });
     let write_entries = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
