@@ -910,7 +910,7 @@ mod tests {
         let builder = Builder::new(&spec).out_dir(&out).file_name("known.rs").client(true).server(true);
         let (known, _) = run(&builder.doc_path("my_crate::graph"));
         let known = read(&known.expect("generates").file);
-        assert!(known.contains("/// use my_crate::graph::models::AllowedAudiencesMember;"));
+        assert!(known.contains("//! use my_crate::graph::models::AllowedAudiencesMember;"));
         assert!(known.contains("//! use my_crate::graph::client::Client;"));
         assert!(known.contains("///     my_crate::graph::server::mock_server_main()"));
         assert!(!known.contains("msgraph_profile"), "no example names the crate mode's crate");

@@ -222,7 +222,18 @@ fn one_line_kind(line: &str) -> Option<&'static str> {
     if !line.trim_end().ends_with(';') {
         return None;
     }
-    ["use ", "mod ", "const ", "type ", "static "].into_iter().find(|k| t.starts_with(k))
+    if is_macro_item(t) {
+        return Some("macro");
+    }
+    ["use ", "mod ", "const ", "type ", "static ", "struct "].into_iter().find(|k| t.starts_with(k))
+}
+
+/// Whether a line starts an item the runtime's macros write
+/// (`__private::model_serde!(Thing);`).
+fn is_macro_item(line: &str) -> bool {
+    line.trim_start().strip_prefix("__private::").is_some_and(|rest| {
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).is_some_and(|end| rest[end..].starts_with("!("))
+    })
 }
 
 fn needs_blank(prev: &str, line: &str) -> bool {
@@ -244,6 +255,9 @@ fn needs_blank(prev: &str, line: &str) -> bool {
     }
     if use_group(prev).is_some() {
         return true;
+    }
+    if is_macro_item(p) && is_macro_item(l) {
+        return false; // a run of macro items (setters) stays together
     }
     if let (Some(a), Some(b)) = (one_line_kind(prev), one_line_kind(line)) {
         return a != b;
@@ -267,10 +281,19 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         || l.starts_with("use ")
         || l.starts_with("struct ")
         || l.starts_with("enum ")
-        || l.starts_with("async fn ");
+        || l.starts_with("async fn ")
+        || is_macro_item(l);
     // The arms of a `match` stay together, block or not.
     if closed_block && l.contains("=>") && !l.starts_with("let ") {
         return false;
+    }
+    // The end of a macro item printed on several lines, before another item
+    // (a run of macro items stays together); a constant list before one.
+    if p == ");" && starts_item {
+        return !is_macro_item(l);
+    }
+    if p == "];" && is_macro_item(l) {
+        return true;
     }
     // After a closed block, or between items; statements in a body stay together.
     (closed_block && (starts_item || !p.is_empty())) || (one_line_kind(prev).is_some() && starts_item)
@@ -292,6 +315,15 @@ mod tests {
         assert_eq!(
             spaced,
             "use std::fmt;\n\nuse serde::Serialize;\n\nconst A: &str = r#\"{\n}\nfn x() {}\n\"#;\n\nfn f() {\n    let s = \"a\n}\nb\";\n}\n\nfn g() {}\n"
+        );
+    }
+
+    #[test]
+    fn runtime_macro_items_are_spaced_like_items_and_a_run_of_them_stays_together() {
+        let text = "impl A {\n    pub fn new() {}\n    __private::model_setter!(with_a, a, \"a\", String);\n    __private::model_setter!(\n        with_b, b, \"b\", String\n    );\n    __private::model_setter!(with_c, c, \"c\", String);\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n__private::model_serde!(A);\n/// B.\nstruct B {}\n";
+        assert_eq!(
+            spaced(text),
+            "impl A {\n    pub fn new() {}\n\n    __private::model_setter!(with_a, a, \"a\", String);\n    __private::model_setter!(\n        with_b, b, \"b\", String\n    );\n    __private::model_setter!(with_c, c, \"c\", String);\n\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n\n__private::model_serde!(A);\n\n/// B.\nstruct B {}\n"
         );
     }
 

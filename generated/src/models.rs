@@ -7,18 +7,27 @@
 //! through `Deref`, so inherited properties read like its own (`certification.id`). Properties
 //! the server sets have no `with_` setter and are listed in the type's `SERVER_SET`. Members a
 //! model does not declare, `@odata.type` among them, survive a read-modify-write.
+//!
+//! An enum keeps a value this version does not know in its `UnknownValue` member, and writes it
+//! back unchanged; match with a catch-all arm:
+//!
+//! ```
+//! use msgraph_profile::models::AllowedAudiencesMember;
+//!
+//! let value: AllowedAudiencesMember = "me".parse().unwrap_or_else(|never| match never {});
+//! match value {
+//!     AllowedAudiencesMember::Me => {}
+//!     other => println!("{other}"),
+//! }
+//! ```
 
 use std::fmt;
-use std::ops::{Deref, DerefMut};
 
-use serde::de::{Deserializer, MapAccess};
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 
 use super::runtime::__private;
-use super::runtime::{
-    AdditionalData, Date, DateTimeOffset, Flags, Nulls, Object, Page, WireEnum,
-};
+use super::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Nulls, Object, Page};
 
 /// The base type of every Graph entity.
 ///
@@ -45,13 +54,13 @@ impl Entity {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &["id"];
+    pub const SERVER_SET: &'static [&'static str] = __private::names!["id"];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &["id"];
+    pub const PROPERTIES: &'static [&'static str] = __private::names!["id"];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -72,49 +81,25 @@ impl Object for Entity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "id" => self.id = map.next_value()?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "id" => r.value(&mut self.id),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry(map, "id", &self.id, &self.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry("id", &self.id);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for Entity {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Entity {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(Entity);
 
 /// An identity of an actor: a user, device or application. Graph has subtypes (userIdentity,
 /// emailIdentity, ...) picked by @odata.type; their extra properties are kept as unknown
@@ -145,42 +130,19 @@ impl Identity {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[];
+    pub const SERVER_SET: &'static [&'static str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &["displayName", "id"];
+    pub const PROPERTIES: &'static [&'static str] = __private::names![
+        "displayName", "id"
+    ];
 
-    /// An empty object; add properties with the `with_` setters.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-    /// it" in a `PATCH`. A property this type does not declare is sent as a
-    /// `null` member too.
-    #[must_use]
-    pub fn with_null(mut self, property: &str) -> Self {
-        __private::set_null(&mut self, Self::PROPERTIES, property);
-        self
-    }
-
-    /// Sets `displayName`.
-    #[must_use]
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-
-    /// Sets `id`.
-    #[must_use]
-    pub fn with_id(mut self, value: impl Into<String>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
+    __private::model_new!();
+    __private::model_setter!(with_display_name, display_name, "displayName", String);
+    __private::model_setter!(with_id, id, "id", String);
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -198,52 +160,27 @@ impl Object for Identity {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "displayName" => self.display_name = nulls.read(map, "displayName")?,
-            "id" => self.id = nulls.read(map, "id")?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "displayName" => r.read("displayName", &mut self.display_name),
+            "id" => r.read("id", &mut self.id),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry(map, "displayName", &self.display_name, &self.nulls)?;
-        __private::entry(map, "id", &self.id, &self.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry("displayName", &self.display_name);
+        w.entry("id", &self.id);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for Identity {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Identity {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(Identity);
 
 /// A keyed collection of identity resources: the user, device and application involved.
 ///
@@ -276,49 +213,20 @@ impl IdentitySet {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySet";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[];
+    pub const SERVER_SET: &'static [&'static str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &["application", "device", "user"];
+    pub const PROPERTIES: &'static [&'static str] = __private::names![
+        "application", "device", "user"
+    ];
 
-    /// An empty object; add properties with the `with_` setters.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-    /// it" in a `PATCH`. A property this type does not declare is sent as a
-    /// `null` member too.
-    #[must_use]
-    pub fn with_null(mut self, property: &str) -> Self {
-        __private::set_null(&mut self, Self::PROPERTIES, property);
-        self
-    }
-
-    /// Sets `application`.
-    #[must_use]
-    pub fn with_application(mut self, value: impl Into<Identity>) -> Self {
-        self.application = Some(value.into());
-        self
-    }
-
-    /// Sets `device`.
-    #[must_use]
-    pub fn with_device(mut self, value: impl Into<Identity>) -> Self {
-        self.device = Some(value.into());
-        self
-    }
-
-    /// Sets `user`.
-    #[must_use]
-    pub fn with_user(mut self, value: impl Into<Identity>) -> Self {
-        self.user = Some(value.into());
-        self
-    }
+    __private::model_new!();
+    __private::model_setter!(with_application, application, "application", Identity);
+    __private::model_setter!(with_device, device, "device", Identity);
+    __private::model_setter!(with_user, user, "user", Identity);
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -336,54 +244,29 @@ impl Object for IdentitySet {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "application" => self.application = nulls.read(map, "application")?,
-            "device" => self.device = nulls.read(map, "device")?,
-            "user" => self.user = nulls.read(map, "user")?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "application" => r.read("application", &mut self.application),
+            "device" => r.read("device", &mut self.device),
+            "user" => r.read("user", &mut self.user),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry(map, "application", &self.application, &self.nulls)?;
-        __private::entry(map, "device", &self.device, &self.nulls)?;
-        __private::entry(map, "user", &self.user, &self.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry("application", &self.application);
+        w.entry("device", &self.device);
+        w.entry("user", &self.user);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for IdentitySet {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for IdentitySet {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(IdentitySet);
 
 /// Inference detail for an entity inferred by the creating or modifying application.
 ///
@@ -412,44 +295,24 @@ impl InferenceData {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceData";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[];
+    pub const SERVER_SET: &'static [&'static str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "confidenceScore",
-        "userHasVerifiedAccuracy",
+    pub const PROPERTIES: &'static [&'static str] = __private::names![
+        "confidenceScore", "userHasVerifiedAccuracy"
     ];
-    /// An empty object; add properties with the `with_` setters.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
 
-    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-    /// it" in a `PATCH`. A property this type does not declare is sent as a
-    /// `null` member too.
-    #[must_use]
-    pub fn with_null(mut self, property: &str) -> Self {
-        __private::set_null(&mut self, Self::PROPERTIES, property);
-        self
-    }
-
-    /// Sets `confidenceScore`.
-    #[must_use]
-    pub fn with_confidence_score(mut self, value: impl Into<f64>) -> Self {
-        self.confidence_score = Some(value.into());
-        self
-    }
-
-    /// Sets `userHasVerifiedAccuracy`.
-    #[must_use]
-    pub fn with_user_has_verified_accuracy(mut self, value: impl Into<bool>) -> Self {
-        self.user_has_verified_accuracy = Some(value.into());
-        self
-    }
+    __private::model_new!();
+    __private::model_setter!(
+        with_confidence_score, confidence_score, "confidenceScore", f64
+    );
+    __private::model_setter!(
+        with_user_has_verified_accuracy, user_has_verified_accuracy,
+        "userHasVerifiedAccuracy", bool
+    );
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -467,68 +330,35 @@ impl Object for InferenceData {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
             "confidenceScore" => {
-                self.confidence_score = nulls
-                    .read_with(map, "confidenceScore", __private::read_float)?;
+                r.read_with(
+                    "confidenceScore",
+                    &mut self.confidence_score,
+                    __private::read_float,
+                )
             }
             "userHasVerifiedAccuracy" => {
-                self.user_has_verified_accuracy = nulls
-                    .read(map, "userHasVerifiedAccuracy")?;
+                r.read("userHasVerifiedAccuracy", &mut self.user_has_verified_accuracy)
             }
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry_float(
-            map,
-            "confidenceScore",
-            &self.confidence_score,
-            &self.nulls,
-        )?;
-        __private::entry(
-            map,
-            "userHasVerifiedAccuracy",
-            &self.user_has_verified_accuracy,
-            &self.nulls,
-        )?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry_float("confidenceScore", &self.confidence_score);
+        w.entry("userHasVerifiedAccuracy", &self.user_has_verified_accuracy);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for InferenceData {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for InferenceData {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(InferenceData);
 
 /// The base type of every facet of a user's profile.
 ///
@@ -588,28 +418,16 @@ impl ItemFacet {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemFacet";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[
-        "id",
-        "createdBy",
-        "createdDateTime",
-        "lastModifiedBy",
-        "lastModifiedDateTime",
+    pub const SERVER_SET: &'static [&'static str] = __private::names![
+        "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime"
     ];
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "id",
-        "allowedAudiences",
-        "createdBy",
-        "createdDateTime",
-        "inference",
-        "isSearchable",
-        "lastModifiedBy",
-        "lastModifiedDateTime",
-        "source",
-        "sources",
+    pub const PROPERTIES: &'static [&'static str] = __private::names![
+        "id", "allowedAudiences", "createdBy", "createdDateTime", "inference",
+        "isSearchable", "lastModifiedBy", "lastModifiedDateTime", "source", "sources"
     ];
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -628,19 +446,7 @@ impl ItemFacet {
     }
 }
 
-impl Deref for ItemFacet {
-    type Target = Entity;
-
-    fn deref(&self) -> &Entity {
-        &self.base
-    }
-}
-
-impl DerefMut for ItemFacet {
-    fn deref_mut(&mut self) -> &mut Entity {
-        &mut self.base
-    }
-}
+__private::model_deref!(ItemFacet, Entity);
 
 impl Object for ItemFacet {
     fn read_member<'de, A: MapAccess<'de>>(
@@ -648,93 +454,42 @@ impl Object for ItemFacet {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.base.nulls;
+        let mut r = __private::Reader::new(map, &mut self.base.nulls);
         match key {
-            "allowedAudiences" => {
-                self.allowed_audiences = nulls.read(map, "allowedAudiences")?;
-            }
-            "createdBy" => self.created_by = nulls.read(map, "createdBy")?,
-            "createdDateTime" => {
-                self.created_date_time = nulls.read(map, "createdDateTime")?;
-            }
-            "inference" => self.inference = nulls.read(map, "inference")?,
-            "isSearchable" => self.is_searchable = nulls.read(map, "isSearchable")?,
-            "lastModifiedBy" => {
-                self.last_modified_by = nulls.read(map, "lastModifiedBy")?;
-            }
+            "allowedAudiences" => r.read("allowedAudiences", &mut self.allowed_audiences),
+            "createdBy" => r.read("createdBy", &mut self.created_by),
+            "createdDateTime" => r.read("createdDateTime", &mut self.created_date_time),
+            "inference" => r.read("inference", &mut self.inference),
+            "isSearchable" => r.read("isSearchable", &mut self.is_searchable),
+            "lastModifiedBy" => r.read("lastModifiedBy", &mut self.last_modified_by),
             "lastModifiedDateTime" => {
-                self.last_modified_date_time = nulls.read(map, "lastModifiedDateTime")?;
+                r.read("lastModifiedDateTime", &mut self.last_modified_date_time)
             }
-            "source" => self.source = nulls.read(map, "source")?,
-            "sources" => self.sources = nulls.read(map, "sources")?,
-            _ => return self.base.read_member(key, map),
+            "source" => r.read("source", &mut self.source),
+            "sources" => r.read("sources", &mut self.sources),
+            _ => self.base.read_member(key, map),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
         self.base.write_members(map)?;
-        __private::entry(
-            map,
-            "allowedAudiences",
-            &self.allowed_audiences,
-            &self.base.nulls,
-        )?;
-        __private::entry(map, "createdBy", &self.created_by, &self.base.nulls)?;
-        __private::entry(
-            map,
-            "createdDateTime",
-            &self.created_date_time,
-            &self.base.nulls,
-        )?;
-        __private::entry(map, "inference", &self.inference, &self.base.nulls)?;
-        __private::entry(map, "isSearchable", &self.is_searchable, &self.base.nulls)?;
-        __private::entry(
-            map,
-            "lastModifiedBy",
-            &self.last_modified_by,
-            &self.base.nulls,
-        )?;
-        __private::entry(
-            map,
-            "lastModifiedDateTime",
-            &self.last_modified_date_time,
-            &self.base.nulls,
-        )?;
-        __private::entry(map, "source", &self.source, &self.base.nulls)?;
-        __private::entry(map, "sources", &self.sources, &self.base.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.base.nulls);
+        w.entry("allowedAudiences", &self.allowed_audiences);
+        w.entry("createdBy", &self.created_by);
+        w.entry("createdDateTime", &self.created_date_time);
+        w.entry("inference", &self.inference);
+        w.entry("isSearchable", &self.is_searchable);
+        w.entry("lastModifiedBy", &self.last_modified_by);
+        w.entry("lastModifiedDateTime", &self.last_modified_date_time);
+        w.entry("source", &self.source);
+        w.entry("sources", &self.sources);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        self.base.additional_data()
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        self.base.additional_data_mut()
-    }
-
-    fn nulls(&self) -> &Nulls {
-        self.base.nulls()
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        self.base.nulls_mut()
-    }
+    __private::object_extras!(base);
 }
 
-impl Serialize for ItemFacet {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ItemFacet {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(ItemFacet);
 
 /// Represents a certification that a user holds, in the user's profile.
 ///
@@ -793,161 +548,49 @@ impl PersonCertification {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personCertification";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[
-        "id",
-        "createdBy",
-        "createdDateTime",
-        "lastModifiedBy",
-        "lastModifiedDateTime",
+    pub const SERVER_SET: &'static [&'static str] = __private::names![
+        "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime"
     ];
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "id",
-        "allowedAudiences",
-        "createdBy",
-        "createdDateTime",
-        "inference",
-        "isSearchable",
-        "lastModifiedBy",
-        "lastModifiedDateTime",
-        "source",
-        "sources",
-        "certificationId",
-        "description",
-        "displayName",
-        "endDate",
-        "issuedDate",
-        "issuingAuthority",
-        "issuingCompany",
-        "startDate",
-        "thumbnailUrl",
-        "webUrl",
+    pub const PROPERTIES: &'static [&'static str] = __private::names![
+        "id", "allowedAudiences", "createdBy", "createdDateTime", "inference",
+        "isSearchable", "lastModifiedBy", "lastModifiedDateTime", "source", "sources",
+        "certificationId", "description", "displayName", "endDate", "issuedDate",
+        "issuingAuthority", "issuingCompany", "startDate", "thumbnailUrl", "webUrl"
     ];
-    /// An empty object; add properties with the `with_` setters.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
 
-    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-    /// it" in a `PATCH`. A property this type does not declare is sent as a
-    /// `null` member too.
-    #[must_use]
-    pub fn with_null(mut self, property: &str) -> Self {
-        __private::set_null(&mut self, Self::PROPERTIES, property);
-        self
-    }
-
-    /// Sets `allowedAudiences`.
-    #[must_use]
-    pub fn with_allowed_audiences(mut self, value: impl Into<AllowedAudiences>) -> Self {
-        self.base.allowed_audiences = Some(value.into());
-        self
-    }
-
-    /// Sets `inference`.
-    #[must_use]
-    pub fn with_inference(mut self, value: impl Into<InferenceData>) -> Self {
-        self.base.inference = Some(value.into());
-        self
-    }
-
-    /// Sets `isSearchable`.
-    #[must_use]
-    pub fn with_is_searchable(mut self, value: impl Into<bool>) -> Self {
-        self.base.is_searchable = Some(value.into());
-        self
-    }
-
-    /// Sets `source`.
-    #[must_use]
-    pub fn with_source(mut self, value: impl Into<PersonDataSources>) -> Self {
-        self.base.source = Some(value.into());
-        self
-    }
-
-    /// Sets `sources`.
-    #[must_use]
-    pub fn with_sources(
-        mut self,
-        value: impl Into<Vec<ProfileSourceAnnotation>>,
-    ) -> Self {
-        self.base.sources = Some(value.into());
-        self
-    }
-
-    /// Sets `certificationId`.
-    #[must_use]
-    pub fn with_certification_id(mut self, value: impl Into<String>) -> Self {
-        self.certification_id = Some(value.into());
-        self
-    }
-
-    /// Sets `description`.
-    #[must_use]
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-
-    /// Sets `displayName`.
-    #[must_use]
-    pub fn with_display_name(mut self, value: impl Into<String>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-
-    /// Sets `endDate`.
-    #[must_use]
-    pub fn with_end_date(mut self, value: impl Into<Date>) -> Self {
-        self.end_date = Some(value.into());
-        self
-    }
-
-    /// Sets `issuedDate`.
-    #[must_use]
-    pub fn with_issued_date(mut self, value: impl Into<Date>) -> Self {
-        self.issued_date = Some(value.into());
-        self
-    }
-
-    /// Sets `issuingAuthority`.
-    #[must_use]
-    pub fn with_issuing_authority(mut self, value: impl Into<String>) -> Self {
-        self.issuing_authority = Some(value.into());
-        self
-    }
-
-    /// Sets `issuingCompany`.
-    #[must_use]
-    pub fn with_issuing_company(mut self, value: impl Into<String>) -> Self {
-        self.issuing_company = Some(value.into());
-        self
-    }
-
-    /// Sets `startDate`.
-    #[must_use]
-    pub fn with_start_date(mut self, value: impl Into<Date>) -> Self {
-        self.start_date = Some(value.into());
-        self
-    }
-
-    /// Sets `thumbnailUrl`.
-    #[must_use]
-    pub fn with_thumbnail_url(mut self, value: impl Into<String>) -> Self {
-        self.thumbnail_url = Some(value.into());
-        self
-    }
-
-    /// Sets `webUrl`.
-    #[must_use]
-    pub fn with_web_url(mut self, value: impl Into<String>) -> Self {
-        self.web_url = Some(value.into());
-        self
-    }
+    __private::model_new!();
+    __private::model_setter!(
+        with_allowed_audiences, base.allowed_audiences, "allowedAudiences",
+        AllowedAudiences
+    );
+    __private::model_setter!(with_inference, base.inference, "inference", InferenceData);
+    __private::model_setter!(
+        with_is_searchable, base.is_searchable, "isSearchable", bool
+    );
+    __private::model_setter!(with_source, base.source, "source", PersonDataSources);
+    __private::model_setter!(
+        with_sources, base.sources, "sources", Vec < ProfileSourceAnnotation >
+    );
+    __private::model_setter!(
+        with_certification_id, certification_id, "certificationId", String
+    );
+    __private::model_setter!(with_description, description, "description", String);
+    __private::model_setter!(with_display_name, display_name, "displayName", String);
+    __private::model_setter!(with_end_date, end_date, "endDate", Date);
+    __private::model_setter!(with_issued_date, issued_date, "issuedDate", Date);
+    __private::model_setter!(
+        with_issuing_authority, issuing_authority, "issuingAuthority", String
+    );
+    __private::model_setter!(
+        with_issuing_company, issuing_company, "issuingCompany", String
+    );
+    __private::model_setter!(with_start_date, start_date, "startDate", Date);
+    __private::model_setter!(with_thumbnail_url, thumbnail_url, "thumbnailUrl", String);
+    __private::model_setter!(with_web_url, web_url, "webUrl", String);
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -966,19 +609,7 @@ impl PersonCertification {
     }
 }
 
-impl Deref for PersonCertification {
-    type Target = ItemFacet;
-
-    fn deref(&self) -> &ItemFacet {
-        &self.base
-    }
-}
-
-impl DerefMut for PersonCertification {
-    fn deref_mut(&mut self) -> &mut ItemFacet {
-        &mut self.base
-    }
-}
+__private::model_deref!(PersonCertification, ItemFacet);
 
 impl Object for PersonCertification {
     fn read_member<'de, A: MapAccess<'de>>(
@@ -986,91 +617,42 @@ impl Object for PersonCertification {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.base.base.nulls;
+        let mut r = __private::Reader::new(map, &mut self.base.base.nulls);
         match key {
-            "certificationId" => {
-                self.certification_id = nulls.read(map, "certificationId")?;
-            }
-            "description" => self.description = nulls.read(map, "description")?,
-            "displayName" => self.display_name = nulls.read(map, "displayName")?,
-            "endDate" => self.end_date = nulls.read(map, "endDate")?,
-            "issuedDate" => self.issued_date = nulls.read(map, "issuedDate")?,
-            "issuingAuthority" => {
-                self.issuing_authority = nulls.read(map, "issuingAuthority")?;
-            }
-            "issuingCompany" => self.issuing_company = nulls.read(map, "issuingCompany")?,
-            "startDate" => self.start_date = nulls.read(map, "startDate")?,
-            "thumbnailUrl" => self.thumbnail_url = nulls.read(map, "thumbnailUrl")?,
-            "webUrl" => self.web_url = nulls.read(map, "webUrl")?,
-            _ => return self.base.read_member(key, map),
+            "certificationId" => r.read("certificationId", &mut self.certification_id),
+            "description" => r.read("description", &mut self.description),
+            "displayName" => r.read("displayName", &mut self.display_name),
+            "endDate" => r.read("endDate", &mut self.end_date),
+            "issuedDate" => r.read("issuedDate", &mut self.issued_date),
+            "issuingAuthority" => r.read("issuingAuthority", &mut self.issuing_authority),
+            "issuingCompany" => r.read("issuingCompany", &mut self.issuing_company),
+            "startDate" => r.read("startDate", &mut self.start_date),
+            "thumbnailUrl" => r.read("thumbnailUrl", &mut self.thumbnail_url),
+            "webUrl" => r.read("webUrl", &mut self.web_url),
+            _ => self.base.read_member(key, map),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
         self.base.write_members(map)?;
-        __private::entry(
-            map,
-            "certificationId",
-            &self.certification_id,
-            &self.base.base.nulls,
-        )?;
-        __private::entry(map, "description", &self.description, &self.base.base.nulls)?;
-        __private::entry(map, "displayName", &self.display_name, &self.base.base.nulls)?;
-        __private::entry(map, "endDate", &self.end_date, &self.base.base.nulls)?;
-        __private::entry(map, "issuedDate", &self.issued_date, &self.base.base.nulls)?;
-        __private::entry(
-            map,
-            "issuingAuthority",
-            &self.issuing_authority,
-            &self.base.base.nulls,
-        )?;
-        __private::entry(
-            map,
-            "issuingCompany",
-            &self.issuing_company,
-            &self.base.base.nulls,
-        )?;
-        __private::entry(map, "startDate", &self.start_date, &self.base.base.nulls)?;
-        __private::entry(
-            map,
-            "thumbnailUrl",
-            &self.thumbnail_url,
-            &self.base.base.nulls,
-        )?;
-        __private::entry(map, "webUrl", &self.web_url, &self.base.base.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.base.base.nulls);
+        w.entry("certificationId", &self.certification_id);
+        w.entry("description", &self.description);
+        w.entry("displayName", &self.display_name);
+        w.entry("endDate", &self.end_date);
+        w.entry("issuedDate", &self.issued_date);
+        w.entry("issuingAuthority", &self.issuing_authority);
+        w.entry("issuingCompany", &self.issuing_company);
+        w.entry("startDate", &self.start_date);
+        w.entry("thumbnailUrl", &self.thumbnail_url);
+        w.entry("webUrl", &self.web_url);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        self.base.additional_data()
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        self.base.additional_data_mut()
-    }
-
-    fn nulls(&self) -> &Nulls {
-        self.base.nulls()
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        self.base.nulls_mut()
-    }
+    __private::object_extras!(base);
 }
 
-impl Serialize for PersonCertification {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PersonCertification {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(PersonCertification);
 
 /// Where the values of a profile facet originated.
 ///
@@ -1095,35 +677,16 @@ impl PersonDataSources {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.personDataSources";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[];
+    pub const SERVER_SET: &'static [&'static str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &["type"];
+    pub const PROPERTIES: &'static [&'static str] = __private::names!["type"];
 
-    /// An empty object; add properties with the `with_` setters.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-    /// it" in a `PATCH`. A property this type does not declare is sent as a
-    /// `null` member too.
-    #[must_use]
-    pub fn with_null(mut self, property: &str) -> Self {
-        __private::set_null(&mut self, Self::PROPERTIES, property);
-        self
-    }
-
-    /// Sets `type`.
-    #[must_use]
-    pub fn with_type(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.r#type = Some(value.into());
-        self
-    }
+    __private::model_new!();
+    __private::model_setter!(with_type, r#type, "type", Vec < String >);
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -1141,50 +704,25 @@ impl Object for PersonDataSources {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "type" => self.r#type = nulls.read(map, "type")?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "type" => r.read("type", &mut self.r#type),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry(map, "type", &self.r#type, &self.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry("type", &self.r#type);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for PersonDataSources {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for PersonDataSources {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(PersonDataSources);
 
 /// Where a value within a profile entity originated.
 ///
@@ -1217,52 +755,22 @@ impl ProfileSourceAnnotation {
     pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSourceAnnotation";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = &[];
+    pub const SERVER_SET: &'static [&'static str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[];
+    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = &[
-        "isDefaultSource",
-        "properties",
-        "sourceId",
+    pub const PROPERTIES: &'static [&'static str] = __private::names![
+        "isDefaultSource", "properties", "sourceId"
     ];
-    /// An empty object; add properties with the `with_` setters.
-    #[must_use]
-    pub fn new() -> Self {
-        Self::default()
-    }
 
-    /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-    /// it" in a `PATCH`. A property this type does not declare is sent as a
-    /// `null` member too.
-    #[must_use]
-    pub fn with_null(mut self, property: &str) -> Self {
-        __private::set_null(&mut self, Self::PROPERTIES, property);
-        self
-    }
-
-    /// Sets `isDefaultSource`.
-    #[must_use]
-    pub fn with_is_default_source(mut self, value: impl Into<bool>) -> Self {
-        self.is_default_source = Some(value.into());
-        self
-    }
-
-    /// Sets `properties`.
-    #[must_use]
-    pub fn with_properties(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-
-    /// Sets `sourceId`.
-    #[must_use]
-    pub fn with_source_id(mut self, value: impl Into<String>) -> Self {
-        self.source_id = Some(value.into());
-        self
-    }
+    __private::model_new!();
+    __private::model_setter!(
+        with_is_default_source, is_default_source, "isDefaultSource", bool
+    );
+    __private::model_setter!(with_properties, properties, "properties", Vec < String >);
+    __private::model_setter!(with_source_id, source_id, "sourceId", String);
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -1280,73 +788,36 @@ impl Object for ProfileSourceAnnotation {
         key: &str,
         map: &mut A,
     ) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "isDefaultSource" => {
-                self.is_default_source = nulls.read(map, "isDefaultSource")?;
-            }
-            "properties" => self.properties = nulls.read(map, "properties")?,
-            "sourceId" => self.source_id = nulls.read(map, "sourceId")?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "isDefaultSource" => r.read("isDefaultSource", &mut self.is_default_source),
+            "properties" => r.read("properties", &mut self.properties),
+            "sourceId" => r.read("sourceId", &mut self.source_id),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?;
-        __private::entry(map, "isDefaultSource", &self.is_default_source, &self.nulls)?;
-        __private::entry(map, "properties", &self.properties, &self.nulls)?;
-        __private::entry(map, "sourceId", &self.source_id, &self.nulls)?;
-        Ok(())
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry("isDefaultSource", &self.is_default_source);
+        w.entry("properties", &self.properties);
+        w.entry("sourceId", &self.source_id);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for ProfileSourceAnnotation {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for ProfileSourceAnnotation {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(ProfileSourceAnnotation);
 
 /// A member of the flags enum [`AllowedAudiences`]. The audiences that are able to see a
 /// profile facet.
 ///
 /// Forward compatible: a value this version does not know is kept in
-/// [`AllowedAudiencesMember::UnknownValue`] instead of failing, and written back unchanged.
-/// Match with a catch-all arm:
-///
-/// ```
-/// use msgraph_profile::models::AllowedAudiencesMember;
-///
-/// let value: AllowedAudiencesMember = "me".parse().unwrap_or_else(|never| match never {});
-/// match value {
-///     AllowedAudiencesMember::Me => {}
-///     other => println!("{other}"),
-/// }
-/// ```
+/// [`AllowedAudiencesMember::UnknownValue`] instead of failing, and written back unchanged;
+/// match with a catch-all arm (an example is in the [module docs](self)).
 ///
 /// Evolvable: members after `unknownFutureValue` are sent only to clients that send `Prefer:
 /// include-unknown-enum-members`; others receive `unknownFutureValue`.
@@ -1372,90 +843,12 @@ pub enum AllowedAudiencesMember {
     UnknownValue(String),
 }
 
-impl AllowedAudiencesMember {
-    /// Every member this version knows.
-    pub const KNOWN: &'static [Self] = &[
-        Self::Me,
-        Self::Family,
-        Self::Contacts,
-        Self::GroupMembers,
-        Self::Organization,
-        Self::FederatedOrganizations,
-        Self::Everyone,
-        Self::UnknownFutureValue,
-    ];
-    /// The value as written on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Me => "me",
-            Self::Family => "family",
-            Self::Contacts => "contacts",
-            Self::GroupMembers => "groupMembers",
-            Self::Organization => "organization",
-            Self::FederatedOrganizations => "federatedOrganizations",
-            Self::Everyone => "everyone",
-            Self::UnknownFutureValue => "unknownFutureValue",
-            Self::UnknownValue(value) => value,
-        }
-    }
-
-    /// Whether this is a member this version knows.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::UnknownValue(_))
-    }
-}
-
-impl WireEnum for AllowedAudiencesMember {
-    fn as_str(&self) -> &str {
-        AllowedAudiencesMember::as_str(self)
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "me" => Self::Me,
-            "family" => Self::Family,
-            "contacts" => Self::Contacts,
-            "groupMembers" => Self::GroupMembers,
-            "organization" => Self::Organization,
-            "federatedOrganizations" => Self::FederatedOrganizations,
-            "everyone" => Self::Everyone,
-            "unknownFutureValue" => Self::UnknownFutureValue,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for AllowedAudiencesMember {
-    fn from(value: &str) -> Self {
-        Self::from_wire(value)
-    }
-}
-
-impl std::str::FromStr for AllowedAudiencesMember {
-    type Err = std::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from_wire(value))
-    }
-}
-
-impl fmt::Display for AllowedAudiencesMember {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for AllowedAudiencesMember {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for AllowedAudiencesMember {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize_enum(deserializer)
-    }
-}
+__private::wire_enum!(
+    AllowedAudiencesMember, UnknownValue, Me("me"), Family("family"),
+    Contacts("contacts"), GroupMembers("groupMembers"), Organization("organization"),
+    FederatedOrganizations("federatedOrganizations"), Everyone("everyone"),
+    UnknownFutureValue("unknownFutureValue")
+);
 
 /// The audiences that are able to see a profile facet.
 ///

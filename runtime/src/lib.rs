@@ -24,6 +24,7 @@ mod decimal;
 mod duration;
 mod enums;
 mod json;
+mod macros;
 mod media;
 mod numbers;
 mod object;
@@ -90,5 +91,10 @@ pub mod __private {
     pub use super::enums::deserialize as deserialize_enum;
     pub use super::media::{entry_media, read_media};
     pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
-    pub use super::object::{deserialize, entry, serialize, set_null};
+    pub use super::object::{Reader, Writer, deserialize, entry, serialize, set_null};
+    pub use crate::{
+        __model_deref as model_deref, __model_new as model_new, __model_serde as model_serde,
+        __model_setter as model_setter, __names as names, __object_extras as object_extras, __wire_enum as wire_enum,
+    };
+    pub use serde;
 }

@@ -109,12 +109,13 @@ impl MediaAnnotation {
 
 /// Reads one media annotation of a stream property into `media`. A `null`
 /// clears it, and a link left with no annotation becomes `None`, so `null`
-/// reads like an absent member.
+/// reads like an absent member. True, as every reader of a model's member
+/// (see `Object::read_member`).
 pub fn read_media<'de, A: MapAccess<'de>>(
     map: &mut A,
     media: &mut Option<MediaLink>,
     annotation: MediaAnnotation,
-) -> Result<(), A::Error> {
+) -> Result<bool, A::Error> {
     match map.next_value::<Option<String>>()? {
         Some(value) => *media.get_or_insert_with(MediaLink::default).slot(annotation) = Some(value),
         None => {
@@ -126,7 +127,7 @@ pub fn read_media<'de, A: MapAccess<'de>>(
             }
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Writes the annotations of a stream property that are set, under `keys`:

@@ -103,6 +103,64 @@ impl Nulls {
     }
 }
 
+/// Reads a model's declared members, a call an arm of its `read_member`:
+/// each answers the `Result<bool, _>` itself (true: the member was the
+/// model's), so the arms have no `?`, which rustc checks one by one and which
+/// were most of a model's compile time.
+pub struct Reader<'a, A> {
+    map: &'a mut A,
+    nulls: &'a mut Nulls,
+}
+
+impl<'a, 'de, A: MapAccess<'de>> Reader<'a, A> {
+    /// Reads from `map`, recording explicit `null`s in `nulls`.
+    pub fn new(map: &'a mut A, nulls: &'a mut Nulls) -> Self {
+        Self { map, nulls }
+    }
+
+    /// The value of the declared member `key` into `field`, as [`Nulls::read`].
+    pub fn read<T: Deserialize<'de>>(&mut self, key: &'static str, field: &mut Option<T>) -> Result<bool, A::Error> {
+        *field = self.nulls.read(self.map, key)?;
+        Ok(true)
+    }
+
+    /// [`Reader::read`] with `read` (e.g. `__private::read_float`), as [`Nulls::read_with`].
+    pub fn read_with<T>(
+        &mut self,
+        key: &'static str,
+        field: &mut Option<T>,
+        read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
+    ) -> Result<bool, A::Error> {
+        *field = self.nulls.read_with(self.map, key, read)?;
+        Ok(true)
+    }
+
+    /// The value of a member that is never `null` (a `null` reads as absent).
+    pub fn value<T: Deserialize<'de>>(&mut self, field: &mut Option<T>) -> Result<bool, A::Error> {
+        *field = self.map.next_value()?;
+        Ok(true)
+    }
+
+    /// [`Reader::value`] with `read`.
+    pub fn value_with<T>(
+        &mut self,
+        field: &mut Option<T>,
+        read: impl FnOnce(&mut A) -> Result<Option<T>, A::Error>,
+    ) -> Result<bool, A::Error> {
+        *field = read(self.map)?;
+        Ok(true)
+    }
+
+    /// One annotation of a stream property (`__private::read_media`).
+    pub fn media(
+        &mut self,
+        media: &mut Option<crate::MediaLink>,
+        annotation: crate::MediaAnnotation,
+    ) -> Result<bool, A::Error> {
+        crate::media::read_media(self.map, media, annotation)
+    }
+}
+
 /// What a generated model tells the shared serde code about itself.
 pub trait Object: Default {
     /// Reads `key` if this type or one of its base types declares it; false
@@ -147,6 +205,49 @@ pub fn entry<S: SerializeMap, T: Serialize>(
     match value {
         Some(value) => map.serialize_entry(key, value),
         None => null(map, key, nulls),
+    }
+}
+
+/// Writes a model's members one statement each, with no `?`: rustc checks
+/// each `?` apart, and a model's `write_members` has one per property. The
+/// first error is kept, and nothing more is written after it.
+pub struct Writer<'a, S: SerializeMap> {
+    map: &'a mut S,
+    nulls: &'a Nulls,
+    result: Result<(), S::Error>,
+}
+
+impl<'a, S: SerializeMap> Writer<'a, S> {
+    /// Writes into `map`, with the explicit `null`s of the object.
+    pub fn new(map: &'a mut S, nulls: &'a Nulls) -> Self {
+        Self { map, nulls, result: Ok(()) }
+    }
+
+    /// Writes one member if it is set, or `null` if it is an explicit `null` ([`entry`]).
+    pub fn entry<T: Serialize>(&mut self, key: &'static str, value: &Option<T>) {
+        if self.result.is_ok() {
+            self.result = entry(self.map, key, value, self.nulls);
+        }
+    }
+
+    /// [`Writer::entry`] for a member whose numbers are `Single`s or `Double`s
+    /// (`__private::entry_float`).
+    pub fn entry_float<T: crate::numbers::Floats>(&mut self, key: &'static str, value: &Option<T>) {
+        if self.result.is_ok() {
+            self.result = crate::numbers::entry_float(self.map, key, value, self.nulls);
+        }
+    }
+
+    /// The annotations of a stream property (`__private::entry_media`).
+    pub fn media(&mut self, keys: &[&'static str; 4], media: &Option<crate::MediaLink>) {
+        if self.result.is_ok() {
+            self.result = crate::media::entry_media(self.map, keys, media);
+        }
+    }
+
+    /// The first error, if any.
+    pub fn finish(self) -> Result<(), S::Error> {
+        self.result
     }
 }
 
@@ -219,5 +320,65 @@ impl<'de> Deserialize<'de> for Key<'de> {
         }
 
         deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A map that records the keys written and refuses one of them.
+    struct Refusing {
+        written: Vec<String>,
+        refuse: &'static str,
+    }
+
+    impl SerializeMap for &mut Refusing {
+        type Ok = ();
+        type Error = serde_json::Error;
+
+        fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Self::Error> {
+            let key = serde_json::to_value(key)?.as_str().unwrap_or_default().to_owned();
+            if key == self.refuse {
+                return Err(serde::ser::Error::custom(format!("refused {key}")));
+            }
+            self.written.push(key);
+            Ok(())
+        }
+
+        fn serialize_value<T: ?Sized + Serialize>(&mut self, _: &T) -> Result<(), Self::Error> {
+            Ok(())
+        }
+
+        fn end(self) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_writer_keeps_the_first_error_and_writes_nothing_after_it() {
+        let mut refusing = Refusing { written: Vec::new(), refuse: "b" };
+        let mut map = &mut refusing;
+        let mut nulls = Nulls::default();
+        nulls.insert("c");
+        let mut w = Writer::new(&mut map, &nulls);
+        w.entry("a", &Some(1));
+        w.entry("b", &Some(2));
+        w.entry::<i32>("c", &None);
+        w.entry_float("d", &Some(1.5));
+        let error = w.finish().expect_err("b is refused");
+        assert_eq!(error.to_string(), "refused b");
+        assert_eq!(refusing.written, ["a"]);
+
+        // Without an error: set members, and explicit nulls, in order.
+        let mut refusing = Refusing { written: Vec::new(), refuse: "none" };
+        let mut map = &mut refusing;
+        let mut w = Writer::new(&mut map, &nulls);
+        w.entry("a", &Some(1));
+        w.entry::<i32>("b", &None);
+        w.entry::<i32>("c", &None);
+        w.entry_float("d", &Some(1.5));
+        w.finish().expect("nothing refused");
+        assert_eq!(refusing.written, ["a", "c", "d"]);
     }
 }

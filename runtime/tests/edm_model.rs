@@ -8,9 +8,8 @@ use graph_codegen_runtime::__private;
 use graph_codegen_runtime::{
     AdditionalData, Binary, Decimal, Duration, MediaAnnotation, MediaLink, Nulls, Object, TimeOfDay, from_str,
 };
-use serde::de::{Deserializer, MapAccess};
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::de::MapAccess;
+use serde::ser::SerializeMap;
 use serde_json::{Value, json};
 
 /// Every new primitive, as the emitter declares it.
@@ -57,37 +56,33 @@ impl Sample {
 
 impl Object for Sample {
     fn read_member<'de, A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<bool, A::Error> {
-        let nulls = &mut self.nulls;
+        let mut r = __private::Reader::new(map, &mut self.nulls);
         match key {
-            "charge" => self.charge = nulls.read(map, "charge")?,
-            "content@odata.mediaReadLink" => __private::read_media(map, &mut self.content, MediaAnnotation::ReadLink)?,
-            "content@odata.mediaEditLink" => __private::read_media(map, &mut self.content, MediaAnnotation::EditLink)?,
-            "content@odata.mediaContentType" => {
-                __private::read_media(map, &mut self.content, MediaAnnotation::ContentType)?
-            }
-            "content@odata.mediaEtag" => __private::read_media(map, &mut self.content, MediaAnnotation::Etag)?,
-            "contentBytes" => self.content_bytes = nulls.read(map, "contentBytes")?,
-            "delta" => self.delta = nulls.read(map, "delta")?,
-            "disc" => self.disc = nulls.read(map, "disc")?,
-            "duration" => self.duration = nulls.read(map, "duration")?,
-            "durations" => self.durations = nulls.read(map, "durations")?,
-            "r" => self.r = nulls.read(map, "r")?,
-            "ratio" => self.ratio = nulls.read_with(map, "ratio", __private::read_float)?,
-            "ratios" => self.ratios = nulls.read_with(map, "ratios", __private::read_float)?,
-            "score" => self.score = __private::read_float(map)?,
-            "startTime" => self.start_time = nulls.read(map, "startTime")?,
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "charge" => r.read("charge", &mut self.charge),
+            "content@odata.mediaReadLink" => r.media(&mut self.content, MediaAnnotation::ReadLink),
+            "content@odata.mediaEditLink" => r.media(&mut self.content, MediaAnnotation::EditLink),
+            "content@odata.mediaContentType" => r.media(&mut self.content, MediaAnnotation::ContentType),
+            "content@odata.mediaEtag" => r.media(&mut self.content, MediaAnnotation::Etag),
+            "contentBytes" => r.read("contentBytes", &mut self.content_bytes),
+            "delta" => r.read("delta", &mut self.delta),
+            "disc" => r.read("disc", &mut self.disc),
+            "duration" => r.read("duration", &mut self.duration),
+            "durations" => r.read("durations", &mut self.durations),
+            "r" => r.read("r", &mut self.r),
+            "ratio" => r.read_with("ratio", &mut self.ratio, __private::read_float),
+            "ratios" => r.read_with("ratios", &mut self.ratios, __private::read_float),
+            "score" => r.value_with(&mut self.score, __private::read_float),
+            "startTime" => r.read("startTime", &mut self.start_time),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
-        Ok(true)
     }
 
     fn write_members<S: SerializeMap>(&self, map: &mut S) -> Result<(), S::Error> {
-        let nulls = &self.nulls;
-        __private::entry(map, "@odata.type", &self.odata_type, nulls)?;
-        __private::entry(map, "charge", &self.charge, nulls)?;
-        __private::entry_media(
-            map,
+        let mut w = __private::Writer::new(map, &self.nulls);
+        w.entry("@odata.type", &self.odata_type);
+        w.entry("charge", &self.charge);
+        w.media(
             &[
                 "content@odata.mediaReadLink",
                 "content@odata.mediaEditLink",
@@ -95,48 +90,24 @@ impl Object for Sample {
                 "content@odata.mediaEtag",
             ],
             &self.content,
-        )?;
-        __private::entry(map, "contentBytes", &self.content_bytes, nulls)?;
-        __private::entry(map, "delta", &self.delta, nulls)?;
-        __private::entry(map, "disc", &self.disc, nulls)?;
-        __private::entry(map, "duration", &self.duration, nulls)?;
-        __private::entry(map, "durations", &self.durations, nulls)?;
-        __private::entry(map, "r", &self.r, nulls)?;
-        __private::entry_float(map, "ratio", &self.ratio, nulls)?;
-        __private::entry_float(map, "ratios", &self.ratios, nulls)?;
-        __private::entry_float(map, "score", &self.score, nulls)?;
-        __private::entry(map, "startTime", &self.start_time, nulls)?;
-        Ok(())
+        );
+        w.entry("contentBytes", &self.content_bytes);
+        w.entry("delta", &self.delta);
+        w.entry("disc", &self.disc);
+        w.entry("duration", &self.duration);
+        w.entry("durations", &self.durations);
+        w.entry("r", &self.r);
+        w.entry_float("ratio", &self.ratio);
+        w.entry_float("ratios", &self.ratios);
+        w.entry_float("score", &self.score);
+        w.entry("startTime", &self.start_time);
+        w.finish()
     }
 
-    fn additional_data(&self) -> &AdditionalData {
-        &self.additional_data
-    }
-
-    fn additional_data_mut(&mut self) -> &mut AdditionalData {
-        &mut self.additional_data
-    }
-
-    fn nulls(&self) -> &Nulls {
-        &self.nulls
-    }
-
-    fn nulls_mut(&mut self) -> &mut Nulls {
-        &mut self.nulls
-    }
+    __private::object_extras!(root);
 }
 
-impl Serialize for Sample {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        __private::serialize(self, serializer)
-    }
-}
-
-impl<'de> Deserialize<'de> for Sample {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        __private::deserialize(deserializer)
-    }
-}
+__private::model_serde!(Sample);
 
 /// Every member in the order `write_members` writes them, so text -> model
 /// -> text can be compared byte for byte.

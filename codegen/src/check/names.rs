@@ -42,10 +42,6 @@ pub const MODEL_IMPORTS: &[(&str, &str)] = &[
     ("Date", "super::runtime::Date"),
     ("DateTimeOffset", "super::runtime::DateTimeOffset"),
     ("Decimal", "super::runtime::Decimal"),
-    ("Deref", "std::ops::Deref"),
-    ("DerefMut", "std::ops::DerefMut"),
-    ("Deserialize", "serde::Deserialize"),
-    ("Deserializer", "serde::de::Deserializer"),
     ("Duration", "super::runtime::Duration"),
     ("Flags", "super::runtime::Flags"),
     ("Guid", "super::runtime::Guid"),
@@ -57,13 +53,10 @@ pub const MODEL_IMPORTS: &[(&str, &str)] = &[
     ("Option", "std::option::Option"),
     ("Page", "super::runtime::Page"),
     ("Result", "std::result::Result"),
-    ("Serialize", "serde::Serialize"),
     ("SerializeMap", "serde::ser::SerializeMap"),
-    ("Serializer", "serde::ser::Serializer"),
     ("String", "std::string::String"),
     ("TimeOfDay", "super::runtime::TimeOfDay"),
     ("Vec", "std::vec::Vec"),
-    ("WireEnum", "super::runtime::WireEnum"),
 ];
 
 /// Names the server module takes for itself (its imports and items).
@@ -124,6 +117,7 @@ const CLIENT_NAMES: &[&str] = &[
     "Core",
     "Error",
     "Method",
+    "Node",
     "RetryPolicy",
     "StaticToken",
     "TokenError",

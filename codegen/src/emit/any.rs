@@ -27,10 +27,19 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
     let name_of = |n: &str| imported(api, n, Place::Models);
     let (boxed, option, string, vec, result) =
         (name_of("Box"), name_of("Option"), name_of("String"), name_of("Vec"), name_of("Result"));
-    let (deref, deref_mut, additional_data) = (name_of("Deref"), name_of("DerefMut"), name_of("AdditionalData"));
+    let additional_data = name_of("AdditionalData");
+    // The models import no trait they only implement (the runtime's macros
+    // spell those out), so these are written whole.
+    let (deref, deref_mut) = (quote! { ::std::ops::Deref }, quote! { ::std::ops::DerefMut });
     let (map_access, serialize_map) = (name_of("MapAccess"), name_of("SerializeMap"));
-    let (serialize, serializer, deserialize, deserializer) =
-        (name_of("Serialize"), name_of("Serializer"), name_of("Deserialize"), name_of("Deserializer"));
+    let (serialize, serializer, deserialize, deserializer) = (
+        quote! { __private::serde::Serialize },
+        quote! { __private::serde::Serializer },
+        quote! { __private::serde::Deserialize },
+        quote! {
+            __private::serde::Deserializer
+        },
+    );
 
     let variants: Vec<&Type> = any.variants.iter().filter_map(|v| api.find_type(v)).collect();
     let variant_ids: Vec<_> = variants.iter().map(|t| ident(&t.rust_name)).collect();

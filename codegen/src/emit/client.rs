@@ -98,11 +98,7 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         structs.push(quote! {
             #d
             #[derive(Clone, Debug)]
-            pub struct #name<'a> {
-                pub(crate) client: &'a Client,
-                /// The encoded path so far, or why it cannot be sent.
-                pub(crate) path: Result<String, String>,
-            }
+            pub struct #name<'a>(pub(crate) Node<'a>);
 
             impl<'a> #name<'a> {
                 #(#accessors)*
@@ -134,8 +130,12 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     let ops = || api.operations.iter();
     let options = || ops().flat_map(|op| op.names.option_fields.iter().map(|(o, _)| *o));
     let mut runtime_names = vec!["ApiClient", "Core"];
+    if api.client_nodes.iter().any(|n| !n.accessors.is_empty()) {
+        runtime_names.push("Node");
+    }
     let mut public_names: Vec<proc_macro2::Ident> = Vec::new();
-    if uses_method {
+    // Below the root a node makes the calls; a query struct adds to them.
+    if ops().any(|op| has_query_struct(op) || op.paths.iter().any(|p| p.segments.is_empty())) {
         runtime_names.push("Call");
     }
     if ops().any(|op| op.paths.iter().any(|p| p.client_stream.is_some())) {
@@ -148,9 +148,6 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         (!public_names.is_empty()).then(|| quote! { pub use super::runtime::client::{#(#public_names),*}; });
     if options().any(|o| matches!(o, QueryOption::Select | QueryOption::OrderBy | QueryOption::Expand)) {
         runtime_names.push("comma_list");
-    }
-    if api.client_nodes.iter().any(|n| n.accessors.iter().any(|a| a.parameter.is_some())) {
-        runtime_names.push("segment");
     }
     runtime_names.sort_by_key(|name| (name.starts_with(char::is_lowercase), *name));
     let runtime_names = runtime_names.into_iter().map(ident);
@@ -302,10 +299,11 @@ fn example_doc(api: &Api, crate_ident: &str) -> String {
 /// The accessors from `node` to its children.
 fn accessors(api: &Api, node: &ClientNode) -> Vec<TokenStream> {
     let at_root = node.segments.is_empty();
-    let receiver_client = if at_root {
-        quote! { self }
+    // The node the accessor starts from.
+    let from = if at_root {
+        quote! { Node::root(&self.core) }
     } else {
-        quote! { self.client }
+        quote! { self.0 }
     };
     node.accessors
         .iter()
@@ -319,33 +317,19 @@ fn accessors(api: &Api, node: &ClientNode) -> Vec<TokenStream> {
                 quote! { #target_id }
             };
             let method = ident(&accessor.method);
-            // The tail the accessor appends to the path so far, a format string
-            // with `{}` for the encoded parameter.
-            let tail = match (&accessor.literal, &accessor.parameter) {
-                (Some(literal), Some(_)) => format!("/{literal}/{{}}"),
-                (Some(literal), None) => format!("/{literal}"),
-                (None, _) => "/{}".to_owned(),
-            };
+            // What the accessor appends to the path so far, before the encoded parameter if any.
+            let literal = accessor.literal.as_ref().map_or(String::new(), |literal| format!("/{literal}"));
             let d = doc(&match (&accessor.literal, &accessor.parameter) {
                 (Some(literal), Some(parameter)) => format!("`/{literal}/{{{parameter}}}`: one item of `{literal}`."),
                 (Some(literal), None) => format!("`/{literal}`"),
                 (None, Some(parameter)) => format!("`/{{{parameter}}}`"),
                 (None, None) => String::new(),
             });
-            let path = match (at_root, &accessor.parameter) {
-                (true, None) => quote! { Ok(#tail.to_owned()) },
-                (true, Some(name)) => {
+            let node = match &accessor.parameter {
+                None => quote! { #from.child(#literal) },
+                Some(name) => {
                     let value = as_text(api, name);
-                    quote! { segment(#name, #value).map(|segment| format!(#tail, segment)) }
-                }
-                (false, None) => {
-                    let tail = format!("{{p}}{tail}");
-                    quote! { self.path.clone().map(|p| format!(#tail)) }
-                }
-                (false, Some(name)) => {
-                    let tail = format!("{{p}}{tail}");
-                    let value = as_text(api, name);
-                    quote! { self.path.clone().and_then(|p| Ok(format!(#tail, segment(#name, #value)?))) }
+                    quote! { #from.item(#literal, #name, #value) }
                 }
             };
             let argument = accessor.parameter.as_ref().map(|name| {
@@ -355,7 +339,7 @@ fn accessors(api: &Api, node: &ClientNode) -> Vec<TokenStream> {
             quote! {
                 #d
                 pub fn #method(&self, #argument) -> #target_name<'_> {
-                    #target_name { client: #receiver_client, path: #path }
+                    #target_name(#node)
                 }
             }
         })
@@ -419,15 +403,11 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         }
         None => (quote! { () }, quote! {{ response.empty(); Ok(()) }}),
     };
-    let this_client = if path.segments.is_empty() {
-        quote! { self }
+    // At the root, the client's own core and the empty path; below, the node's.
+    let (core, new_call) = if path.segments.is_empty() {
+        (quote! { self.core }, quote! { Call::new(#http, String::new()) })
     } else {
-        quote! { self.client }
-    };
-    let this_path = if path.segments.is_empty() {
-        quote! { String::new() }
-    } else {
-        quote! { self.path.clone().map_err(Error::InvalidArgument)? }
+        (quote! { self.0.core() }, quote! { self.0.call(#http)? })
     };
     let d = doc(&operation_doc(api, op, path));
     let stream = path.client_stream.as_ref().and_then(|stream| {
@@ -443,20 +423,20 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
             #d
             pub fn #stream(&self, #(#args),*) -> Items<#item> {
                 let call = (|| {
-                    let call = Call::new(#http, #this_path);
+                    let call = #new_call;
                     #(#steps)*
                     Ok(call)
                 })();
-                Items::new(#this_client.core.clone(), call)
+                Items::new(#core.clone(), call)
             }
         })
     });
     quote! {
         #d
         pub async fn #method(&self, #(#args),*) -> Result<#output, Error> {
-            let call = Call::new(#http, #this_path);
+            let call = #new_call;
             #(#steps)*
-            let response = #this_client.core.send(call).await?;
+            let response = #core.send(call).await?;
             #finish
         }
 
@@ -493,10 +473,9 @@ fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
         let constant = crate::naming::display(&set.rust_name);
         text.push_str(&format!("\n\nAs data: [`permissions::{constant}`](super::super::permissions::{constant})."));
     }
+    // The same for every call: told once, on `Error`.
     text.push_str(
-        "\n\n# Errors\n\n[`Error::Api`] for an error status (after retries), with Graph's code and message;\n\
-         [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],\n\
-         [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.",
+        "\n\n# Errors\n\n[`Error`], as every call: an error status, a body that does not fit, or no usable answer.",
     );
     text
 }

@@ -15,21 +15,14 @@ struct Names {
     additional_data: TokenStream,
     nulls: TokenStream,
     boxed: TokenStream,
-    deref: TokenStream,
-    deref_mut: TokenStream,
-    deserialize: TokenStream,
-    deserializer: TokenStream,
     flags: TokenStream,
     map_access: TokenStream,
     object: TokenStream,
     option: TokenStream,
     result: TokenStream,
-    serialize: TokenStream,
     serialize_map: TokenStream,
-    serializer: TokenStream,
     string: TokenStream,
     vec: TokenStream,
-    wire_enum: TokenStream,
 }
 
 impl Names {
@@ -39,21 +32,14 @@ impl Names {
             additional_data: name("AdditionalData"),
             nulls: name("Nulls"),
             boxed: name("Box"),
-            deref: name("Deref"),
-            deref_mut: name("DerefMut"),
-            deserialize: name("Deserialize"),
-            deserializer: name("Deserializer"),
             flags: name("Flags"),
             map_access: name("MapAccess"),
             object: name("Object"),
             option: name("Option"),
             result: name("Result"),
-            serialize: name("Serialize"),
             serialize_map: name("SerializeMap"),
-            serializer: name("Serializer"),
             string: name("String"),
             vec: name("Vec"),
-            wire_enum: name("WireEnum"),
         }
     }
 }
@@ -73,8 +59,9 @@ pub fn pieces(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
          field, reached through `Deref`, so inherited properties read like its own\n\
          (`certification.id`). Properties the server sets have no `with_` setter and\n\
          are listed in the type's `SERVER_SET`. Members a model does not declare,\n\
-         `@odata.type` among them, survive a read-modify-write.",
-        api.title
+         `@odata.type` among them, survive a read-modify-write.{}",
+        api.title,
+        api.enums.first().map_or(String::new(), |e| enum_example(api, e)),
     ));
     let uses = imports(api);
     let head = quote! {
@@ -86,11 +73,29 @@ pub fn pieces(api: &Api) -> impl Iterator<Item = TokenStream> + '_ {
     let type_names = std::rc::Rc::clone(&names);
     let types = api.types.iter().map(move |t| emit_type(api, t, &type_names));
     let enum_names = std::rc::Rc::clone(&names);
-    let enums = api.enums.iter().map(move |e| emit_enum(api, e, &enum_names));
+    let enums = api.enums.iter().map(move |e| emit_enum(e, &enum_names));
     let any = super::any::pieces(api);
     let pages = api.names.pages.iter().filter_map(move |(ty, alias)| page_alias(api, ty, alias));
     let properties = api.names.property_enums.iter().filter_map(move |(ty, name)| property_enum(api, ty, name));
     std::iter::once(head).chain(types).chain(any).chain(enums).chain(pages).chain(properties)
+}
+
+/// The module docs' example of a forward-compatible enum, on the spec's first.
+fn enum_example(api: &Api, e: &Enum) -> String {
+    let enum_name = display(&e.member_enum);
+    let first = e.members.first().map_or("value", |m| m.name.as_str());
+    let first_arm = e.members.first().map_or_else(
+        || format!("{enum_name}::{UNKNOWN_VARIANT}(text) => println!(\"{{text}}\"),"),
+        |m| format!("{enum_name}::{} => {{}}\n    other => println!(\"{{other}}\"),", display(&m.rust_name)),
+    );
+    format!(
+        "\n\nAn enum keeps a value this version does not know in its `{UNKNOWN_VARIANT}` member, and \
+         writes it back unchanged; match with a catch-all arm:\n\n\
+         ```\nuse {}::models::{enum_name};\n\n\
+         let value: {enum_name} = \"{first}\".parse().unwrap_or_else(|never| match never {{}});\n\
+         match value {{\n    {first_arm}\n}}\n```",
+        api.names.crate_ident
+    )
 }
 
 /// `pub type PersonCertificationPage = Page<PersonCertification>;`
@@ -172,19 +177,12 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     };
     let has_types = !api.types.is_empty();
     let mut out = Vec::new();
-    let uses_fmt = !api.enums.is_empty() || !api.names.property_enums.is_empty();
-    out.extend(uses_fmt.then(|| quote! { use std::fmt; }));
-    if api.types.iter().any(|t| t.base.is_some()) {
-        out.extend(group(quote! { std::ops }, list(&["Deref", "DerefMut"])));
+    out.extend((!api.names.property_enums.is_empty()).then(|| quote! { use std::fmt; }));
+    // The rest of serde is spelled out by the runtime's macros (`__private::model_serde!`).
+    if has_types {
+        out.extend(group(quote! { serde::de }, list(&["MapAccess"])));
+        out.extend(group(quote! { serde::ser }, list(&["SerializeMap"])));
     }
-    let (de, ser): (&[&str], &[&str]) = if has_types {
-        (&["Deserializer", "MapAccess"], &["SerializeMap", "Serializer"])
-    } else {
-        (&["Deserializer"], &["Serializer"])
-    };
-    out.extend(group(quote! { serde::de }, list(de)));
-    out.extend(group(quote! { serde::ser }, list(ser)));
-    out.extend(group(quote! { serde }, list(&["Deserialize", "Serialize"])));
     out.push(quote! { use super::runtime::__private; });
     // The `Any` enums call models' `Object` methods outside an `Object` impl.
     if !api.names.any_types.is_empty() && api.names.models_shadowed.contains("Object") {
@@ -201,9 +199,6 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     }
     if api.enums.iter().any(|e| e.flags) {
         runtime.push("Flags");
-    }
-    if !api.enums.is_empty() {
-        runtime.push("WireEnum");
     }
     if !api.names.pages.is_empty() {
         runtime.push("Page");
@@ -274,21 +269,7 @@ fn property_doc(p: &Property) -> String {
 }
 
 fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
-    let Names {
-        additional_data,
-        nulls,
-        option,
-        string,
-        object,
-        map_access,
-        serialize_map,
-        serialize,
-        serializer,
-        deserialize,
-        deserializer,
-        result,
-        ..
-    } = n;
+    let Names { additional_data, nulls, option, string, object, map_access, serialize_map, result, .. } = n;
     let name = ident(&t.rust_name);
     let lineage = api.lineage(t);
     let all = api.all_properties(t);
@@ -355,17 +336,19 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let required: Vec<&str> = all.iter().filter(|(_, p)| p.required_on_create).map(|(_, p)| p.name.as_str()).collect();
 
     // The path from `self` to the struct that declares a property.
+    let depth = |declarer: &Type| {
+        lineage.len() - 1 - lineage.iter().position(|l| l.name == declarer.name).unwrap_or(lineage.len() - 1)
+    };
     let access = |declarer: &Type| -> TokenStream {
-        let depth =
-            lineage.len() - 1 - lineage.iter().position(|l| l.name == declarer.name).unwrap_or(lineage.len() - 1);
-        let hops = (0..depth).map(|_| quote! { .base });
+        let hops = (0..depth(declarer)).map(|_| quote! { .base });
         quote! { self #(#hops)* }
     };
     // The root type's struct, which holds `nulls`.
     let root = access(lineage[0]);
     // A stream is no JSON member: its `null` (`with_null`) is kept as an undeclared member.
     let properties: Vec<&str> = all.iter().filter(|(_, p)| !is_stream(p)).map(|(_, p)| p.name.as_str()).collect();
-    let setters = if t.is_abstract {
+    // A line a setter, spelled out by the runtime's macro.
+    let setters: Vec<TokenStream> = if t.is_abstract {
         Vec::new()
     } else {
         all.iter()
@@ -374,35 +357,15 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
                 let field = ident(&p.rust_name);
                 let setter = ident(&p.setter);
                 let ty = field_type(api, declarer, p, n);
-                let path = access(declarer);
-                let d = doc(&format!("Sets `{}`.", p.name));
-                quote! {
-                    #d
-                    #[must_use]
-                    pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                        #path.#field = Some(value.into());
-                        self
-                    }
-                }
+                let hops = (0..depth(declarer)).map(|_| quote! { base. });
+                let json = &p.name;
+                quote! { __private::model_setter!(#setter, #(#hops)* #field, #json, #ty); }
             })
             .collect()
     };
     let constructor = (!t.is_abstract).then(|| {
         quote! {
-            /// An empty object; add properties with the `with_` setters.
-            #[must_use]
-            pub fn new() -> Self {
-                Self::default()
-            }
-
-            /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
-            /// it" in a `PATCH`. A property this type does not declare is sent as a
-            /// `null` member too.
-            #[must_use]
-            pub fn with_null(mut self, property: &str) -> Self {
-                __private::set_null(&mut self, Self::PROPERTIES, property);
-                self
-            }
+            __private::model_new!();
         }
     });
     let clear_server_set = all
@@ -433,22 +396,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
 
     let deref = t.base.as_deref().and_then(|b| api.find_type(b)).map(|b| {
         let base = ident(&b.rust_name);
-        let (deref, deref_mut) = (&n.deref, &n.deref_mut);
-        quote! {
-            impl #deref for #name {
-                type Target = #base;
-
-                fn deref(&self) -> &#base {
-                    &self.base
-                }
-            }
-
-            impl #deref_mut for #name {
-                fn deref_mut(&mut self) -> &mut #base {
-                    &mut self.base
-                }
-            }
-        }
+        quote! { __private::model_deref!(#name, #base); }
     });
 
     let media_annotation = imported(api, "MediaAnnotation", Place::Models);
@@ -459,7 +407,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             let keys = media_keys(p);
             let annotations = ["ReadLink", "EditLink", "ContentType", "Etag"].map(|a| format_ident!("{}", a));
             return quote! {
-                #(#keys => __private::read_media(map, &mut self.#field, #media_annotation::#annotations)?,)*
+                #(#keys => r.media(&mut self.#field, #media_annotation::#annotations),)*
             };
         }
         // Numbers through the runtime's readers (OData's "NaN" and "INF", a
@@ -470,93 +418,71 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             None => None,
         };
         // A property that is never null reads a `null` as absent, as before
-        // PATCH semantics: there is nothing to clear.
+        // PATCH semantics: there is nothing to clear. Each arm is one call of
+        // the runtime's `Reader` that answers the `Result<bool, _>` itself: no
+        // `?`, which rustc would check arm by arm.
         match (p.nullable, reader) {
-            (true, None) => quote! { #json => self.#field = nulls.read(map, #json)?, },
-            (true, Some(reader)) => quote! { #json => self.#field = nulls.read_with(map, #json, #reader)?, },
-            (false, None) => quote! { #json => self.#field = map.next_value()?, },
-            (false, Some(reader)) => quote! { #json => self.#field = #reader(map)?, },
+            (true, None) => quote! { #json => r.read(#json, &mut self.#field), },
+            (true, Some(reader)) => quote! { #json => r.read_with(#json, &mut self.#field, #reader), },
+            (false, None) => quote! { #json => r.value(&mut self.#field), },
+            (false, Some(reader)) => quote! { #json => r.value_with(&mut self.#field, #reader), },
         }
     });
     let read_fallback = if t.base.is_some() {
-        quote! { _ => return self.base.read_member(key, map), }
+        quote! { _ => self.base.read_member(key, map), }
     } else {
         quote! {
-            "@odata.type" => self.odata_type = map.next_value()?,
-            _ => return Ok(false),
+            "@odata.type" => r.value(&mut self.odata_type),
+            _ => Ok(false),
         }
     };
     // A derived type that adds no property hands every member to its base.
     let read_body = if t.base.is_some() && t.properties.is_empty() {
         quote! { self.base.read_member(key, map) }
     } else {
-        // `nulls` borrows the root's field; the other arms borrow disjoint ones.
-        let nulls =
-            t.properties.iter().any(|p| p.nullable && !is_stream(p)).then(|| quote! { let nulls = &mut #root.nulls; });
+        // The reader borrows the root's `nulls`; the arms borrow other fields.
         quote! {
-            #nulls
+            let mut r = __private::Reader::new(map, &mut #root.nulls);
             match key {
                 #(#read_arms)*
                 #read_fallback
             }
-            Ok(true)
         }
     };
-    let write_head = if t.base.is_some() {
-        quote! { self.base.write_members(map)?; }
-    } else {
-        quote! { __private::entry(map, "@odata.type", &self.odata_type, &self.nulls)?; }
-    };
+    // A statement a member, through the runtime's `Writer`: no `?` (rustc
+    // checks each apart), the first error kept.
+    let write_head = t.base.is_some().then(|| quote! { self.base.write_members(map)?; });
+    let root_entry = t.base.is_none().then(|| quote! { w.entry("@odata.type", &self.odata_type); });
     let write_entries = t.properties.iter().map(|p| {
         let field = ident(&p.rust_name);
         let json = &p.name;
         if is_stream(p) {
             let keys = media_keys(p);
-            return quote! { __private::entry_media(map, &[#(#keys),*], &self.#field)?; };
+            return quote! { w.media(&[#(#keys),*], &self.#field); };
         }
         let writer = if p.ty.numbers() == Some(Numbers::Floats) {
             quote! { entry_float }
         } else {
             quote! { entry }
         };
-        quote! { __private::#writer(map, #json, &self.#field, &#root.nulls)?; }
+        quote! { w.#writer(#json, &self.#field); }
     });
-    let additional = if t.base.is_some() {
-        quote! {
-            fn additional_data(&self) -> &#additional_data {
-                self.base.additional_data()
-            }
-
-            fn additional_data_mut(&mut self) -> &mut #additional_data {
-                self.base.additional_data_mut()
-            }
-
-            fn nulls(&self) -> &#nulls {
-                self.base.nulls()
-            }
-
-            fn nulls_mut(&mut self) -> &mut #nulls {
-                self.base.nulls_mut()
-            }
-        }
+    // A derived type that adds no property has its base write every member.
+    let write_body = if t.base.is_some() && t.properties.is_empty() {
+        quote! { self.base.write_members(map) }
     } else {
         quote! {
-            fn additional_data(&self) -> &#additional_data {
-                &self.additional_data
-            }
-
-            fn additional_data_mut(&mut self) -> &mut #additional_data {
-                &mut self.additional_data
-            }
-
-            fn nulls(&self) -> &#nulls {
-                &self.nulls
-            }
-
-            fn nulls_mut(&mut self) -> &mut #nulls {
-                &mut self.nulls
-            }
+            #write_head
+            let mut w = __private::Writer::new(map, &#root.nulls);
+            #root_entry
+            #(#write_entries)*
+            w.finish()
         }
+    };
+    let extras = if t.base.is_some() {
+        quote! { base }
+    } else {
+        quote! { root }
     };
 
     quote! {
@@ -573,11 +499,11 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             /// The `@odata.type` value of this type.
             pub const ODATA_TYPE: &'static str = #odata;
             /// JSON names of the properties the server sets, inherited ones included.
-            pub const SERVER_SET: &'static [&'static str] = &[#(#server_set),*];
+            pub const SERVER_SET: &'static [&'static str] = __private::names![#(#server_set),*];
             /// JSON names of the properties a create request must carry.
-            pub const REQUIRED_ON_CREATE: &'static [&'static str] = &[#(#required),*];
+            pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![#(#required),*];
             /// JSON names of every property, inherited ones first.
-            pub const PROPERTIES: &'static [&'static str] = &[#(#properties),*];
+            pub const PROPERTIES: &'static [&'static str] = __private::names![#(#properties),*];
 
             #constructor
             #(#setters)*
@@ -602,45 +528,24 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             }
 
             fn write_members<S: #serialize_map>(&self, map: &mut S) -> #result<(), S::Error> {
-                #write_head
-                #(#write_entries)*
-                Ok(())
+                #write_body
             }
 
-            #additional
+            __private::object_extras!(#extras);
         }
 
-        impl #serialize for #name {
-            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                __private::serialize(self, serializer)
-            }
-        }
-
-        impl<'de> #deserialize<'de> for #name {
-            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                __private::deserialize(deserializer)
-            }
-        }
+        __private::model_serde!(#name);
     }
 }
 
-fn emit_enum(api: &Api, e: &Enum, n: &Names) -> TokenStream {
-    let Names { string, wire_enum, serialize, serializer, deserialize, deserializer, flags, result, .. } = n;
+fn emit_enum(e: &Enum, n: &Names) -> TokenStream {
+    let Names { string, flags, .. } = n;
     let enum_name = e.member_enum.clone();
     let flags_alias = e.flags.then(|| e.rust_name.clone());
     let name = ident(&enum_name);
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
-    let crate_ident = &api.names.crate_ident;
 
     let description = paragraph(e.description.as_deref());
-    let first = e.members.first().map_or("value", |m| m.name.as_str());
-    let first_arm = e.members.first().map_or_else(
-        || format!("{}::{UNKNOWN_VARIANT}(text) => println!(\"{{text}}\"),", display(&enum_name)),
-        |m| {
-            format!("{}::{} => {{}}\n    other => println!(\"{{other}}\"),", display(&enum_name), display(&m.rust_name))
-        },
-    );
-    let import = format!("use {crate_ident}::models::{};", display(&enum_name));
     let mut text = if flags_alias.is_some() {
         format!("A member of the flags enum [`{}`]. {description}", display(&e.rust_name))
     } else if description.is_empty() {
@@ -652,11 +557,9 @@ fn emit_enum(api: &Api, e: &Enum, n: &Names) -> TokenStream {
         text.push_str("\n\nThe API description lists no member: every value is kept as it came.");
     }
     text.push_str(&format!(
-        "\n\nForward compatible: a value this version does not know is kept in \
-         [`{n}::{u}`] instead of failing, and written back unchanged. Match with a catch-all arm:\n\n\
-         ```\n{import}\n\n\
-         let value: {n} = \"{first}\".parse().unwrap_or_else(|never| match never {{}});\n\
-         match value {{\n    {first_arm}\n}}\n```",
+        "\n\nForward compatible: a value this version does not know is kept in [`{n}::{u}`] \
+         instead of failing, and written back unchanged; match with a catch-all arm \
+         (an example is in the [module docs](self)).",
         n = display(&enum_name),
         u = UNKNOWN_VARIANT,
     ));
@@ -676,40 +579,11 @@ fn emit_enum(api: &Api, e: &Enum, n: &Names) -> TokenStream {
         });
         quote! { #d #v, }
     });
-    let known = e.members.iter().map(|m| {
-        let v = ident(&m.rust_name);
-        quote! { Self::#v }
-    });
-    let to_wire = e.members.iter().map(|m| {
+    let members = e.members.iter().map(|m| {
         let v = ident(&m.rust_name);
         let wire = &m.name;
-        quote! { Self::#v => #wire, }
+        quote! { #v(#wire) }
     });
-    let from_wire = e.members.iter().map(|m| {
-        let v = ident(&m.rust_name);
-        let wire = &m.name;
-        quote! { #wire => Self::#v, }
-    });
-
-    // An enum without members matches nothing but its catch-all.
-    let (as_str_body, from_wire_body) = if e.members.is_empty() {
-        (quote! { let Self::#unknown(value) = self; value }, quote! { Self::#unknown(value.to_owned()) })
-    } else {
-        (
-            quote! {
-                match self {
-                    #(#to_wire)*
-                    Self::#unknown(value) => value,
-                }
-            },
-            quote! {
-                match value {
-                    #(#from_wire)*
-                    other => Self::#unknown(other.to_owned()),
-                }
-            },
-        )
-    };
 
     let alias = flags_alias.map(|alias| {
         let alias_id = ident(&alias);
@@ -740,62 +614,7 @@ fn emit_enum(api: &Api, e: &Enum, n: &Names) -> TokenStream {
             #unknown(#string),
         }
 
-        impl #name {
-            /// Every member this version knows.
-            pub const KNOWN: &'static [Self] = &[#(#known),*];
-
-            /// The value as written on the wire.
-            pub fn as_str(&self) -> &str {
-                #as_str_body
-            }
-
-            /// Whether this is a member this version knows.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#unknown(_))
-            }
-        }
-
-        impl #wire_enum for #name {
-            fn as_str(&self) -> &str {
-                #name::as_str(self)
-            }
-
-            fn from_wire(value: &str) -> Self {
-                #from_wire_body
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                Self::from_wire(value)
-            }
-        }
-
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-
-            fn from_str(value: &str) -> #result<Self, Self::Err> {
-                Ok(Self::from_wire(value))
-            }
-        }
-
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl #serialize for #name {
-            fn serialize<S: #serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> #deserialize<'de> for #name {
-            fn deserialize<D: #deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                __private::deserialize_enum(deserializer)
-            }
-        }
+        __private::wire_enum!(#name, #unknown #(, #members)*);
 
         #alias
     }

@@ -38,6 +38,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("src/enums.rs", include_str!("../../../runtime/src/enums.rs")),
     ("src/json.rs", include_str!("../../../runtime/src/json.rs")),
     ("src/lib.rs", include_str!("../../../runtime/src/lib.rs")),
+    ("src/macros.rs", include_str!("../../../runtime/src/macros.rs")),
     ("src/media.rs", include_str!("../../../runtime/src/media.rs")),
     ("src/numbers.rs", include_str!("../../../runtime/src/numbers.rs")),
     ("src/object.rs", include_str!("../../../runtime/src/object.rs")),

@@ -25,7 +25,7 @@
 
 use super::models;
 use super::runtime::client::Method;
-use super::runtime::client::{ApiClient, Call, Core, comma_list, segment};
+use super::runtime::client::{ApiClient, Call, Core, Node, comma_list};
 
 pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
 pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
@@ -101,19 +101,12 @@ impl Client {
 
     /// `/me`
     pub fn me(&self) -> paths::Me<'_> {
-        paths::Me {
-            client: self,
-            path: Ok("/me".to_owned()),
-        }
+        paths::Me(Node::root(&self.core).child("/me"))
     }
 
     /// `/users/{id}`: one item of `users`.
     pub fn user(&self, value: impl AsRef<str>) -> paths::UsersItem<'_> {
-        paths::UsersItem {
-            client: self,
-            path: segment("id", value.as_ref())
-                .map(|segment| format!("/users/{}", segment)),
-        }
+        paths::UsersItem(Node::root(&self.core).item("/users", "id", value.as_ref()))
     }
 }
 

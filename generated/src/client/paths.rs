@@ -5,37 +5,23 @@ use super::*;
 
 /// The requests under `/beta/me`.
 #[derive(Clone, Debug)]
-pub struct Me<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct Me<'a>(pub(crate) Node<'a>);
 
 impl<'a> Me<'a> {
     /// `/profile`
     pub fn profile(&self) -> MeProfile<'_> {
-        MeProfile {
-            client: self.client,
-            path: self.path.clone().map(|p| format!("{p}/profile")),
-        }
+        MeProfile(self.0.child("/profile"))
     }
 }
 
 /// The requests under `/beta/me/profile`.
 #[derive(Clone, Debug)]
-pub struct MeProfile<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct MeProfile<'a>(pub(crate) Node<'a>);
 
 impl<'a> MeProfile<'a> {
     /// `/certifications`
     pub fn certifications(&self) -> MeProfileCertifications<'_> {
-        MeProfileCertifications {
-            client: self.client,
-            path: self.path.clone().map(|p| format!("{p}/certifications")),
-        }
+        MeProfileCertifications(self.0.child("/certifications"))
     }
 
     /// `/certifications/{personCertificationId}`: one item of `certifications`.
@@ -43,28 +29,15 @@ impl<'a> MeProfile<'a> {
         &self,
         value: impl AsRef<str>,
     ) -> MeProfileCertificationsItem<'_> {
-        MeProfileCertificationsItem {
-            client: self.client,
-            path: self
-                .path
-                .clone()
-                .and_then(|p| Ok(
-                    format!(
-                        "{p}/certifications/{}", segment("personCertificationId", value
-                        .as_ref()) ?
-                    ),
-                )),
-        }
+        MeProfileCertificationsItem(
+            self.0.item("/certifications", "personCertificationId", value.as_ref()),
+        )
     }
 }
 
 /// The requests under `/beta/me/profile/certifications`.
 #[derive(Clone, Debug)]
-pub struct MeProfileCertifications<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct MeProfileCertifications<'a>(pub(crate) Node<'a>);
 
 impl<'a> MeProfileCertifications<'a> {
     /// Create personCertification.
@@ -90,19 +63,14 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn create(
         &self,
         body: &models::PersonCertification,
     ) -> Result<models::PersonCertification, Error> {
-        let call = Call::new(
-            Method::POST,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::POST)?;
         let call = call.json(body)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 
@@ -130,19 +98,14 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn list(
         &self,
         query: &ListPersonCertificationsQuery,
     ) -> Result<models::PersonCertificationPage, Error> {
-        let call = Call::new(
-            Method::GET,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::GET)?;
         let call = query.apply(call)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 
@@ -154,24 +117,17 @@ impl<'a> MeProfileCertifications<'a> {
         query: &ListPersonCertificationsQuery,
     ) -> Items<models::PersonCertification> {
         let call = (|| {
-            let call = Call::new(
-                Method::GET,
-                self.path.clone().map_err(Error::InvalidArgument)?,
-            );
+            let call = self.0.call(Method::GET)?;
             let call = query.apply(call)?;
             Ok(call)
         })();
-        Items::new(self.client.core.clone(), call)
+        Items::new(self.0.core().clone(), call)
     }
 }
 
 /// The requests under `/beta/me/profile/certifications/{personCertificationId}`.
 #[derive(Clone, Debug)]
-pub struct MeProfileCertificationsItem<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct MeProfileCertificationsItem<'a>(pub(crate) Node<'a>);
 
 impl<'a> MeProfileCertificationsItem<'a> {
     /// Delete personCertification.
@@ -198,15 +154,10 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn delete(&self) -> Result<(), Error> {
-        let call = Call::new(
-            Method::DELETE,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
-        let response = self.client.core.send(call).await?;
+        let call = self.0.call(Method::DELETE)?;
+        let response = self.0.core().send(call).await?;
         {
             response.empty();
             Ok(())
@@ -236,19 +187,14 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn get(
         &self,
         query: &GetPersonCertificationQuery,
     ) -> Result<models::PersonCertification, Error> {
-        let call = Call::new(
-            Method::GET,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::GET)?;
         let call = query.apply(call)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 
@@ -277,56 +223,37 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn update(
         &self,
         body: &models::PersonCertification,
     ) -> Result<models::PersonCertification, Error> {
-        let call = Call::new(
-            Method::PATCH,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::PATCH)?;
         let call = call.json(body)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 }
 
 /// The requests under `/beta/users/{id}`.
 #[derive(Clone, Debug)]
-pub struct UsersItem<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct UsersItem<'a>(pub(crate) Node<'a>);
 
 impl<'a> UsersItem<'a> {
     /// `/profile`
     pub fn profile(&self) -> UsersItemProfile<'_> {
-        UsersItemProfile {
-            client: self.client,
-            path: self.path.clone().map(|p| format!("{p}/profile")),
-        }
+        UsersItemProfile(self.0.child("/profile"))
     }
 }
 
 /// The requests under `/beta/users/{id}/profile`.
 #[derive(Clone, Debug)]
-pub struct UsersItemProfile<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct UsersItemProfile<'a>(pub(crate) Node<'a>);
 
 impl<'a> UsersItemProfile<'a> {
     /// `/certifications`
     pub fn certifications(&self) -> UsersItemProfileCertifications<'_> {
-        UsersItemProfileCertifications {
-            client: self.client,
-            path: self.path.clone().map(|p| format!("{p}/certifications")),
-        }
+        UsersItemProfileCertifications(self.0.child("/certifications"))
     }
 
     /// `/certifications/{personCertificationId}`: one item of `certifications`.
@@ -334,28 +261,15 @@ impl<'a> UsersItemProfile<'a> {
         &self,
         value: impl AsRef<str>,
     ) -> UsersItemProfileCertificationsItem<'_> {
-        UsersItemProfileCertificationsItem {
-            client: self.client,
-            path: self
-                .path
-                .clone()
-                .and_then(|p| Ok(
-                    format!(
-                        "{p}/certifications/{}", segment("personCertificationId", value
-                        .as_ref()) ?
-                    ),
-                )),
-        }
+        UsersItemProfileCertificationsItem(
+            self.0.item("/certifications", "personCertificationId", value.as_ref()),
+        )
     }
 }
 
 /// The requests under `/beta/users/{id}/profile/certifications`.
 #[derive(Clone, Debug)]
-pub struct UsersItemProfileCertifications<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct UsersItemProfileCertifications<'a>(pub(crate) Node<'a>);
 
 impl<'a> UsersItemProfileCertifications<'a> {
     /// Create personCertification.
@@ -381,19 +295,14 @@ impl<'a> UsersItemProfileCertifications<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn create(
         &self,
         body: &models::PersonCertification,
     ) -> Result<models::PersonCertification, Error> {
-        let call = Call::new(
-            Method::POST,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::POST)?;
         let call = call.json(body)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 
@@ -421,19 +330,14 @@ impl<'a> UsersItemProfileCertifications<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn list(
         &self,
         query: &ListPersonCertificationsQuery,
     ) -> Result<models::PersonCertificationPage, Error> {
-        let call = Call::new(
-            Method::GET,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::GET)?;
         let call = query.apply(call)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 
@@ -445,24 +349,17 @@ impl<'a> UsersItemProfileCertifications<'a> {
         query: &ListPersonCertificationsQuery,
     ) -> Items<models::PersonCertification> {
         let call = (|| {
-            let call = Call::new(
-                Method::GET,
-                self.path.clone().map_err(Error::InvalidArgument)?,
-            );
+            let call = self.0.call(Method::GET)?;
             let call = query.apply(call)?;
             Ok(call)
         })();
-        Items::new(self.client.core.clone(), call)
+        Items::new(self.0.core().clone(), call)
     }
 }
 
 /// The requests under `/beta/users/{id}/profile/certifications/{personCertificationId}`.
 #[derive(Clone, Debug)]
-pub struct UsersItemProfileCertificationsItem<'a> {
-    pub(crate) client: &'a Client,
-    /// The encoded path so far, or why it cannot be sent.
-    pub(crate) path: Result<String, String>,
-}
+pub struct UsersItemProfileCertificationsItem<'a>(pub(crate) Node<'a>);
 
 impl<'a> UsersItemProfileCertificationsItem<'a> {
     /// Delete personCertification.
@@ -489,15 +386,10 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn delete(&self) -> Result<(), Error> {
-        let call = Call::new(
-            Method::DELETE,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
-        let response = self.client.core.send(call).await?;
+        let call = self.0.call(Method::DELETE)?;
+        let response = self.0.core().send(call).await?;
         {
             response.empty();
             Ok(())
@@ -527,19 +419,14 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn get(
         &self,
         query: &GetPersonCertificationQuery,
     ) -> Result<models::PersonCertification, Error> {
-        let call = Call::new(
-            Method::GET,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::GET)?;
         let call = query.apply(call)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 
@@ -568,19 +455,14 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`] for an error status (after retries), with Graph's code and message;
-    /// [`Error::Decode`] when a success body does not fit the model; [`Error::Timeout`],
-    /// [`Error::Transport`] and [`Error::BodyTooLarge`] when no usable answer came.
+    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
     pub async fn update(
         &self,
         body: &models::PersonCertification,
     ) -> Result<models::PersonCertification, Error> {
-        let call = Call::new(
-            Method::PATCH,
-            self.path.clone().map_err(Error::InvalidArgument)?,
-        );
+        let call = self.0.call(Method::PATCH)?;
         let call = call.json(body)?;
-        let response = self.client.core.send(call).await?;
+        let response = self.0.core().send(call).await?;
         response.json()
     }
 }

@@ -316,6 +316,46 @@ pub fn segment(name: &str, value: &str) -> Result<String, String> {
     Ok(encode::segment(value))
 }
 
+/// Where a chain of accessors has got to: the client's core, and the
+/// encoded path so far or why it cannot be sent (a bad path parameter, told
+/// when the request is sent). Every path struct of a generated client wraps
+/// one, so that its accessors and calls are a line each.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    core: &'a Core,
+    path: Result<String, String>,
+}
+
+impl<'a> Node<'a> {
+    /// The root of the paths: the empty path after the version segment.
+    pub fn root(core: &'a Core) -> Self {
+        Self { core, path: Ok(String::new()) }
+    }
+
+    /// The node `tail` (already encoded, e.g. `/profile`) below this one.
+    pub fn child(&self, tail: &str) -> Self {
+        Self { core: self.core, path: self.path.clone().map(|path| path + tail) }
+    }
+
+    /// The node `literal` (e.g. `/users`, or empty) and then the path
+    /// parameter `name`'s `value`, encoded as one segment, below this one.
+    pub fn item(&self, literal: &str, name: &str, value: &str) -> Self {
+        let path = self.path.clone().and_then(|path| Ok(format!("{path}{literal}/{}", segment(name, value)?)));
+        Self { core: self.core, path }
+    }
+
+    /// A request of `method` to this node's path; a bad path parameter is
+    /// [`Error::InvalidArgument`].
+    pub fn call(&self, method: Method) -> Result<Call<'static>, Error> {
+        Ok(Call::new(method, self.path.clone().map_err(Error::InvalidArgument)?))
+    }
+
+    /// The core that sends the requests.
+    pub fn core(&self) -> &'a Core {
+        self.core
+    }
+}
+
 /// Configures a generated client `C`.
 pub struct ClientBuilder<C: ApiClient> {
     deployment: C::Deployment,
