@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs::{call_chain, doc, inner_doc, paragraph, table_doc};
+use super::docs::{call_chain, doc, inner_doc, least_privileged, paragraph};
 use super::types::{Place, rust_type};
 use super::{RustFiles, whole};
 use crate::format::FormatError;
@@ -469,9 +469,14 @@ fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
         .collect();
     text.push_str(&format!("Expects {}.", statuses.join(" or ")));
     if let Some(set) = op.permissions.as_ref().and_then(|p| api.permission_sets.iter().find(|s| &s.name == p)) {
-        text.push_str(&format!("\n\n# Permissions\n\n{}", table_doc(set)));
+        // The table is in the permission set's docs, once, not on each of
+        // the calls that share it (about 10 lines a call); the least
+        // privileged permissions stay here, where the caller reads.
         let constant = crate::naming::display(&set.rust_name);
-        text.push_str(&format!("\n\nAs data: [`permissions::{constant}`](super::super::permissions::{constant})."));
+        text.push_str(&format!(
+            "\n\nPermissions: [`{constant}`](super::super::permissions::{constant}); least privileged {}.",
+            least_privileged(set)
+        ));
     }
     // The same for every call: told once, on `Error`.
     text.push_str(

@@ -153,6 +153,18 @@ pub fn table_doc(set: &PermissionSet) -> String {
     text
 }
 
+/// A call's docs in short: the least privileged delegated permissions for
+/// work or school accounts, the common case; the set's docs have the rest.
+pub fn least_privileged(set: &PermissionSet) -> String {
+    match &set.delegated_work {
+        Grant::NotSupported => "delegated (work or school) not supported".to_owned(),
+        Grant::Scopes { least, .. } => {
+            let scopes: Vec<String> = least.iter().map(|x| format!("`{x}`")).collect();
+            format!("delegated (work or school) {}", scopes.join(", "))
+        }
+    }
+}
+
 fn grant_text(grant: &Grant) -> String {
     match grant {
         Grant::NotSupported => "not supported".to_owned(),

@@ -49,17 +49,8 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// Expects `201` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged not available |
-    /// | Application | not supported |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data: [`permissions::PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE).
+    /// Permissions: [`PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE); least privileged
+    /// delegated (work or school) `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -83,18 +74,8 @@ impl<'a> MeProfileCertifications<'a> {
     /// Expects `200` with a page of
     /// [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data:
-    /// [`permissions::LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS).
+    /// Permissions: [`LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS); least
+    /// privileged delegated (work or school) `User.Read`, `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -139,18 +120,8 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// Expects `204`.
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data:
-    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    /// Permissions: [`UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION);
+    /// least privileged delegated (work or school) `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -173,17 +144,8 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data: [`permissions::GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION).
+    /// Permissions: [`GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION); least
+    /// privileged delegated (work or school) `User.Read`, `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -208,18 +170,8 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data:
-    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    /// Permissions: [`UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION);
+    /// least privileged delegated (work or school) `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -281,17 +233,8 @@ impl<'a> UsersItemProfileCertifications<'a> {
     ///
     /// Expects `201` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged not available |
-    /// | Application | not supported |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data: [`permissions::PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE).
+    /// Permissions: [`PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE); least privileged
+    /// delegated (work or school) `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -315,18 +258,8 @@ impl<'a> UsersItemProfileCertifications<'a> {
     /// Expects `200` with a page of
     /// [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadBasic.All`; higher privileged `User.Read.All`, `User.ReadWrite.All` |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data:
-    /// [`permissions::LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS).
+    /// Permissions: [`LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS); least
+    /// privileged delegated (work or school) `User.Read`, `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -371,18 +304,8 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     ///
     /// Expects `204`.
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data:
-    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    /// Permissions: [`UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION);
+    /// least privileged delegated (work or school) `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -405,17 +328,8 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     ///
     /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.Read`, `User.ReadWrite`; higher privileged `User.ReadBasic.All`, `User.Read.All`, `User.ReadWrite.All` |
-    /// | Application | least privileged `User.Read.All`; higher privileged `User.ReadWrite.All` |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data: [`permissions::GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION).
+    /// Permissions: [`GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION); least
+    /// privileged delegated (work or school) `User.Read`, `User.ReadWrite`.
     ///
     /// # Errors
     ///
@@ -440,18 +354,8 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     ///
     /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
-    /// # Permissions
-    ///
-    /// | Permission type | Permissions |
-    /// |---|---|
-    /// | Delegated (work or school account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Delegated (personal Microsoft account) | least privileged `User.ReadWrite`; higher privileged `User.ReadWrite.All` |
-    /// | Application | least privileged `User.ReadWrite.All`; higher privileged not available |
-    ///
-    /// Acting on a user other than the signed-in one needs a higher-privileged permission.
-    ///
-    /// As data:
-    /// [`permissions::UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION).
+    /// Permissions: [`UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION);
+    /// least privileged delegated (work or school) `User.ReadWrite`.
     ///
     /// # Errors
     ///
