@@ -39,10 +39,21 @@ impl Context {
     /// application), otherwise the id or userPrincipalName from the path in
     /// ASCII lower case.
     pub fn subject_key(&self) -> String {
-        match (&self.subject, &self.caller) {
-            (Subject::User(user), _) => user.to_ascii_lowercase(),
-            (Subject::Caller, Caller::Delegated { id, .. }) => id.to_ascii_lowercase(),
-            (Subject::Caller, Caller::Application { app_id, .. }) => format!("app:{}", app_id.to_ascii_lowercase()),
-        }
+        let mut key = String::new();
+        self.push_subject_key(&mut key);
+        key
+    }
+
+    /// [`Self::subject_key`], appended to `out`: the store builds its keys
+    /// in one buffer.
+    pub(super) fn push_subject_key(&self, out: &mut String) {
+        let (prefix, name) = match (&self.subject, &self.caller) {
+            (Subject::User(user), _) => ("", user),
+            (Subject::Caller, Caller::Delegated { id, .. }) => ("", id),
+            (Subject::Caller, Caller::Application { app_id, .. }) => ("app:", app_id),
+        };
+        out.reserve(prefix.len() + name.len());
+        out.push_str(prefix);
+        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
     }
 }

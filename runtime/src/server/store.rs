@@ -357,23 +357,49 @@ fn parse_object(json: &[u8]) -> Result<Map<String, Value>, GraphError> {
 }
 
 /// Where objects live: the subject user and the collection's path.
+///
+/// Both in one buffer (the subject key, then the path): one allocation per
+/// request rather than two, and one string to hash. `owner` is where the
+/// path starts, so that no two (subject, path) pairs share a key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Collection {
-    owner: String,
-    path: String,
+    key: String,
+    owner: usize,
 }
 
 impl Collection {
     /// The collection a request's path names (`POST` or `GET` of a collection).
     pub fn of(context: &Context) -> Self {
-        Self { owner: context.subject_key(), path: context.resource_path.join("/") }
+        Self::at(context, &context.resource_path)
     }
 
     /// The collection and the id of the item a request's path names.
     pub fn of_item(context: &Context) -> (Self, String) {
         let (id, parent) =
             context.resource_path.split_last().map_or((String::new(), &[][..]), |(id, parent)| (id.clone(), parent));
-        (Self { owner: context.subject_key(), path: parent.join("/") }, id)
+        (Self::at(context, parent), id)
+    }
+
+    /// The collection of the subject of `context` at the path `segments`.
+    fn at(context: &Context, segments: &[String]) -> Self {
+        let path_length = segments.iter().map(|segment| segment.len() + 1).sum::<usize>();
+        // The subject key is usually a GUID; `push_subject_key` reserves
+        // what it needs when it is longer.
+        let mut key = String::with_capacity(36 + path_length);
+        context.push_subject_key(&mut key);
+        let owner = key.len();
+        for (index, segment) in segments.iter().enumerate() {
+            if index > 0 {
+                key.push('/');
+            }
+            key.push_str(segment);
+        }
+        Self { key, owner }
+    }
+
+    #[cfg(test)]
+    fn new(owner: &str, path: &str) -> Self {
+        Self { key: format!("{owner}{path}"), owner: owner.len() }
     }
 }
 
@@ -400,7 +426,7 @@ mod tests {
 
     fn store() -> (InMemory, Collection) {
         let store = InMemory::new();
-        let collection = Collection { owner: "me".into(), path: "things".into() };
+        let collection = Collection::new("me", "things");
         for (id, rank) in [("a", "1"), ("b", "2")] {
             let json = format!(r#"{{"id": "{id}", "rank": {rank}, "cost": {COST}}}"#);
             store.insert_json(collection.clone(), id.into(), json.into_bytes().into_boxed_slice()).expect("stored");
@@ -414,6 +440,14 @@ mod tests {
 
     fn text(thing: &Thing, key: &str) -> Option<String> {
         thing.get(key).map(|raw| raw.get().to_owned())
+    }
+
+    #[test]
+    fn collections_differ_where_their_subject_ends() {
+        assert_ne!(Collection::new("ab", "c"), Collection::new("a", "bc"));
+        let (store, collection) = store();
+        assert!(store.get_json(&Collection::new("m", "ethings"), "a").is_err());
+        assert!(store.get_json(&collection, "a").is_ok());
     }
 
     #[test]
