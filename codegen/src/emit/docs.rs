@@ -158,20 +158,21 @@ pub fn table_doc(set: &PermissionSet) -> String {
 pub fn least_privileged(set: &PermissionSet) -> String {
     match &set.delegated_work {
         Grant::NotSupported => "delegated (work or school) not supported".to_owned(),
-        Grant::Scopes { least, .. } => {
-            let scopes: Vec<String> = least.iter().map(|x| format!("`{x}`")).collect();
-            format!("delegated (work or school) {}", scopes.join(", "))
-        }
+        Grant::Scopes { least, .. } => format!("delegated (work or school) {}", scope_list(least)),
     }
+}
+
+/// `` `User.Read`, `User.ReadWrite` ``.
+fn scope_list(scopes: &[String]) -> String {
+    scopes.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
 }
 
 fn grant_text(grant: &Grant) -> String {
     match grant {
         Grant::NotSupported => "not supported".to_owned(),
         Grant::Scopes { least, higher } => {
-            let list = |s: &[String]| s.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ");
-            let higher = if higher.is_empty() { "not available".to_owned() } else { list(higher) };
-            format!("least privileged {}; higher privileged {}", list(least), higher)
+            let higher = if higher.is_empty() { "not available".to_owned() } else { scope_list(higher) };
+            format!("least privileged {}; higher privileged {}", scope_list(least), higher)
         }
     }
 }
