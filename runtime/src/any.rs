@@ -21,7 +21,7 @@ use serde_json::value::RawValue;
 use crate::object::{AdditionalData, Key};
 
 /// The member that names an object's type.
-const ODATA_TYPE: &str = "@odata.type";
+pub(crate) const ODATA_TYPE: &str = "@odata.type";
 
 /// The types of a hierarchy by `@odata.type`, sorted: a concrete type with a
 /// function that makes its empty variant, an abstract one with `None`.
@@ -138,6 +138,7 @@ impl<'de, T: Polymorphic> Visitor<'de> for AnyVisitor<T> {
 fn variant<T: Polymorphic>(name: &str) -> Result<T, String> {
     let bare = |name: &'static str| name.strip_prefix('#').unwrap_or(name);
     let wanted = name.strip_prefix('#').unwrap_or(name);
+    debug_assert!(T::TYPES.windows(2).all(|w| bare(w[0].0) < bare(w[1].0)), "the generator sorts the table");
     match T::TYPES.binary_search_by(|(known, _)| bare(known).cmp(wanted)) {
         Ok(at) => match T::TYPES[at].1 {
             Some(make) => Ok(make()),
@@ -661,14 +662,5 @@ mod tests {
         let value = serde_json::json!({"age": 2, "@odata.type": "#t.puppy", "name": "Rex"});
         let animal: AnyAnimal = serde_json::from_value(value).expect("a puppy");
         assert!(matches!(animal, AnyAnimal::Puppy(p) if p.age == Some(2) && p.name.as_deref() == Some("Rex")));
-    }
-
-    #[test]
-    fn the_table_is_sorted_as_the_search_needs() {
-        let animals: Vec<_> = AnyAnimal::TYPES.iter().map(|(n, _)| *n).collect();
-        let dogs: Vec<_> = AnyDog::TYPES.iter().map(|(n, _)| *n).collect();
-        for table in [animals, dogs] {
-            assert!(table.windows(2).all(|w| w[0] < w[1]), "{table:?}");
-        }
     }
 }

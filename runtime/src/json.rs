@@ -53,7 +53,6 @@ pub(crate) fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeErr
         let path = match (object, inner) {
             ("" | ".", inner) => inner.to_owned(),
             (object, ".") => object.to_owned(),
-            (object, inner) if inner.starts_with('[') => format!("{object}{inner}"),
             (object, inner) => format!("{object}.{inner}"),
         };
         // Positions in the copy would mislead, and the whole text's is where
@@ -69,7 +68,7 @@ pub(crate) fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeErr
 }
 
 /// The member that names an object's type.
-const ODATA_TYPE: &str = "@odata.type";
+use crate::any::ODATA_TYPE;
 
 /// How an error in members read ahead of `@odata.type` starts (`any.rs` reads
 /// them from a copy, which has positions of its own): the path inside the

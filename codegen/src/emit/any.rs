@@ -36,16 +36,14 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
         quote! { __private::serde::Serialize },
         quote! { __private::serde::Serializer },
         quote! { __private::serde::Deserialize },
-        quote! {
-            __private::serde::Deserializer
-        },
+        quote! { __private::serde::Deserializer },
     );
 
     let variants: Vec<&Type> = any.variants.iter().filter_map(|v| api.find_type(v)).collect();
     let variant_ids: Vec<_> = variants.iter().map(|t| ident(&t.rust_name)).collect();
-    // Every variant, `Other` last, for the matches that treat them all alike.
-    let all: Vec<_> = variant_ids.iter().cloned().chain(any.other.as_deref().map(ident)).collect();
     let other = any.other.as_deref().map(ident);
+    // Every variant, `Other` last, for the matches that treat them all alike.
+    let all: Vec<_> = variant_ids.iter().cloned().chain(other.clone()).collect();
 
     let variant_docs = variants.iter().map(|t| {
         let mut text = format!("A [`{}`] (`{}`)", display(&t.rust_name), odata_type(api, &t.name));
@@ -64,7 +62,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
     });
 
     // `From` each variant's type; an abstract base's `Other` is made by name.
-    let froms = variants.iter().zip(&variant_ids).map(|(_, v)| {
+    let froms = variant_ids.iter().map(|v| {
         quote! {
             impl From<#v> for #name {
                 fn from(value: #v) -> Self {

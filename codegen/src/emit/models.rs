@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::any::odata_type;
 use super::docs::{doc, inner_doc, paragraph};
 use super::types::{Place, imported, rust_type};
 use crate::check::UNKNOWN_VARIANT;
@@ -206,10 +207,6 @@ fn imports(api: &Api) -> Vec<TokenStream> {
     runtime.sort_unstable();
     out.extend(group(quote! { super::runtime }, list(&runtime)));
     out
-}
-
-fn odata_type(api: &Api, name: &str) -> String {
-    format!("#{}.{}", api.namespace, name)
 }
 
 /// The Rust type of a property's field, boxed where the type holds itself.

@@ -335,8 +335,7 @@ fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, GraphError> {
 /// `Edm.Decimal` with more digits than an `f64` keeps would come out rounded.
 type Members<'a> = BTreeMap<String, &'a RawValue>;
 
-/// The member that names an object's type.
-const ODATA_TYPE: &str = "@odata.type";
+use crate::any::ODATA_TYPE;
 
 /// The member that carries an object's place in the store through a query:
 /// an instance annotation, which `$select` keeps.
