@@ -111,7 +111,7 @@ impl MediaAnnotation {
 /// clears it, and a link left with no annotation becomes `None`, so `null`
 /// reads like an absent member. True, as every reader of a model's member
 /// (see `Object::read_member`).
-pub fn read_media<'de, A: MapAccess<'de>>(
+pub(crate) fn read_media<'de, A: MapAccess<'de>>(
     map: &mut A,
     media: &mut Option<MediaLink>,
     annotation: MediaAnnotation,
@@ -133,7 +133,7 @@ pub fn read_media<'de, A: MapAccess<'de>>(
 /// Writes the annotations of a stream property that are set, under `keys`:
 /// the property's name followed by each [`MediaAnnotation::suffix`], in the
 /// order of [`MediaAnnotation::ALL`].
-pub fn entry_media<S: SerializeMap>(
+pub(crate) fn entry_media<S: SerializeMap>(
     map: &mut S,
     keys: &[&'static str; 4],
     media: &Option<MediaLink>,

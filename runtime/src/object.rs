@@ -73,9 +73,8 @@ impl Nulls {
     }
 
     /// Reads the value of the declared member `key`: `null` reads as `None`
-    /// and is recorded here. Used by the generated models.
-    #[doc(hidden)]
-    pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    /// and is recorded here ([`Reader::read`]).
+    pub(crate) fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
         &mut self,
         map: &mut A,
         key: &'static str,
@@ -84,10 +83,9 @@ impl Nulls {
     }
 
     /// Reads the value of the declared member `key` with `read` (e.g.
-    /// `__private::read_float`), recording a `null` as [`Nulls::read`] does.
-    /// Used by the generated models.
-    #[doc(hidden)]
-    pub fn read_with<'de, A: MapAccess<'de>, T>(
+    /// `__private::read_float`), recording a `null` as [`Nulls::read`] does
+    /// ([`Reader::read_with`]).
+    pub(crate) fn read_with<'de, A: MapAccess<'de>, T>(
         &mut self,
         map: &mut A,
         key: &'static str,
@@ -103,7 +101,7 @@ impl Nulls {
     }
 }
 
-/// Reads a model's declared members, a call an arm of its `read_member`:
+/// Reads a model's declared members, one call an arm of its `read_member`:
 /// each answers the `Result<bool, _>` itself (true: the member was the
 /// model's), so the arms have no `?`, which rustc checks one by one and which
 /// were most of a model's compile time.
@@ -151,7 +149,7 @@ impl<'a, 'de, A: MapAccess<'de>> Reader<'a, A> {
         Ok(true)
     }
 
-    /// One annotation of a stream property (`__private::read_media`).
+    /// One annotation of a stream property (`media::read_media`).
     pub fn media(
         &mut self,
         media: &mut Option<crate::MediaLink>,
@@ -196,7 +194,7 @@ pub fn set_null<T: Object>(object: &mut T, properties: &[&'static str], property
 }
 
 /// Writes one member if it is set, or `null` if it is an explicit `null`.
-pub fn entry<S: SerializeMap, T: Serialize>(
+pub(crate) fn entry<S: SerializeMap, T: Serialize>(
     map: &mut S,
     key: &'static str,
     value: &Option<T>,
@@ -238,7 +236,7 @@ impl<'a, S: SerializeMap> Writer<'a, S> {
         }
     }
 
-    /// The annotations of a stream property (`__private::entry_media`).
+    /// The annotations of a stream property (`media::entry_media`).
     pub fn media(&mut self, keys: &[&'static str; 4], media: &Option<crate::MediaLink>) {
         if self.result.is_ok() {
             self.result = crate::media::entry_media(self.map, keys, media);

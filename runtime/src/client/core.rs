@@ -309,7 +309,7 @@ impl Response {
 
 /// A path parameter, encoded as one segment; an empty value is refused, as it
 /// would change the path's shape.
-pub fn segment(name: &str, value: &str) -> Result<String, String> {
+fn segment(name: &str, value: &str) -> Result<String, String> {
     if value.is_empty() {
         return Err(format!("path parameter `{name}` is empty"));
     }

@@ -14,6 +14,7 @@
 //! crate's build time. With one type it is compiled once per router.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -235,28 +236,28 @@ where
     A: Send + Sync + 'static,
 {
     let shared = Arc::new(shared);
-    let mut paths: Vec<&'static str> = Vec::new();
-    let mut axum_path: HashMap<String, &'static str> = HashMap::new();
-    let mut by_path: HashMap<&'static str, MethodRouter> = HashMap::new();
+    // A route per shape, in the order the shapes first come: its axum path
+    // (the first template of the shape) and its methods.
+    let mut by_shape: HashMap<String, usize> = HashMap::new();
+    let mut routes: Vec<(&'static str, MethodRouter)> = Vec::new();
     for &(operation, serve) in operations {
         for &template in operation.paths {
-            let path = *axum_path.entry(shape(template)).or_insert(template);
             let route = Route::new(operation, template);
             let endpoint = Endpoint { bound: Arc::new(Bound { shared: Arc::clone(&shared), route }), serve };
-            let router = match by_path.remove(path) {
-                Some(router) => router.on(operation.method, endpoint),
-                None => {
-                    paths.push(path);
-                    axum::routing::on(operation.method, endpoint)
+            match by_shape.entry(shape(template)) {
+                Entry::Occupied(at) => {
+                    if let Some((_, methods)) = routes.get_mut(*at.get()) {
+                        *methods = std::mem::take(methods).on(operation.method, endpoint);
+                    }
                 }
-            };
-            by_path.insert(path, router);
+                Entry::Vacant(slot) => {
+                    slot.insert(routes.len());
+                    routes.push((template, axum::routing::on(operation.method, endpoint)));
+                }
+            }
         }
     }
-    paths.into_iter().fold(Router::new(), |router, path| match by_path.remove(path) {
-        Some(methods) => router.route(path, methods),
-        None => router,
-    })
+    routes.into_iter().fold(Router::new(), |router, (path, methods)| router.route(path, methods))
 }
 
 /// A path with its parameters' names left out: `/users/{}/profile`.
