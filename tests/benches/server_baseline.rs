@@ -13,34 +13,10 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Bytes;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
 use axum::serve::ListenerExt;
-
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
-async fn create(body: Bytes) -> Response {
-    match serde_json::from_slice::<common::Certification>(&body) {
-        Ok(mut certification) => {
-            certification.id = Some(NEXT_ID.fetch_add(1, Ordering::Relaxed).to_string());
-            match serde_json::to_vec(&certification) {
-                Ok(json) => (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], json).into_response(),
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            }
-        }
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
-    }
-}
-
-fn router() -> Router {
-    Router::new().route("/beta/me/profile/certifications", post(create))
-}
+use common::baseline_router as router;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -17,29 +17,11 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use msgraph_profile::models::PersonCertification;
-use msgraph_profile::server::{
-    Caller, Context, CreatePersonCertificationPath, CreatePersonCertificationResponse, GraphError, GraphProfile,
-    GraphService, InMemory, ServerOptions, StaticTokens, router, serve,
-};
-
-/// A handler that stores nothing: an id, and the body back.
-struct Echo(AtomicU64);
-
-impl GraphProfile for Echo {
-    fn create_person_certification(
-        &self,
-        _context: Context,
-        _path: CreatePersonCertificationPath,
-        mut body: PersonCertification,
-    ) -> impl Future<Output = Result<CreatePersonCertificationResponse, GraphError>> + Send {
-        body.id = Some(self.0.fetch_add(1, Ordering::Relaxed).to_string());
-        std::future::ready(Ok(CreatePersonCertificationResponse::Created(body)))
-    }
-}
+use common::Echo;
+use msgraph_profile::server::{Caller, GraphService, InMemory, ServerOptions, StaticTokens, router, serve};
 
 fn service(token: &str, echo: bool) -> GraphService {
     let mut tokens = StaticTokens::new();

@@ -1,9 +1,19 @@
-//! What the benchmarks share: the page's example bodies, and the hand-written
-//! baseline model they measure the generated one against.
+//! What the benchmarks share: the page's example bodies, the hand-written
+//! baseline model they measure the generated one against, the baseline
+//! server's router and the generated server's handler that stores nothing.
 
 #![allow(dead_code)]
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::Bytes;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use msgraph_profile::models::PersonCertification;
+use msgraph_profile::server::{
+    Context, CreatePersonCertificationPath, CreatePersonCertificationResponse, GraphError, GraphProfile,
+};
 use serde::{Deserialize, Serialize};
 
 /// The seed spec's example of `createPersonCertification`.
@@ -123,4 +133,43 @@ pub struct SourceAnnotation {
     pub properties: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
+}
+
+/// The baseline server: a minimal axum router with one handler that parses a
+/// personCertification body ([`Certification`]) and answers `201` with it, an
+/// id added. No auth, no permission check, no store.
+pub fn baseline_router() -> axum::Router {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+    async fn create(body: Bytes) -> Response {
+        match serde_json::from_slice::<Certification>(&body) {
+            Ok(mut certification) => {
+                certification.id = Some(NEXT_ID.fetch_add(1, Ordering::Relaxed).to_string());
+                match serde_json::to_vec(&certification) {
+                    Ok(json) => {
+                        (StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json")], json).into_response()
+                    }
+                    Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                }
+            }
+            Err(_) => StatusCode::BAD_REQUEST.into_response(),
+        }
+    }
+    axum::Router::new().route("/beta/me/profile/certifications", axum::routing::post(create))
+}
+
+/// A handler for the generated router that stores nothing: an id, and the
+/// body back, as the baseline does. It tells what the generated stub costs
+/// from what the in-memory store costs.
+pub struct Echo(pub AtomicU64);
+
+impl GraphProfile for Echo {
+    fn create_person_certification(
+        &self,
+        _context: Context,
+        _path: CreatePersonCertificationPath,
+        mut body: PersonCertification,
+    ) -> impl Future<Output = Result<CreatePersonCertificationResponse, GraphError>> + Send {
+        body.id = Some(self.0.fetch_add(1, Ordering::Relaxed).to_string());
+        std::future::ready(Ok(CreatePersonCertificationResponse::Created(body)))
+    }
 }
