@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::Arc;
 
 use crate::PermissionType;
 
@@ -118,16 +119,21 @@ impl Caller {
 /// InvalidAuthenticationToken` with `WWW-Authenticate: Bearer`. An
 /// implementation that validates JWTs would check the signature, audience and
 /// lifetime here and read `scp`/`roles`; [`StaticTokens`] is a fixed table.
+///
+/// The caller comes in an [`Arc`], and the handler gets it so in
+/// [`Context::caller`](super::Context::caller): an implementation that
+/// caches callers by token hands out a count, not a copy of the caller's
+/// id and scopes on every request.
 pub trait Authenticate: Send + Sync + 'static {
     /// The caller `token` belongs to, or `None` when the token is not valid.
-    fn authenticate(&self, token: &str) -> impl Future<Output = Option<Caller>> + Send;
+    fn authenticate(&self, token: &str) -> impl Future<Output = Option<Arc<Caller>>> + Send;
 }
 
 /// A fixed table of tokens and the callers they stand for: for mock servers
 /// and tests. Tokens compare exactly.
 #[derive(Clone, Debug, Default)]
 pub struct StaticTokens {
-    tokens: HashMap<String, Caller>,
+    tokens: HashMap<String, Arc<Caller>>,
 }
 
 impl StaticTokens {
@@ -145,7 +151,7 @@ impl StaticTokens {
 
     /// Accepts `token` as `caller`, replacing what it stood for before.
     pub fn insert(&mut self, token: impl Into<String>, caller: Caller) {
-        self.tokens.insert(token.into(), caller);
+        self.tokens.insert(token.into(), Arc::new(caller));
     }
 
     /// How many tokens are accepted.
@@ -160,7 +166,7 @@ impl StaticTokens {
 }
 
 impl Authenticate for StaticTokens {
-    async fn authenticate(&self, token: &str) -> Option<Caller> {
+    async fn authenticate(&self, token: &str) -> Option<Arc<Caller>> {
         self.tokens.get(token).cloned()
     }
 }

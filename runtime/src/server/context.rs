@@ -1,5 +1,7 @@
 //! What a handler learns about a request besides its parameters and body.
 
+use std::sync::Arc;
+
 use super::auth::Caller;
 
 /// The user a request acts on.
@@ -16,8 +18,9 @@ pub enum Subject {
 /// The request an operation serves: who calls, on whom, and its ids.
 #[derive(Clone, Debug)]
 pub struct Context {
-    /// The authenticated caller; its permissions have been checked.
-    pub caller: Caller,
+    /// The authenticated caller; its permissions have been checked. Shared
+    /// with the authenticator ([`Authenticate`](super::Authenticate)).
+    pub caller: Arc<Caller>,
     /// The user the request acts on.
     pub subject: Subject,
     /// The path segments after the part that names the user (`/me` or
@@ -47,7 +50,7 @@ impl Context {
     /// [`Self::subject_key`], appended to `out`: the store builds its keys
     /// in one buffer.
     pub(super) fn push_subject_key(&self, out: &mut String) {
-        let (prefix, name) = match (&self.subject, &self.caller) {
+        let (prefix, name) = match (&self.subject, &*self.caller) {
             (Subject::User(user), _) => ("", user),
             (Subject::Caller, Caller::Delegated { id, .. }) => ("", id),
             (Subject::Caller, Caller::Application { app_id, .. }) => ("app:", app_id),

@@ -239,7 +239,7 @@ impl Incoming {
             _ => Subject::Caller,
         };
         authorize(&caller, &subject, route.operation.permissions)?;
-        if route.is_me && matches!(caller, Caller::Application { .. }) {
+        if route.is_me && matches!(*caller, Caller::Application { .. }) {
             return Err(GraphError::bad_request(
                 "`/me` is only valid with a delegated token, one with a signed-in user.",
             ));

@@ -1,6 +1,7 @@
 //! The service in front of the routes: path normalization, request ids,
 //! response headers and the tracing span of every request.
 
+use std::cell::Cell;
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
@@ -115,8 +116,9 @@ impl ServerOptions {
     }
 }
 
-/// What the server knows about a request before routing it; handlers find it
-/// in the request's extensions.
+/// What the server knows about a request before routing it. Code that runs
+/// while [`GraphService`] serves the request finds it with
+/// [`RequestMeta::of`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestMeta {
     /// The id this server gave the request (a new GUID), sent as `request-id`.
@@ -129,21 +131,59 @@ pub struct RequestMeta {
 }
 
 impl RequestMeta {
-    /// The meta data of a request, or a fresh one when the request did not
-    /// come through [`GraphService`].
+    /// The meta data of `request`: one in its extensions, else that of the
+    /// request [`GraphService`] is serving on this thread, else a fresh one
+    /// (the request did not come through [`GraphService`]).
     pub fn of(request: &Request) -> Self {
-        request.extensions().get::<Self>().cloned().unwrap_or_else(|| Self::fresh(request))
+        if let Some(meta) = request.extensions().get::<Self>() {
+            return meta.clone();
+        }
+        let current = CURRENT.take();
+        let meta = current.clone();
+        CURRENT.set(current);
+        meta.unwrap_or_else(|| Self::fresh(request))
     }
 
-    /// The meta data of a request, taken out of it (the same as [`Self::of`]
-    /// without copying it): what an operation's glue keeps to answer errors.
+    /// [`Self::of`] taken rather than copied: what an operation's glue keeps
+    /// to answer errors. Only the first taker of the request being served
+    /// gets it; the request is served by one operation.
     #[doc(hidden)]
     pub fn take(request: &mut Request) -> Self {
-        request.extensions_mut().remove::<Self>().unwrap_or_else(|| Self::fresh(request))
+        request.extensions_mut().remove::<Self>().or_else(|| CURRENT.take()).unwrap_or_else(|| Self::fresh(request))
     }
 
     fn fresh(request: &Request) -> Self {
         Self { request_id: super::store::new_id(), client_request_id: None, url: request.uri().path().to_owned() }
+    }
+}
+
+thread_local! {
+    /// The meta data of the request whose [`ResponseFuture`] is being
+    /// polled on this thread, until the route serving it takes it
+    /// ([`RequestMeta::take`]). Handed over this way rather than in the
+    /// request's extensions, which cost three allocations a request (the
+    /// map, its table, the boxed value).
+    static CURRENT: Cell<Option<RequestMeta>> = const { Cell::new(None) };
+}
+
+/// The span of one poll of a [`ResponseFuture`]: its request's meta data
+/// is [`CURRENT`], and what the route leaves of it goes back to the future
+/// afterwards. A poll of another request nested in this one has its own.
+struct MetaScope<'a> {
+    meta: &'a mut Option<RequestMeta>,
+    outer: Option<RequestMeta>,
+}
+
+impl<'a> MetaScope<'a> {
+    fn enter(meta: &'a mut Option<RequestMeta>) -> Self {
+        let outer = CURRENT.replace(meta.take());
+        Self { meta, outer }
+    }
+}
+
+impl Drop for MetaScope<'_> {
+    fn drop(&mut self) {
+        *self.meta = CURRENT.replace(self.outer.take());
     }
 }
 
@@ -221,14 +261,13 @@ impl GraphService {
             status = Empty,
         );
         let request_id = HeaderValue::from_str(&meta.request_id).ok();
-        request.extensions_mut().insert(meta);
         // Handlers record the route and operation in it; with no subscriber
         // listening there is nothing to record.
         if !span.is_disabled() {
             request.extensions_mut().insert(span.clone());
         }
         let routed = self.routes.call(request);
-        ResponseFuture { routed, span, request_id, echo }
+        ResponseFuture { routed, span, request_id, echo, meta: Some(meta) }
     }
 
     /// [`Service::call`] for a request as hyper gives it: its body goes
@@ -256,6 +295,8 @@ pub struct ResponseFuture {
     span: Span,
     request_id: Option<HeaderValue>,
     echo: Option<HeaderValue>,
+    /// The request's meta data until the route takes it (see [`CURRENT`]).
+    meta: Option<RequestMeta>,
 }
 
 impl Future for ResponseFuture {
@@ -266,6 +307,7 @@ impl Future for ResponseFuture {
         let this = self.get_mut();
         let _entered = this.span.enter();
         let polled = {
+            let _meta = MetaScope::enter(&mut this.meta);
             let _created = CreatedScope::enter();
             Pin::new(&mut this.routed).poll(cx)
         };
@@ -363,4 +405,32 @@ pub async fn method_not_allowed(request: Request) -> Response {
         request.method()
     ))
     .into_response(&meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(id: &str) -> RequestMeta {
+        RequestMeta { request_id: id.to_owned(), client_request_id: None, url: format!("/{id}") }
+    }
+
+    #[test]
+    fn the_route_takes_the_meta_of_the_request_being_polled_and_a_nested_poll_has_its_own() {
+        let request = Request::new(Body::empty());
+        let (mut outer, mut inner) = (Some(meta("outer")), Some(meta("inner")));
+        {
+            let _outer = MetaScope::enter(&mut outer);
+            assert_eq!(RequestMeta::of(&request).request_id, "outer", "`of` copies");
+            {
+                let _inner = MetaScope::enter(&mut inner);
+                assert_eq!(RequestMeta::take(&mut Request::new(Body::empty())).request_id, "inner");
+            }
+            assert_eq!(RequestMeta::of(&request).request_id, "outer", "the outer request's again");
+        }
+        assert_eq!(inner, None, "taken by its route");
+        assert_eq!(outer, Some(meta("outer")), "left to its future for the next poll");
+        let fresh = RequestMeta::take(&mut Request::new(Body::empty()));
+        assert!(uuid::Uuid::parse_str(&fresh.request_id).is_ok(), "outside a poll: a fresh one");
+    }
 }
