@@ -64,12 +64,14 @@ impl Entity {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {
         self.id = None;
         self.nulls.remove_all(Self::SERVER_SET);
     }
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -146,9 +148,11 @@ impl Identity {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -230,9 +234,11 @@ impl IdentitySet {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -316,9 +322,11 @@ impl InferenceData {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -431,6 +439,7 @@ impl ItemFacet {
     ];
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {
         self.base.id = None;
         self.created_by = None;
@@ -441,6 +450,7 @@ impl ItemFacet {
     }
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -594,6 +604,7 @@ impl PersonCertification {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {
         self.base.base.id = None;
         self.base.created_by = None;
@@ -604,6 +615,7 @@ impl PersonCertification {
     }
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -690,9 +702,11 @@ impl PersonDataSources {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -774,9 +788,11 @@ impl ProfileSourceAnnotation {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -931,6 +947,7 @@ impl PersonCertificationProperty {
         Self::WebUrl,
     ];
     /// The property's JSON name.
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Id => "id",
@@ -958,12 +975,14 @@ impl PersonCertificationProperty {
 }
 
 impl AsRef<str> for PersonCertificationProperty {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl fmt::Display for PersonCertificationProperty {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
