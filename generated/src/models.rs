@@ -34,7 +34,7 @@ use super::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Nulls, Object,
 /// Abstract: it exists as the base of other types ([`ItemFacet`]).
 ///
 /// OData type: `#microsoft.graph.entity`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -108,7 +108,7 @@ __private::model_serde!(Entity);
 /// properties.
 ///
 /// OData type: `#microsoft.graph.identity`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Identity {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -189,7 +189,7 @@ __private::model_serde!(Identity);
 /// A keyed collection of identity resources: the user, device and application involved.
 ///
 /// OData type: `#microsoft.graph.identitySet`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentitySet {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -277,7 +277,7 @@ __private::model_serde!(IdentitySet);
 /// Inference detail for an entity inferred by the creating or modifying application.
 ///
 /// OData type: `#microsoft.graph.inferenceData`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct InferenceData {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -376,7 +376,7 @@ __private::model_serde!(InferenceData);
 /// Abstract: it exists as the base of other types ([`PersonCertification`]).
 ///
 /// OData type: `#microsoft.graph.itemFacet`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemFacet {
     /// The properties inherited from [`Entity`].
     pub base: Entity,
@@ -507,7 +507,7 @@ __private::model_serde!(ItemFacet);
 /// type's own through `Deref`.
 ///
 /// OData type: `#microsoft.graph.personCertification`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PersonCertification {
     /// The properties inherited from [`ItemFacet`].
     pub base: ItemFacet,
@@ -669,7 +669,7 @@ __private::model_serde!(PersonCertification);
 /// Where the values of a profile facet originated.
 ///
 /// OData type: `#microsoft.graph.personDataSources`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PersonDataSources {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -741,7 +741,7 @@ __private::model_serde!(PersonDataSources);
 /// Where a value within a profile entity originated.
 ///
 /// OData type: `#microsoft.graph.profileSourceAnnotation`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProfileSourceAnnotation {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,

@@ -14,11 +14,18 @@
 //! `Result` or `Option` cannot change what they mean.
 
 /// A model's `Serialize` and `Deserialize`: the runtime's shared serde code,
-/// driven by its `Object` impl.
+/// driven by its `Object` impl; and its `Debug`, the JSON it writes.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_serde {
     ($model:ident) => {
+        impl ::core::fmt::Debug for $model {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::__private::debug(self, f)
+            }
+        }
+
         impl $crate::__private::serde::Serialize for $model {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,

@@ -121,7 +121,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
 
     quote! {
         #type_doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub enum #name {
             #(#variant_docs #variant_ids(#boxed<#variant_ids>),)*
             #other_variant
@@ -225,6 +225,14 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
                 match self {
                     #(Self::#all(value) => value.write_members(map),)*
                 }
+            }
+        }
+
+        // As a model's: its type's name and the JSON it writes.
+        impl ::core::fmt::Debug for #name {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __private::debug(self, f)
             }
         }
 

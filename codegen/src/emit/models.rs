@@ -487,7 +487,8 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
 
     quote! {
         #type_doc
-        #[derive(Clone, Debug, Default, PartialEq)]
+        // `Debug` is the runtime's, in `model_serde!`.
+        #[derive(Clone, Default, PartialEq)]
         pub struct #name {
             #base_field
             #root_head
