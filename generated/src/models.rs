@@ -34,7 +34,7 @@ use super::runtime::{AdditionalData, Date, DateTimeOffset, Flags, Nulls, Object,
 /// Abstract: it exists as the base of other types ([`ItemFacet`]).
 ///
 /// OData type: `#microsoft.graph.entity`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Entity {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -64,12 +64,14 @@ impl Entity {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {
         self.id = None;
         self.nulls.remove_all(Self::SERVER_SET);
     }
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -106,7 +108,7 @@ __private::model_serde!(Entity);
 /// properties.
 ///
 /// OData type: `#microsoft.graph.identity`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Identity {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -146,9 +148,11 @@ impl Identity {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -185,7 +189,7 @@ __private::model_serde!(Identity);
 /// A keyed collection of identity resources: the user, device and application involved.
 ///
 /// OData type: `#microsoft.graph.identitySet`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct IdentitySet {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -230,9 +234,11 @@ impl IdentitySet {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -271,7 +277,7 @@ __private::model_serde!(IdentitySet);
 /// Inference detail for an entity inferred by the creating or modifying application.
 ///
 /// OData type: `#microsoft.graph.inferenceData`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct InferenceData {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -316,9 +322,11 @@ impl InferenceData {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -368,7 +376,7 @@ __private::model_serde!(InferenceData);
 /// Abstract: it exists as the base of other types ([`PersonCertification`]).
 ///
 /// OData type: `#microsoft.graph.itemFacet`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ItemFacet {
     /// The properties inherited from [`Entity`].
     pub base: Entity,
@@ -431,6 +439,7 @@ impl ItemFacet {
     ];
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {
         self.base.id = None;
         self.created_by = None;
@@ -441,6 +450,7 @@ impl ItemFacet {
     }
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -497,7 +507,7 @@ __private::model_serde!(ItemFacet);
 /// type's own through `Deref`.
 ///
 /// OData type: `#microsoft.graph.personCertification`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PersonCertification {
     /// The properties inherited from [`ItemFacet`].
     pub base: ItemFacet,
@@ -594,6 +604,7 @@ impl PersonCertification {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {
         self.base.base.id = None;
         self.base.created_by = None;
@@ -604,6 +615,7 @@ impl PersonCertification {
     }
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -657,7 +669,7 @@ __private::model_serde!(PersonCertification);
 /// Where the values of a profile facet originated.
 ///
 /// OData type: `#microsoft.graph.personDataSources`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct PersonDataSources {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -690,9 +702,11 @@ impl PersonDataSources {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -727,7 +741,7 @@ __private::model_serde!(PersonDataSources);
 /// Where a value within a profile entity originated.
 ///
 /// OData type: `#microsoft.graph.profileSourceAnnotation`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct ProfileSourceAnnotation {
     /// The `@odata.type` annotation, when the object carries one.
     pub odata_type: Option<String>,
@@ -774,9 +788,11 @@ impl ProfileSourceAnnotation {
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
+    #[inline]
     pub fn clear_server_set(&mut self) {}
 
     /// JSON names of the properties required on create that are not set.
+    #[inline]
     pub fn missing_on_create(&self) -> Vec<&'static str> {
         Vec::new()
     }
@@ -931,6 +947,7 @@ impl PersonCertificationProperty {
         Self::WebUrl,
     ];
     /// The property's JSON name.
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Id => "id",
@@ -958,12 +975,14 @@ impl PersonCertificationProperty {
 }
 
 impl AsRef<str> for PersonCertificationProperty {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl fmt::Display for PersonCertificationProperty {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

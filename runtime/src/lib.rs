@@ -90,7 +90,7 @@ pub mod __private {
     pub use super::any::{Polymorphic, Types, deserialize as deserialize_any, serialize as serialize_any};
     pub use super::enums::deserialize as deserialize_enum;
     pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
-    pub use super::object::{Reader, Writer, deserialize, serialize, set_null};
+    pub use super::object::{Reader, Writer, debug, deserialize, serialize, set_null};
     pub use crate::{
         __model_deref as model_deref, __model_new as model_new, __model_serde as model_serde,
         __model_setter as model_setter, __names as names, __object_extras as object_extras, __wire_enum as wire_enum,

@@ -4,15 +4,28 @@
 //! the reader scrolling past them. Not part of the API: generated code reaches
 //! them through `__private`.
 //!
+//! Their functions that are not generic are `#[inline]`: rustc then compiles
+//! them in the crate that calls them, as it does generic ones, instead of in
+//! the generated crate whether called or not. A consumer of Graph's 2,961
+//! models calls a few; building the models crate without their machine code
+//! takes 0.76x the memory (BENCHMARKS.md, round 3).
+//!
 //! Every path is absolute (`$crate::`, `::core::`), so that a spec type named
 //! `Result` or `Option` cannot change what they mean.
 
 /// A model's `Serialize` and `Deserialize`: the runtime's shared serde code,
-/// driven by its `Object` impl.
+/// driven by its `Object` impl; and its `Debug`, the JSON it writes.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __model_serde {
     ($model:ident) => {
+        impl ::core::fmt::Debug for $model {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::__private::debug(self, f)
+            }
+        }
+
         impl $crate::__private::serde::Serialize for $model {
             fn serialize<S: $crate::__private::serde::Serializer>(
                 &self,
@@ -41,12 +54,14 @@ macro_rules! __model_deref {
         impl ::core::ops::Deref for $model {
             type Target = $base;
 
+            #[inline]
             fn deref(&self) -> &$base {
                 &self.base
             }
         }
 
         impl ::core::ops::DerefMut for $model {
+            #[inline]
             fn deref_mut(&mut self) -> &mut $base {
                 &mut self.base
             }
@@ -60,35 +75,43 @@ macro_rules! __model_deref {
 #[macro_export]
 macro_rules! __object_extras {
     (root) => {
+        #[inline]
         fn additional_data(&self) -> &$crate::AdditionalData {
             &self.additional_data
         }
 
+        #[inline]
         fn additional_data_mut(&mut self) -> &mut $crate::AdditionalData {
             &mut self.additional_data
         }
 
+        #[inline]
         fn nulls(&self) -> &$crate::Nulls {
             &self.nulls
         }
 
+        #[inline]
         fn nulls_mut(&mut self) -> &mut $crate::Nulls {
             &mut self.nulls
         }
     };
     (base) => {
+        #[inline]
         fn additional_data(&self) -> &$crate::AdditionalData {
             $crate::Object::additional_data(&self.base)
         }
 
+        #[inline]
         fn additional_data_mut(&mut self) -> &mut $crate::AdditionalData {
             $crate::Object::additional_data_mut(&mut self.base)
         }
 
+        #[inline]
         fn nulls(&self) -> &$crate::Nulls {
             $crate::Object::nulls(&self.base)
         }
 
+        #[inline]
         fn nulls_mut(&mut self) -> &mut $crate::Nulls {
             $crate::Object::nulls_mut(&mut self.base)
         }
@@ -129,6 +152,7 @@ macro_rules! __model_new {
     () => {
         /// An empty object; add properties with the `with_` setters.
         #[must_use]
+        #[inline]
         pub fn new() -> Self {
             <Self as ::core::default::Default>::default()
         }
@@ -137,6 +161,7 @@ macro_rules! __model_new {
         /// it" in a `PATCH`. A property this type does not declare is sent as a
         /// `null` member too.
         #[must_use]
+        #[inline]
         pub fn with_null(mut self, property: &str) -> Self {
             $crate::__private::set_null(&mut self, Self::PROPERTIES, property);
             self
@@ -158,6 +183,7 @@ macro_rules! __wire_enum {
             pub const KNOWN: &'static [Self] = &[$(Self::$member),*];
 
             /// The value as written on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$member => $wire,)*
@@ -166,16 +192,19 @@ macro_rules! __wire_enum {
             }
 
             /// Whether this is a member this version knows.
+            #[inline]
             pub fn is_known(&self) -> bool {
                 !::core::matches!(self, Self::$unknown(_))
             }
         }
 
         impl $crate::WireEnum for $enum {
+            #[inline]
             fn as_str(&self) -> &str {
                 $enum::as_str(self)
             }
 
+            #[inline]
             fn from_wire(value: &str) -> Self {
                 match value {
                     $($wire => Self::$member,)*
@@ -185,6 +214,7 @@ macro_rules! __wire_enum {
         }
 
         impl ::core::convert::From<&str> for $enum {
+            #[inline]
             fn from(value: &str) -> Self {
                 <Self as $crate::WireEnum>::from_wire(value)
             }
@@ -193,12 +223,14 @@ macro_rules! __wire_enum {
         impl ::core::str::FromStr for $enum {
             type Err = ::core::convert::Infallible;
 
+            #[inline]
             fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
                 ::core::result::Result::Ok(<Self as $crate::WireEnum>::from_wire(value))
             }
         }
 
         impl ::core::fmt::Display for $enum {
+            #[inline]
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str($crate::WireEnum::as_str(self))
             }

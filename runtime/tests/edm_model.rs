@@ -13,7 +13,7 @@ use serde::ser::SerializeMap;
 use serde_json::{Value, json};
 
 /// Every new primitive, as the emitter declares it.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)] // `Debug` from `model_serde!`, as in a generated model
 pub struct Sample {
     pub odata_type: Option<String>,
     /// `Edm.Binary`

@@ -316,3 +316,17 @@ mod newer_primitives {
         assert_eq!(serde_json::to_string(&task).expect("writes"), r#"{"estimatedDuration":"PT90M"}"#);
     }
 }
+
+#[test]
+fn debug_prints_the_type_and_the_json_it_writes() {
+    let cert = PersonCertification::new().with_display_name("Blackbelt").with_null("description");
+    // Only what is set (a value, an explicit null), not a `None` per property,
+    // in the order the type writes them.
+    assert_eq!(format!("{cert:?}"), r#"PersonCertification {"description":null,"displayName":"Blackbelt"}"#);
+    assert_eq!(
+        format!("{cert:#?}"),
+        "PersonCertification {\n  \"description\": null,\n  \"displayName\": \"Blackbelt\"\n}"
+    );
+    // A field of another type's derived `Debug` prints the same way.
+    assert_eq!(format!("{:?}", Some(&cert)), format!("Some({cert:?})"));
+}

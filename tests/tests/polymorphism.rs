@@ -270,3 +270,21 @@ fn the_type_may_come_after_the_members_it_decides() {
         assert_eq!(error.path, "members[0].agentIdentityId", "{text}: {error}");
     }
 }
+
+/// An `Any` enum prints as its models do: its name, then the JSON it writes,
+/// its variant's `@odata.type` first; one that cannot be written says why.
+#[test]
+fn debug_prints_the_json_with_its_type() {
+    let object = AnyDirectoryObject::from(Group::new().with_display_name("Sales"));
+    assert_eq!(
+        format!("{object:?}"),
+        r##"AnyDirectoryObject {"@odata.type":"#example.directory.group","displayName":"Sales"}"##
+    );
+    let untyped: AnyDirectoryObject = serde_json::from_value(json!({"@odata.type": "#example.directory.gone"}))
+        .map(|mut other: AnyDirectoryObject| {
+            other.odata_type = None;
+            other
+        })
+        .expect("an unknown type reads as Other");
+    assert!(format!("{untyped:?}").starts_with("AnyDirectoryObject (not writable as JSON: "), "{untyped:?}");
+}

@@ -65,6 +65,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
     let froms = variant_ids.iter().map(|v| {
         quote! {
             impl From<#v> for #name {
+                #[inline]
                 fn from(value: #v) -> Self {
                     Self::#v(#boxed::new(value))
                 }
@@ -120,7 +121,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
 
     quote! {
         #type_doc
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, PartialEq)]
         pub enum #name {
             #(#variant_docs #variant_ids(#boxed<#variant_ids>),)*
             #other_variant
@@ -128,6 +129,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
 
         impl #name {
             #odata_type_doc
+            #[inline]
             pub fn odata_type(&self) -> &str {
                 match &self.odata_type {
                     Some(name) => name,
@@ -136,6 +138,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
             }
 
             /// Clears every property the server sets, those of the variant's own type included.
+            #[inline]
             pub fn clear_server_set(&mut self) {
                 match self {
                     #(Self::#all(value) => value.clear_server_set(),)*
@@ -144,6 +147,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
 
             /// JSON names of the properties required on create that are not set, those of the
             /// variant's own type included.
+            #[inline]
             pub fn missing_on_create(&self) -> #vec<&'static str> {
                 match self {
                     #(Self::#all(value) => value.missing_on_create(),)*
@@ -154,6 +158,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
         impl #deref for #name {
             type Target = #base_id;
 
+            #[inline]
             fn deref(&self) -> &#base_id {
                 match self {
                     #(Self::#all(value) => value,)*
@@ -162,6 +167,7 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
         }
 
         impl #deref_mut for #name {
+            #[inline]
             fn deref_mut(&mut self) -> &mut #base_id {
                 match self {
                     #(Self::#all(value) => value,)*
@@ -176,10 +182,12 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
             const ABSTRACT: bool = #is_abstract;
             const TYPES: &'static __private::Types<Self> = &[#(#entries)*];
 
+            #[inline]
             fn fallback() -> Self {
                 #fallback
             }
 
+            #[inline]
             fn implied_type(&self) -> #option<&'static str> {
                 match self {
                     #(#implied)*
@@ -187,18 +195,22 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn type_annotation(&self) -> #option<&str> {
                 self.odata_type.as_deref()
             }
 
+            #[inline]
             fn type_annotation_mut(&mut self) -> &mut #option<#string> {
                 &mut self.odata_type
             }
 
+            #[inline]
             fn additional_data(&self) -> &#additional_data {
                 &self.additional_data
             }
 
+            #[inline]
             fn additional_data_mut(&mut self) -> &mut #additional_data {
                 &mut self.additional_data
             }
@@ -213,6 +225,14 @@ fn emit(api: &Api, base: &Type, any: &AnyType) -> TokenStream {
                 match self {
                     #(Self::#all(value) => value.write_members(map),)*
                 }
+            }
+        }
+
+        // As a model's: its type's name and the JSON it writes.
+        impl ::core::fmt::Debug for #name {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                __private::debug(self, f)
             }
         }
 

@@ -142,6 +142,7 @@ fn property_enum(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
             pub const ALL: &'static [Self] = &[#(Self::#variants),*];
 
             /// The property's JSON name.
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     #(Self::#variants => #wire,)*
@@ -150,12 +151,14 @@ fn property_enum(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
         }
 
         impl AsRef<str> for #id {
+            #[inline]
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
         }
 
         impl fmt::Display for #id {
+            #[inline]
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())
             }
@@ -484,7 +487,8 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
 
     quote! {
         #type_doc
-        #[derive(Clone, Debug, Default, PartialEq)]
+        // `Debug` is the runtime's, in `model_serde!`.
+        #[derive(Clone, Default, PartialEq)]
         pub struct #name {
             #base_field
             #root_head
@@ -507,11 +511,13 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
 
             /// Clears every property the server sets, inherited ones included: what is
             /// left is what a client may send.
+            #[inline]
             pub fn clear_server_set(&mut self) {
                 #(#clear_server_set)*
             }
 
             /// JSON names of the properties required on create that are not set.
+            #[inline]
             pub fn missing_on_create(&self) -> #vec<&'static str> {
                 #missing_body
             }

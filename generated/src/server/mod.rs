@@ -564,6 +564,7 @@ fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
 ///     msgraph_profile::server::mock_server_main()
 /// }
 /// ```
+#[inline]
 pub fn mock_server_main() -> ExitCode {
     let spec = MockServer {
         bin: "mock-server",

@@ -109,8 +109,13 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
 
         #router
     };
+    // `#[inline]`: the mock server is the router over `InMemory`, the whole
+    // server monomorphized; inline, only the `mock-server` binary that calls
+    // it compiles that, not every crate with the `server` feature (at 1,000
+    // types, half the crate's build).
     let tail = quote! {
         #mock_doc
+        #[inline]
         pub fn mock_server_main() -> ExitCode {
             let spec = MockServer { bin: #bin, title: #title, default_scopes: &[#(#default_scopes),*] };
             super::runtime::server::run_mock_server(spec, |store, tokens| router(store, tokens, ServerOptions::default()))
