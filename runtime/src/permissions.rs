@@ -53,19 +53,25 @@ impl PermissionSet {
     /// The scopes any one of which lets `kind` call; acting on another user
     /// than the caller may need the higher-privileged ones only.
     pub fn accepted(&self, kind: PermissionType, on_other_user: bool) -> Vec<&'static str> {
-        let Some(grant) = self.grant(kind) else { return Vec::new() };
-        if on_other_user && self.other_user_needs_higher && kind != PermissionType::Application {
-            grant.higher.to_vec()
-        } else {
-            grant.least.iter().chain(grant.higher).copied().collect()
-        }
+        self.scopes(kind, on_other_user).collect()
     }
 
     /// Whether a caller of `kind` holding `granted` may call. Scope names
-    /// compare without regard to case, as Microsoft identity does.
+    /// compare without regard to case, as Microsoft identity does. The
+    /// server asks this on every request; it allocates nothing.
     pub fn allows<S: AsRef<str>>(&self, kind: PermissionType, granted: &[S], on_other_user: bool) -> bool {
-        self.accepted(kind, on_other_user)
-            .iter()
-            .any(|scope| granted.iter().any(|g| g.as_ref().eq_ignore_ascii_case(scope)))
+        self.scopes(kind, on_other_user).any(|scope| granted.iter().any(|g| g.as_ref().eq_ignore_ascii_case(scope)))
+    }
+
+    /// [`Self::accepted`], as they come: the one place of the rule.
+    fn scopes(&self, kind: PermissionType, on_other_user: bool) -> impl Iterator<Item = &'static str> + '_ {
+        let grant = self.grant(kind);
+        let higher_only = on_other_user && self.other_user_needs_higher && kind != PermissionType::Application;
+        let least: &[&'static str] = match grant {
+            Some(grant) if !higher_only => grant.least,
+            _ => &[],
+        };
+        let higher: &[&'static str] = grant.map_or(&[], |grant| grant.higher);
+        least.iter().chain(higher).copied()
     }
 }

@@ -182,9 +182,9 @@ impl<H: Send + Sync + 'static, A: Authenticate> Call<H, A> {
         F: FnOnce(Arc<Bound<H, A>>, Incoming) -> Fut + Send + 'static,
         Fut: Future<Output = Result<Response, GraphError>> + Send + 'static,
     {
-        let Self { bound, mut request } = self;
+        let Self { bound, request } = self;
         Box::pin(async move {
-            let mut meta = RequestMeta::take(&mut request);
+            let mut meta = RequestMeta::take(&request);
             let url = std::mem::take(&mut meta.url);
             let shared = &bound.shared;
             let read = Incoming::read(&shared.authenticator, &shared.options, &bound.route, request, &meta, url).await;

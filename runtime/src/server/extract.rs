@@ -23,10 +23,6 @@ use crate::{
 /// query and body read but not yet typed.
 pub struct Incoming {
     context: Context,
-    /// The request's URL without its query (the same as the context's): the
-    /// base of a created object's `Location`, kept after the context goes
-    /// to the handler.
-    url: String,
     path: Vec<(&'static str, String)>,
     query: Vec<(String, String)>,
     /// The query string as sent, for the OData options and next links.
@@ -77,7 +73,7 @@ fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&Permission
         )));
     }
     let on_other_user = matches!(subject, Subject::User(_));
-    if allows(set, kind, caller.granted(), on_other_user) {
+    if set.allows(kind, caller.granted(), on_other_user) {
         return Ok(());
     }
     let accepted = set.accepted(kind, on_other_user);
@@ -91,15 +87,6 @@ fn authorize(caller: &Caller, subject: &Subject, permissions: Option<&Permission
             accepted.join(", ")
         )
     }))
-}
-
-/// [`PermissionSet::allows`] without collecting the accepted scopes: the
-/// same answer, with no allocation on every request.
-fn allows(set: &PermissionSet, kind: PermissionType, granted: &[String], on_other_user: bool) -> bool {
-    let Some(grant) = set.grant(kind) else { return false };
-    let higher_only = on_other_user && set.other_user_needs_higher && kind != PermissionType::Application;
-    let least: &[&str] = if higher_only { &[] } else { grant.least };
-    least.iter().chain(grant.higher).any(|scope| granted.iter().any(|g| g.eq_ignore_ascii_case(scope)))
 }
 
 fn is_json(request: &Request) -> bool {
@@ -278,11 +265,11 @@ impl Incoming {
             resource_path,
             request_id: meta.request_id.clone(),
             client_request_id: meta.client_request_id.clone(),
-            url: url.clone(),
+            url,
         };
         let raw_query = parts.uri.query().unwrap_or_default().to_owned();
         let limits = Limits { max_page_size: options.max_page_size, ..Limits::default() };
-        Ok(Self { context, url, path, query, raw_query, query_options: route.operation.query_options, limits, body })
+        Ok(Self { context, path, query, raw_query, query_options: route.operation.query_options, limits, body })
     }
 
     /// The request's OData system query options, read against `schema` (the
@@ -363,7 +350,7 @@ impl Incoming {
 
     /// The request's URL without its query, after normalization.
     pub fn url(&self) -> &str {
-        &self.url
+        &self.context.url
     }
 
     /// The caller and subject, for the handler.
@@ -371,9 +358,11 @@ impl Incoming {
         self.context
     }
 
-    /// [`Self::into_context`], and the request's URL, for a `Location`.
+    /// [`Self::into_context`], and a copy of the request's URL, for the
+    /// `Location` of what the handler creates (the context goes to it).
     pub fn into_context_and_url(self) -> (Context, String) {
-        (self.context, self.url)
+        let url = self.context.url.clone();
+        (self.context, url)
     }
 }
 

@@ -32,11 +32,11 @@ pub use http::StatusCode;
 #[doc(hidden)]
 pub use self::endpoint::{Bound, Call, Endpoint, Operation, Reply, Route, Serve, Shared, not_implemented, routes};
 #[doc(hidden)]
-pub use self::extract::{FromParameter, Incoming, location, require_on_create};
+pub use self::extract::{FromParameter, Incoming, require_on_create};
 #[doc(hidden)]
 pub use self::mock::{MockServer, run as run_mock_server};
 #[doc(hidden)]
-pub use self::respond::{empty, json, json_from};
+pub use self::respond::empty;
 #[doc(hidden)]
 pub use self::service::{method_not_allowed, not_found};
 #[doc(hidden)]

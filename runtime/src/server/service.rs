@@ -10,7 +10,7 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::future::RouteFuture;
@@ -22,7 +22,7 @@ use tower::Service;
 use tracing::Span;
 use tracing::field::Empty;
 
-use super::drain::DrainOnDrop;
+use super::drain::{Discardable, DrainOnDrop};
 use super::error::GraphError;
 use super::respond::CreatedScope;
 
@@ -116,9 +116,8 @@ impl ServerOptions {
     }
 }
 
-/// What the server knows about a request before routing it. Code that runs
-/// while [`GraphService`] serves the request finds it with
-/// [`RequestMeta::of`].
+/// What the server knows about a request before routing it: the ids and URL
+/// that its answer, and an error's `innerError`, carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RequestMeta {
     /// The id this server gave the request (a new GUID), sent as `request-id`.
@@ -131,13 +130,12 @@ pub struct RequestMeta {
 }
 
 impl RequestMeta {
-    /// The meta data of `request`: one in its extensions, else that of the
-    /// request [`GraphService`] is serving on this thread, else a fresh one
-    /// (the request did not come through [`GraphService`]).
+    /// The meta data of the request [`GraphService`] is serving on this
+    /// thread, for an answer that no operation gives (an unknown path, a
+    /// method the path is not served with; an operation's glue takes it when
+    /// it starts, see [`Self::take`]), or a fresh one when `request` did not
+    /// come through [`GraphService`].
     pub fn of(request: &Request) -> Self {
-        if let Some(meta) = request.extensions().get::<Self>() {
-            return meta.clone();
-        }
         let current = CURRENT.take();
         let meta = current.clone();
         CURRENT.set(current);
@@ -147,9 +145,8 @@ impl RequestMeta {
     /// [`Self::of`] taken rather than copied: what an operation's glue keeps
     /// to answer errors. Only the first taker of the request being served
     /// gets it; the request is served by one operation.
-    #[doc(hidden)]
-    pub fn take(request: &mut Request) -> Self {
-        request.extensions_mut().remove::<Self>().or_else(|| CURRENT.take()).unwrap_or_else(|| Self::fresh(request))
+    pub(crate) fn take(request: &Request) -> Self {
+        CURRENT.take().unwrap_or_else(|| Self::fresh(request))
     }
 
     fn fresh(request: &Request) -> Self {
@@ -235,19 +232,10 @@ impl GraphService {
         RequestMeta { request_id: super::store::new_id(), client_request_id, url }
     }
 
-    /// [`Service::call`]; `drained`: the body is already wrapped in
-    /// [`DrainOnDrop`], or needs no wrapping.
-    pub(super) fn route(&mut self, mut request: Request, drained: bool) -> ResponseFuture {
+    /// [`Service::call`], for a request whose body [`Self::drained`] wrapped.
+    fn route(&mut self, mut request: Request) -> ResponseFuture {
         if let Some(uri) = normalize_path(request.uri()) {
             *request.uri_mut() = uri;
-        }
-        // A body the handler leaves unread (answered 413, 401, ...) is read
-        // and discarded after the answer, so the client can finish sending
-        // and read it (see drain.rs). No body, nothing to wrap.
-        if !drained && !request.body().is_end_stream() {
-            let expects_continue = expects_continue(request.headers());
-            let time = self.options.body_read_timeout;
-            request = request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue)));
         }
         let sent_id = request.headers().get(&CLIENT_REQUEST_ID);
         let meta = self.meta(&request, sent_id);
@@ -273,12 +261,21 @@ impl GraphService {
     /// [`Service::call`] for a request as hyper gives it: its body goes
     /// into [`DrainOnDrop`] directly, so that it is boxed once, not twice.
     pub(super) fn call_hyper(&mut self, request: http::Request<hyper::body::Incoming>) -> ResponseFuture {
+        let request = self.drained(request);
+        self.route(request)
+    }
+
+    /// `request` with its body in [`DrainOnDrop`]: a body the handler leaves
+    /// unread (answered 413, 401, ...) is read and discarded after the
+    /// answer, so the client can finish sending and read it (see drain.rs).
+    /// No body, nothing to wrap.
+    fn drained<B: Discardable>(&self, request: http::Request<B>) -> Request {
         if request.body().is_end_stream() {
-            return self.route(request.map(Body::new), true);
+            return request.map(Body::new);
         }
         let expects_continue = expects_continue(request.headers());
         let time = self.options.body_read_timeout;
-        self.route(request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue))), true)
+        request.map(|body| Body::new(DrainOnDrop::new(body, time, expects_continue)))
     }
 }
 
@@ -372,7 +369,8 @@ impl Service<Request> for GraphService {
     }
 
     fn call(&mut self, request: Request) -> ResponseFuture {
-        self.route(request, false)
+        let request = self.drained(request);
+        self.route(request)
     }
 }
 
@@ -424,13 +422,13 @@ mod tests {
             assert_eq!(RequestMeta::of(&request).request_id, "outer", "`of` copies");
             {
                 let _inner = MetaScope::enter(&mut inner);
-                assert_eq!(RequestMeta::take(&mut Request::new(Body::empty())).request_id, "inner");
+                assert_eq!(RequestMeta::take(&request).request_id, "inner");
             }
             assert_eq!(RequestMeta::of(&request).request_id, "outer", "the outer request's again");
         }
         assert_eq!(inner, None, "taken by its route");
         assert_eq!(outer, Some(meta("outer")), "left to its future for the next poll");
-        let fresh = RequestMeta::take(&mut Request::new(Body::empty()));
+        let fresh = RequestMeta::take(&request);
         assert!(uuid::Uuid::parse_str(&fresh.request_id).is_ok(), "outside a poll: a fresh one");
     }
 }

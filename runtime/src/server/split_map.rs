@@ -137,15 +137,12 @@ impl<K: Hash + Eq, V> SplitMap<K, V> {
     }
 
     /// Adds `value` under `key` unless the key is taken; then the map is
-    /// unchanged and the error is (a copy of) the key.
-    pub(super) fn insert_new(&mut self, key: K, value: V) -> Result<(), K>
-    where
-        K: Clone,
-    {
+    /// unchanged and the error is the key.
+    pub(super) fn insert_new(&mut self, key: K, value: V) -> Result<(), K> {
         let hash = self.hash(&key);
         let bucket = self.room_for(hash);
         match self.buckets[bucket].entries.entry(in_table(hash), |slot| slot.key == key, table_hash) {
-            Entry::Occupied(taken) => Err(taken.get().key.clone()),
+            Entry::Occupied(_) => Err(key),
             Entry::Vacant(free) => {
                 free.insert(Slot { hash, key, value });
                 Ok(())

@@ -89,11 +89,10 @@ impl Items {
         self.by_id.remove(id).is_some()
     }
 
-    /// Every object, oldest first.
-    fn oldest_first(&self) -> Vec<Json> {
-        let mut all: Vec<&Stored> = self.by_id.values().collect();
-        all.sort_unstable_by_key(|stored| stored.order);
-        all.into_iter().map(|stored| stored.json.clone()).collect()
+    /// Every object with its place in the order of creation, unsorted:
+    /// copied under the store's lock, sorted after it.
+    fn with_order(&self) -> Vec<(u64, Json)> {
+        self.by_id.values().map(|stored| (stored.order, stored.json.clone())).collect()
     }
 }
 
@@ -235,9 +234,11 @@ impl InMemory {
         from_members(&json, &selected)
     }
 
+    /// Every object of a collection, oldest first.
     fn list_json(&self, collection: &Collection) -> Vec<Json> {
-        let objects = self.lock();
-        objects.collections.get(collection).map(Items::oldest_first).unwrap_or_default()
+        let mut all = self.lock().collections.get(collection).map(Items::with_order).unwrap_or_default();
+        all.sort_unstable_by_key(|(order, _)| *order);
+        all.into_iter().map(|(_, json)| json).collect()
     }
 
     /// Merges `patch` into the object stored under `id` (members set in the
