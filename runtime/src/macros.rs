@@ -129,6 +129,8 @@ macro_rules! __model_setter {
         #[must_use]
         pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
             self.$($field).+ = ::core::option::Option::Some(value.into());
+            // A value replaces an explicit `null` set before it.
+            $crate::Object::nulls_mut(&mut self).remove($json);
             self
         }
     };
