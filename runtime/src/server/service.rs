@@ -133,7 +133,7 @@ impl RequestMeta {
     /// The meta data of the request [`GraphService`] is serving on this
     /// thread, for an answer that no operation gives (an unknown path, a
     /// method the path is not served with; an operation's glue takes it when
-    /// it starts, see [`Self::take`]), or a fresh one when `request` did not
+    /// it starts), or a fresh one when `request` did not
     /// come through [`GraphService`].
     pub fn of(request: &Request) -> Self {
         let current = CURRENT.take();
