@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use crate::any::ODATA_TYPE;
+
 /// JSON that does not fit the model: where, and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError {
@@ -66,9 +68,6 @@ pub(crate) fn decode_error(bytes: &[u8], error: &serde_json::Error) -> DecodeErr
     };
     DecodeError { path, message }
 }
-
-/// The member that names an object's type.
-use crate::any::ODATA_TYPE;
 
 /// How an error in members read ahead of `@odata.type` starts (`any.rs` reads
 /// them from a copy, which has positions of its own): the path inside the

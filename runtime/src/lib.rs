@@ -89,7 +89,7 @@ pub mod __private {
     //! Used by the generated models; not part of the API.
     pub use super::any::{Polymorphic, Types, deserialize as deserialize_any, serialize as serialize_any};
     pub use super::enums::deserialize as deserialize_enum;
-    pub use super::numbers::{Floats, Integers, entry_float, read_float, read_integer};
+    pub use super::numbers::{Floats, Integers, read_float, read_integer};
     pub use super::object::{Reader, Writer, debug, deserialize, serialize, set_null};
     pub use crate::{
         __model_deref as model_deref, __model_new as model_new, __model_serde as model_serde,

@@ -109,13 +109,12 @@ impl MediaAnnotation {
 
 /// Reads one media annotation of a stream property into `media`. A `null`
 /// clears it, and a link left with no annotation becomes `None`, so `null`
-/// reads like an absent member. True, as every reader of a model's member
-/// (see `Object::read_member`).
+/// reads like an absent member.
 pub(crate) fn read_media<'de, A: MapAccess<'de>>(
     map: &mut A,
     media: &mut Option<MediaLink>,
     annotation: MediaAnnotation,
-) -> Result<bool, A::Error> {
+) -> Result<(), A::Error> {
     match map.next_value::<Option<String>>()? {
         Some(value) => *media.get_or_insert_with(MediaLink::default).slot(annotation) = Some(value),
         None => {
@@ -127,7 +126,7 @@ pub(crate) fn read_media<'de, A: MapAccess<'de>>(
             }
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Writes the annotations of a stream property that are set, under `keys`:

@@ -135,7 +135,7 @@ impl Float for f64 {
 /// A member's value whose numbers are `Single`s or `Double`s: one number, or
 /// a list of them, or a list of lists ... Implemented for `f32`, `f64` and
 /// `Vec`s of those; used by the generated models through [`read_float`] and
-/// [`entry_float`].
+/// [`Writer::entry_float`](crate::object::Writer::entry_float).
 pub trait Floats: Sized {
     /// Writes the value as OData does.
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error>;
@@ -273,7 +273,7 @@ pub fn read_float<'de, A: MapAccess<'de>, T: Floats>(map: &mut A) -> Result<Opti
 /// Graph does: a whole number without `.0` (`100`, not `100.0`), NaN and the
 /// infinities as OData's strings (serde_json would write `null`, losing
 /// them); or `null` if it is an explicit `null`.
-pub fn entry_float<S: SerializeMap, T: Floats>(
+pub(crate) fn entry_float<S: SerializeMap, T: Floats>(
     map: &mut S,
     key: &'static str,
     value: &Option<T>,

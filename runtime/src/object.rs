@@ -155,7 +155,8 @@ impl<'a, 'de, A: MapAccess<'de>> Reader<'a, A> {
         media: &mut Option<crate::MediaLink>,
         annotation: crate::MediaAnnotation,
     ) -> Result<bool, A::Error> {
-        crate::media::read_media(self.map, media, annotation)
+        crate::media::read_media(self.map, media, annotation)?;
+        Ok(true)
     }
 }
 

@@ -367,7 +367,10 @@ impl<T: Floats> serde::Serialize for Member<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        graph_codegen_runtime::__private::entry_float(&mut map, "x", &self.0, &Nulls::default())?;
+        let nulls = Nulls::default();
+        let mut writer = graph_codegen_runtime::__private::Writer::new(&mut map, &nulls);
+        writer.entry_float("x", &self.0);
+        writer.finish()?;
         map.end()
     }
 }
