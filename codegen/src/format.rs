@@ -288,11 +288,11 @@ fn needs_blank(prev: &str, line: &str) -> bool {
         return false;
     }
     // The end of a macro item printed on several lines, before another item
-    // (a run of macro items stays together); a constant list before one.
+    // (a run of macro items stays together); a constant list before any item.
     if p == ");" && starts_item {
         return !is_macro_item(l);
     }
-    if p == "];" && is_macro_item(l) {
+    if p == "];" && starts_item {
         return true;
     }
     // After a closed block, or between items; statements in a body stay together.
@@ -324,6 +324,15 @@ mod tests {
         assert_eq!(
             spaced(text),
             "impl A {\n    pub fn new() {}\n\n    __private::model_setter!(with_a, a, \"a\", String);\n    __private::model_setter!(\n        with_b, b, \"b\", String\n    );\n    __private::model_setter!(with_c, c, \"c\", String);\n\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n\n__private::model_serde!(A);\n\n/// B.\nstruct B {}\n"
+        );
+    }
+
+    #[test]
+    fn a_constant_list_on_several_lines_is_spaced_from_the_next_item() {
+        let text = "impl A {\n    pub const P: &[&str] = names![\n        \"a\", \"b\",\n    ];\n    /// New.\n    pub fn new() {}\n    pub const Q: &[&str] = names![\n        \"c\",\n    ];\n    __private::model_new!();\n}\n";
+        assert_eq!(
+            spaced(text),
+            "impl A {\n    pub const P: &[&str] = names![\n        \"a\", \"b\",\n    ];\n\n    /// New.\n    pub fn new() {}\n\n    pub const Q: &[&str] = names![\n        \"c\",\n    ];\n\n    __private::model_new!();\n}\n"
         );
     }
 

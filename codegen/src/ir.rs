@@ -468,7 +468,7 @@ pub struct OperationNames {
     /// The server function that serves the operation's routes.
     pub serve: String,
     /// The server's static describing the operation to the router.
-    pub routes: String,
+    pub operation_static: String,
     /// The client's struct of query parameters.
     pub client_query: String,
     /// The client query struct's field for each OData query option the

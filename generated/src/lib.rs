@@ -58,6 +58,7 @@ impl Deployment {
         Self::UsGovL5,
         Self::China,
     ];
+
     /// The deployment's name in the spec.
     pub const fn name(self) -> &'static str {
         match self {

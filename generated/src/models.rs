@@ -429,6 +429,7 @@ impl ItemFacet {
     pub const SERVER_SET: &'static [&'static str] = __private::names![
         "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime"
     ];
+
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
@@ -437,6 +438,7 @@ impl ItemFacet {
         "id", "allowedAudiences", "createdBy", "createdDateTime", "inference",
         "isSearchable", "lastModifiedBy", "lastModifiedDateTime", "source", "sources"
     ];
+
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     #[inline]
@@ -561,6 +563,7 @@ impl PersonCertification {
     pub const SERVER_SET: &'static [&'static str] = __private::names![
         "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime"
     ];
+
     /// JSON names of the properties a create request must carry.
     pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
 
@@ -946,6 +949,7 @@ impl PersonCertificationProperty {
         Self::ThumbnailUrl,
         Self::WebUrl,
     ];
+
     /// The property's JSON name.
     #[inline]
     pub fn as_str(self) -> &'static str {

@@ -135,8 +135,8 @@ pub fn call_chain(path: &Path, values: &[String]) -> String {
     chain
 }
 
-/// The permission table as doc text, for the permissions constants and for the
-/// documentation of operations.
+/// The permission table as doc text, for the permissions constants (client
+/// calls and server methods link to them).
 pub fn table_doc(set: &PermissionSet) -> String {
     let mut text = format!(
         "| Permission type | Permissions |\n|---|---|\n\

@@ -18,6 +18,7 @@ const ALL_SCOPES: &[&str] = &[
     "User.Read.All",
     "User.ReadWrite.All",
 ];
+
 /// A request to the first operation: method, path, body.
 const PROBE: (&str, &str, &str) = ("POST", "/beta/me/profile/certifications", "{}");
 

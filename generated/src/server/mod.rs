@@ -40,9 +40,7 @@ use std::sync::LazyLock;
 use super::models;
 use super::runtime::server::MockServer;
 use super::runtime::server::query::{OptionSet, PropertyKind, Query, QueryOption, Schema};
-use super::runtime::server::{
-    Call, MethodFilter, Operation, Reply, Shared, not_implemented,
-};
+use super::runtime::server::{Call, MethodFilter, Operation, Reply, not_implemented};
 
 pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
 pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
@@ -54,7 +52,7 @@ pub use super::runtime::server::{InMemory, MAX_CONNECTIONS, StatusCode, serve};
 pub use super::runtime::server::{Collection, new_id, now};
 
 #[doc(hidden)]
-pub use super::runtime::server::{FromParameter, Incoming, require_on_create};
+pub use super::runtime::server::require_on_create;
 
 #[doc(hidden)]
 pub use super::runtime::server::empty;
@@ -430,7 +428,7 @@ pub fn router<H: GraphProfile, A: Authenticate>(
     authenticator: A,
     options: ServerOptions,
 ) -> GraphService {
-    let shared = Shared {
+    let shared = super::runtime::server::Shared {
         handler,
         authenticator,
         options: options.clone(),

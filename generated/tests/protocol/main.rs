@@ -291,6 +291,7 @@ const CREATE_PERSON_CERTIFICATION_PAGE_EXAMPLE_PLACEHOLDERS: &[(&str, &str)] = &
     ("/issuedDate", r#""2024-07-01""#),
     ("/startDate", r#""2024-07-01""#),
 ];
+
 #[tokio::test]
 async fn create_person_certification_page_example_client_sends_the_example_request() {
     let server = capture::Capture::start(
@@ -546,6 +547,7 @@ const GET_PERSON_CERTIFICATION_PAGE_EXAMPLE_PLACEHOLDERS: &[(&str, &str)] = &[
     ("/issuedDate", r#""2024-07-01""#),
     ("/startDate", r#""2024-07-01""#),
 ];
+
 #[tokio::test]
 async fn get_person_certification_page_example_client_sends_the_example_request() {
     let server = capture::Capture::start(
@@ -729,6 +731,7 @@ const LIST_PERSON_CERTIFICATIONS_PAGE_EXAMPLE_PLACEHOLDERS: &[(&str, &str)] = &[
     ("/value/0/issuedDate", r#""2024-07-01""#),
     ("/value/0/startDate", r#""2024-07-01""#),
 ];
+
 #[tokio::test]
 async fn list_person_certifications_page_example_client_sends_the_example_request() {
     let server = capture::Capture::start(
@@ -921,6 +924,7 @@ const UPDATE_PERSON_CERTIFICATION_PAGE_EXAMPLE_PLACEHOLDERS: &[(&str, &str)] = &
     ("/issuedDate", r#""2024-07-01""#),
     ("/startDate", r#""2024-07-01""#),
 ];
+
 #[tokio::test]
 async fn update_person_certification_page_example_client_sends_the_example_request() {
     let server = capture::Capture::start(

@@ -39,7 +39,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let primitives: Vec<_> = primitives.into_iter().map(ident).collect();
     let primitives_use = (!primitives.is_empty()).then(|| quote! { use super::{#(#primitives),*}; });
     let methods = api.operations.iter().map(|op| trait_method(api, op));
-    let route_consts = api.operations.iter().map(|op| route_consts(api, op));
+    let operation_statics = api.operations.iter().map(|op| operation_static(api, op));
     let router = router(api, &trait_id);
     let default_scopes = default_scopes(api);
     let title = &api.title;
@@ -57,7 +57,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let future_use = has_operations.then(|| quote! { use std::future::Future; });
     let endpoint_use = has_operations.then(|| {
         quote! {
-            use super::runtime::server::{Call, MethodFilter, Operation, Reply, Shared, not_implemented};
+            use super::runtime::server::{Call, MethodFilter, Operation, Reply, not_implemented};
         }
     });
     let reads_options = api.operations.iter().any(Operation::reads_query_options);
@@ -92,7 +92,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         #[doc(hidden)]
         pub use super::runtime::server::{Collection, new_id, now};
         #[doc(hidden)]
-        pub use super::runtime::server::{FromParameter, Incoming, require_on_create};
+        pub use super::runtime::server::require_on_create;
         #[doc(hidden)]
         pub use super::runtime::server::empty;
     };
@@ -105,7 +105,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
             #(#methods)*
         }
 
-        #(#route_consts)*
+        #(#operation_statics)*
 
         #router
     };
@@ -406,18 +406,14 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
 
 /// The operation's static: what the runtime's router and request reader
 /// need to know of it. Fields at their default (`Operation::NEW`) are left out.
-fn route_consts(api: &Api, op: &Operation) -> TokenStream {
-    let Names { routes: static_id, .. } = names(op);
+fn operation_static(api: &Api, op: &Operation) -> TokenStream {
+    let Names { operation_static: static_id, .. } = names(op);
     let name = &op.name;
     let method = format_ident!("{}", op.method.as_str().to_ascii_uppercase());
     let templates: Vec<String> = routes(api, op).into_iter().map(|r| r.template).collect();
     let mut fields = vec![quote! { name: #name, method: MethodFilter::#method, paths: &[#(#templates),*], }];
-    let user_parameters: Vec<&str> = op
-        .parameters
-        .iter()
-        .filter(|p| p.identifies_user && p.location == crate::ir::ParameterLocation::Path)
-        .map(|p| p.name.as_str())
-        .collect();
+    let user_parameters: Vec<&str> =
+        path_parameters(op).into_iter().filter(|(p, _)| p.identifies_user).map(|(p, _)| p.name.as_str()).collect();
     if !user_parameters.is_empty() {
         fields.push(quote! { user_parameters: &[#(#user_parameters),*], });
     }
@@ -451,19 +447,12 @@ fn route_consts(api: &Api, op: &Operation) -> TokenStream {
 
 fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
     let operations = api.operations.iter().map(|op| {
-        let Names { serve, routes: static_id, .. } = names(op);
+        let Names { serve, operation_static: static_id, .. } = names(op);
         quote! { (&#static_id, #serve) }
     });
-    let body = if api.operations.is_empty() {
-        quote! {
-            let shared = super::runtime::server::Shared { handler, authenticator, options: options.clone() };
-            let routes = super::runtime::server::routes(shared, &[]);
-        }
-    } else {
-        quote! {
-            let shared = Shared { handler, authenticator, options: options.clone() };
-            let routes = super::runtime::server::routes(shared, &[#(#operations),*]);
-        }
+    let body = quote! {
+        let shared = super::runtime::server::Shared { handler, authenticator, options: options.clone() };
+        let routes = super::runtime::server::routes(shared, &[#(#operations),*]);
     };
     quote! {
         /// The server: every operation of the API served by `handler`, with callers

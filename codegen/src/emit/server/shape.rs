@@ -104,7 +104,7 @@ pub struct Names {
     pub path: Ident,
     pub query: Ident,
     pub response: Ident,
-    pub routes: Ident,
+    pub operation_static: Ident,
 }
 
 pub fn names(op: &Operation) -> Names {
@@ -114,7 +114,7 @@ pub fn names(op: &Operation) -> Names {
         path: ident(&op.names.server_path),
         query: ident(&op.names.server_query),
         response: ident(&op.names.server_response),
-        routes: ident(&op.names.routes),
+        operation_static: ident(&op.names.operation_static),
     }
 }
 
