@@ -141,6 +141,10 @@ pub struct Type {
     pub rust_name: String,
     pub base: Option<String>,
     pub is_abstract: bool,
+    /// The JSON name of the property that identifies an object of this type
+    /// and of the types derived from it (`key:`); `None`: its base's, or
+    /// `id`. See [`Api::key_property`].
+    pub key: Option<String>,
     pub description: Option<String>,
     /// The properties this type declares itself, in spec order.
     pub properties: Vec<Property>,
@@ -224,6 +228,17 @@ impl QueryOption {
         !matches!(self, QueryOption::Select | QueryOption::Expand)
     }
 }
+
+/// The types a key property may have (see [`Api::key_property`]).
+pub const KEY_TYPES: [Primitive; 7] = [
+    Primitive::String,
+    Primitive::Guid,
+    Primitive::Int16,
+    Primitive::Int32,
+    Primitive::Int64,
+    Primitive::Byte,
+    Primitive::SByte,
+];
 
 /// A primitive type of the spec format: Graph's `Edm` types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -782,6 +797,18 @@ impl Api {
         }
         chain.reverse();
         chain
+    }
+
+    /// The property that identifies an object of `ty` in its collection (the
+    /// last segment of an item's path, what `Location` ends in): the one it
+    /// or its nearest base names with `key`, else its `id` property; either
+    /// only when it is text, a GUID or an integer.
+    pub fn key_property<'a>(&'a self, ty: &'a Type) -> Option<&'a Property> {
+        let lineage = self.lineage(ty);
+        let name = lineage.iter().rev().find_map(|t| t.key.as_deref()).unwrap_or("id");
+        let (_, key) =
+            lineage.iter().flat_map(|t| t.properties.iter().map(move |p| (t, p))).find(|(_, p)| p.name == name)?;
+        KEY_TYPES.iter().any(|k| key.ty == TypeRef::Primitive(*k)).then_some(key)
     }
 
     /// Every property of `ty`, inherited ones first (root type first), each with

@@ -661,3 +661,34 @@ fn imported_person_certification_matches_the_transcribed_spec() {
         "allowedAudiences: flags, evolvable, members in order"
     );
 }
+
+/// A key other than `id` becomes the type's `key:`, and the generated
+/// in-memory server keys objects by it (numbering an integer key a create
+/// leaves out); a type with a key of several properties keeps none, and its
+/// create has nothing to fill in, so it binds the body without `mut` (a
+/// `-D warnings` build refuses `unused_mut`).
+#[test]
+fn a_key_other_than_id_is_the_types_key() {
+    let spec = imported(&read("service.xml"), &options(Navigation::None, &[])).spec;
+    let t = tree(&spec);
+    assert_eq!(t["types"]["counter"]["key"], "number");
+    assert!(t["types"]["pair"].get("key").is_none(), "a key of several properties has no `key:`");
+    assert!(t["types"]["user"].get("key").is_none(), "`id` is the default: {}", t["types"]["user"]);
+    let files = codegen::generate(
+        &spec,
+        &codegen::project::default_targets(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).expect("targets")[0]
+            .options,
+    )
+    .expect("the imported spec generates");
+    let memory = &files.iter().find(|f| f.path.ends_with("server/memory.rs")).expect("server/memory.rs").contents;
+    let create = |name: &str| {
+        let start = memory.find(&format!("async fn {name}(")).unwrap_or_else(|| panic!("no {name}:\n{memory}"));
+        let end = memory[start..].find("\n    }\n").map_or(memory.len(), |end| start + end);
+        memory[start..end].to_owned()
+    };
+    let counter = create("create_counter");
+    assert!(counter.contains("self.next_number(&collection)?"), "{counter}");
+    assert!(counter.contains("self.insert(collection, id.to_string(), &object)"), "{counter}");
+    let pair = create("create_pair");
+    assert!(pair.contains("let object = body;") && !pair.contains("mut object"), "{pair}");
+}

@@ -295,3 +295,34 @@ async fn a_thousand_concurrent_creates_lose_nothing() {
         .collect();
     assert_eq!(names.len(), 1000, "every body arrived intact");
 }
+
+/// A type keyed by an integer other than `id` (the todo fixture's `label`),
+/// from the generated client to the in-memory server and back: the server
+/// numbers a label sent without its key, and the client's typed item path
+/// reaches it by that number.
+#[tokio::test]
+async fn an_integer_key_goes_from_the_client_to_the_store_and_back() {
+    use fixture_todo::client::Client as TodoClient;
+    use fixture_todo::models::Label;
+    use fixture_todo::server::{InMemory as TodoStore, router as todo_router};
+
+    let tokens = StaticTokens::new().with("writer", Caller::work(ME, ["Tasks.ReadWrite"]));
+    let service = todo_router(TodoStore::new(), tokens, ServerOptions::default());
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(axum::serve(listener, service).into_future());
+    let client = TodoClient::builder().base_url(&url).token("writer").build().expect("client");
+
+    let me = client.me();
+    let labels = me.labels();
+    let first = labels.create(&Label::new().with_name("home")).await.expect("201");
+    let chosen = labels.create(&Label::new().with_number(7).with_name("work")).await.expect("201");
+    assert_eq!((first.number, chosen.number), (Some(1), Some(7)));
+    let read = client.me().label(1).get().await.expect("200");
+    assert_eq!(read, first);
+    let renamed = client.me().label(7).update(&Label::new().with_name("office")).await.expect("200");
+    assert_eq!((renamed.number, renamed.name.as_deref()), (Some(7), Some("office")));
+    client.me().label(1).delete().await.expect("204");
+    let gone = client.me().label(1).get().await.expect_err("404");
+    assert_eq!(gone.status(), Some(404), "{gone}");
+}

@@ -147,6 +147,7 @@ fn todo_models() -> Vec<(&'static str, Check)> {
     use fixture_todo::models::*;
     vec![
         ("checklistItem", round_trip::<ChecklistItem>),
+        ("label", round_trip::<Label>),
         ("task", round_trip::<Task>),
         ("taskCollection", round_trip::<TaskCollection>),
         ("taskList", round_trip::<TaskList>),

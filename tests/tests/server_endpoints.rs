@@ -221,6 +221,55 @@ mod todo {
         served.shutdown().await;
     }
 
+    /// `label` is identified by an integer `key` other than `id`, as OData
+    /// services other than Graph have: the store keys objects by it, numbers
+    /// a label sent without one, and `Location` ends in it.
+    #[tokio::test]
+    async fn an_integer_key_names_the_item_and_a_missing_one_is_numbered() {
+        let served = serve_todo().await;
+        let create = |body: &'static str| served.request("POST", "/v1/me/labels").bearer("writer").json(body).send();
+        let chosen = create(r#"{"number": 2, "name": "urgent"}"#).await;
+        assert_eq!(chosen.status, 201, "{}", chosen.text());
+        assert_eq!(chosen.json()["number"], 2);
+        assert_eq!(chosen.header("location"), Some(format!("http://{}/v1/me/labels/2", served.address).as_str()));
+        // After one create the next number is 2: taken, so 3.
+        let first = create(r#"{"name": "home"}"#).await;
+        assert_eq!((first.status, first.json()["number"].clone()), (201, json!(3)), "{}", first.text());
+        let second = create(r#"{"name": "work"}"#).await;
+        assert_eq!(second.json()["number"], 4);
+        let taken = create(r#"{"number": 3, "name": "again"}"#).await;
+        assert_eq!((taken.status, taken.error_code().as_deref()), (409, Some("nameAlreadyExists")), "{}", taken.text());
+
+        let read = served.request("GET", "/v1/me/labels/2").bearer("reader").send().await;
+        assert_eq!((read.status, read.json()), (200, json!({"number": 2, "name": "urgent"})));
+        let not_a_number = served.request("GET", "/v1/me/labels/two").bearer("reader").send().await;
+        assert_eq!(not_a_number.status, 400, "{}", not_a_number.text());
+        assert_eq!(not_a_number.json()["error"]["target"], "labelNumber");
+
+        let renamed = served
+            .request("PATCH", "/v1/me/labels/3")
+            .bearer("writer")
+            .json(r#"{"name": "house", "number": 30}"#)
+            .send()
+            .await;
+        assert_eq!(renamed.status, 200, "{}", renamed.text());
+        assert_eq!(renamed.json(), json!({"number": 3, "name": "house"}), "the key stays the path's");
+
+        let list =
+            served.request("GET", "/v1/me/labels?$orderby=number%20desc&$select=name").bearer("reader").send().await;
+        assert_eq!(list.status, 200, "{}", list.text());
+        assert_eq!(
+            list.json()["value"],
+            json!([{"number": 4, "name": "work"}, {"number": 3, "name": "house"}, {"number": 2, "name": "urgent"}]),
+            "ordered by the key as a number; the key always selected"
+        );
+        let deleted = served.request("DELETE", "/v1/me/labels/3").bearer("writer").send().await;
+        assert_eq!(deleted.status, 204);
+        let gone = served.request("GET", "/v1/me/labels/3").bearer("reader").send().await;
+        assert_eq!(gone.status, 404);
+        served.shutdown().await;
+    }
+
     #[tokio::test]
     async fn required_properties_missing_on_create_are_named() {
         let served = serve_todo().await;

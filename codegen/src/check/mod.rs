@@ -317,17 +317,64 @@ impl<'a> Checker<'a> {
                     .help = Some("a client cannot be required to send what the server sets; keep one".into());
                 }
             }
+            self.key(t, &properties);
             out.push(ir::Type {
                 name: t.name.value.clone(),
                 rust_name: self.rust_name(&t.rust_name, || naming::type_name(&t.name.value)),
                 base: t.base.as_ref().map(|b| b.value.clone()),
                 is_abstract: t.is_abstract,
+                key: t.key.as_ref().map(|k| k.value.clone()),
                 description: t.description.clone(),
                 properties,
             });
         }
         self.property_collisions(spec);
         out
+    }
+
+    /// `key` names a property the type has (its own or inherited), of a type
+    /// a key can have, and only where no base names one: the types derived
+    /// from a type share its key, as in OData.
+    fn key(&mut self, t: &'a ast::TypeDef, properties: &[ir::Property]) {
+        let Some(key) = &t.key else { return };
+        let mut lineage = vec![t];
+        while let Some(base) = lineage.last().and_then(|c| c.base.as_ref()).and_then(|b| self.types.get(&b.value)) {
+            if lineage.iter().any(|c| c.name.value == base.name.value) {
+                break; // a cycle, reported in `inheritance_cycle`
+            }
+            lineage.push(base);
+        }
+        if let Some(keyed) = lineage[1..].iter().find(|c| c.key.is_some()) {
+            self.error(key.location, format!("type `{}` inherits its key from `{}`", t.name.value, keyed.name.value))
+                .help = Some("a type derived from one that names its key has that key; remove `key`".into());
+            return;
+        }
+        let all = || lineage.iter().flat_map(|c| c.properties.iter());
+        let Some(declared) = all().find(|p| p.name.value == key.value) else {
+            let candidates = all().map(|p| p.name.value.as_str());
+            let help = match self.suggestions.nearest("property", &key.value, candidates) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => "`key` names a property of this type, its own or inherited".into(),
+            };
+            self.error(
+                key.location,
+                format!("`key` names `{}`, which is not a property of `{}`", key.value, t.name.value),
+            )
+            .help = Some(help);
+            return;
+        };
+        let Some(written) = declared.ty.as_ref() else { return };
+        // Checked by its text: an inherited property is resolved with its own type.
+        let own = properties.iter().find(|p| p.name == key.value).map(|p| p.ty.clone());
+        let is_key_type = own.map_or_else(
+            || ir::KEY_TYPES.iter().any(|k| Primitive::ALL.iter().any(|(n, p)| p == k && *n == written.value)),
+            |ty| ir::KEY_TYPES.iter().any(|k| ty == TypeRef::Primitive(*k)),
+        );
+        if !is_key_type {
+            self.error(key.location, format!("key property `{}` is a `{}`", key.value, written.value)).help = Some(
+                "a key is a `String`, a `Guid` or an integer type: it is the last segment of an item's path".into(),
+            );
+        }
     }
 
     fn rust_name(&mut self, written: &Option<Name>, derived: impl FnOnce() -> String) -> String {

@@ -122,7 +122,8 @@ pub fn write(
             type_count += 1;
             notes.extend(type_notes.remove(*q).unwrap_or_default());
             let list = properties.get(*q).map_or(&[][..], Vec::as_slice);
-            write_type(&mut types, names, TypeOut { spec_name, t, properties: list, notes, rust_name });
+            let key = written_key(model, &properties, q);
+            write_type(&mut types, names, TypeOut { spec_name, t, properties: list, notes, rust_name, key });
         } else if let Some(e) = model.enums.get(*q) {
             enum_count += 1;
             let _ = writeln!(enums, "  {}:", scalar(spec_name));
@@ -390,10 +391,40 @@ struct TypeOut<'a> {
     properties: &'a [PropertyOut],
     notes: Vec<String>,
     rust_name: Option<String>,
+    /// The key property, when the type declares one not named `id`.
+    key: Option<&'a str>,
 }
 
+/// The key a type declares for `key:`, when it is one property not named
+/// `id` (the spec's default), written with a type a key can have, and no
+/// base declares one. Otherwise the spec keeps its default: a key of
+/// several properties gets no item operations (noted), and a key property
+/// left out or of another type leaves the in-memory server numbering
+/// objects by a new GUID.
+fn written_key<'a>(
+    model: &'a Model,
+    properties: &BTreeMap<&str, Vec<PropertyOut>>,
+    qualified: &'a str,
+) -> Option<&'a str> {
+    let chain = model.chain(qualified);
+    let (t, bases) = chain.split_first()?;
+    let [key] = t.key.as_slice() else { return None };
+    if key == "id" || bases.iter().any(|b| !b.key.is_empty()) {
+        return None;
+    }
+    let written = chain
+        .iter()
+        .filter_map(|c| properties.get(format!("{}.{}", c.namespace, c.name).as_str()))
+        .flatten()
+        .find(|p| &p.name == key)?;
+    KEY_TYPES.contains(&written.ty.as_str()).then_some(key.as_str())
+}
+
+/// The spec types a key property may have (the checker's `ir::KEY_TYPES`).
+const KEY_TYPES: [&str; 7] = ["String", "Guid", "Int16", "Int32", "Int64", "Byte", "SByte"];
+
 fn write_type(out: &mut String, names: &Names, this: TypeOut<'_>) {
-    let TypeOut { spec_name, t, properties, notes, rust_name } = this;
+    let TypeOut { spec_name, t, properties, notes, rust_name, key } = this;
     let mut body = String::new();
     if let Some(base) = &t.base {
         field(&mut body, 4, "base", Some(names.spec(base)));
@@ -401,6 +432,7 @@ fn write_type(out: &mut String, names: &Names, this: TypeOut<'_>) {
     if t.is_abstract {
         body.push_str("    abstract: true\n");
     }
+    field(&mut body, 4, "key", key);
     field(&mut body, 4, "description", t.annotations.text().as_deref());
     field(&mut body, 4, "rustName", rust_name.as_deref());
     field(&mut body, 4, "note", joined(&notes).as_deref());

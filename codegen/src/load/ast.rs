@@ -55,6 +55,8 @@ pub struct TypeDef {
     pub rust_name: Option<Name>,
     pub base: Option<Name>,
     pub is_abstract: bool,
+    /// The property that identifies an object (`key:`); `id` when not given.
+    pub key: Option<Name>,
     pub description: Option<String>,
     pub properties: Vec<PropertyDef>,
 }

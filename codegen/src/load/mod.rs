@@ -283,6 +283,7 @@ impl Reader {
             rust_name: f.take("rustName").and_then(|n| self.text(n, "`rustName`")),
             base: f.take("base").and_then(|n| self.text(n, "`base`")),
             is_abstract: self.opt_flag(&mut f, "abstract").unwrap_or(false),
+            key: f.take("key").and_then(|n| self.text(n, "`key`")),
             description: self.opt_text(&mut f, "description"),
             properties: Vec::new(),
             name,
@@ -321,7 +322,7 @@ impl Reader {
                 def.properties.push(prop);
             }
         }
-        self.finish(f, &what, &["base", "abstract", "description", "rustName", "note", "properties"]);
+        self.finish(f, &what, &["base", "abstract", "key", "description", "rustName", "note", "properties"]);
         Some(def)
     }
 

@@ -30,9 +30,11 @@ use crate::{DateTimeOffset, Page};
 /// notImplemented`. A list honours the OData query options its operation
 /// takes ([`super::query`]); other query parameters are not applied.
 ///
-/// Creating fills in the server-set properties it understands: `id` (a new
-/// GUID, as text), date-times (now), and identity sets (`createdBy`) from the
-/// caller. When the store holds [`InMemory::max_objects`] objects, creating
+/// Creating fills in the server-set properties it understands: the key
+/// (`id`, or the property the spec's `key:` names) when the body has none (a
+/// new GUID, as text for a text key; the collection's next free number for
+/// an integer key, [`InMemory::next_number`]), date-times (now), and identity
+/// sets (`createdBy`) from the caller. Objects are kept under their key. When the store holds [`InMemory::max_objects`] objects, creating
 /// answers `507 quotaLimitReached` until something is deleted.
 #[derive(Debug)]
 pub struct InMemory {
@@ -161,6 +163,28 @@ impl InMemory {
         objects.collections.get_or_insert_with(collection, Items::default).insert(id, json)?;
         objects.count += 1;
         Ok(())
+    }
+
+    /// A number for a new object of `collection` whose key is an integer
+    /// and that came without one: the smallest free one past the number of
+    /// objects created there so far (so 1, 2, 3, ... when clients send none).
+    /// `507` when no number of type `N` is free.
+    #[doc(hidden)]
+    pub fn next_number<N: TryFrom<u64>>(&self, collection: &Collection) -> Result<N, GraphError> {
+        let number = self.free_number(collection);
+        N::try_from(number).map_err(|_| {
+            GraphError::quota_reached(format!("The in-memory store has no free number for a key past {number}."))
+        })
+    }
+
+    fn free_number(&self, collection: &Collection) -> u64 {
+        let objects = self.lock();
+        let Some(items) = objects.collections.get(collection) else { return 1 };
+        let mut number = items.next_order.saturating_add(1);
+        while items.get(&number.to_string()).is_some() {
+            number = number.saturating_add(1);
+        }
+        number
     }
 
     /// The object stored under `id`.

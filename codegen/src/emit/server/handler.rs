@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::shape::{
-    Names, id_property, named_type, names, path_parameters, query_parameters, responses, routes, status_code,
+    Names, key_property, named_type, names, path_parameters, query_parameters, responses, routes, status_code,
     trait_name, uses_models, value_type,
 };
 use crate::emit::docs::{doc, inner_doc, paragraph};
@@ -344,9 +344,9 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
             Some(ty) => {
                 let rust = value_type(api, ty);
                 text.push_str(&format!("`{}` with the value as JSON.", r.status));
-                let location = r.status == 201 && named_type(api, Some(ty)).and_then(|t| id_property(api, t)).is_some();
-                if location {
-                    text.push_str(" `Location` is the request URL, `/` and the object's `id`.");
+                let key = named_type(api, Some(ty)).and_then(|t| key_property(api, t)).filter(|_| r.status == 201);
+                if let Some(key) = key {
+                    text.push_str(&format!(" `Location` is the request URL, `/` and the object's `{}`.", key.name));
                 }
                 let d = doc(&text);
                 quote! { #d #variant(#rust), }
@@ -471,7 +471,7 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
 /// object a `201` answers with.
 fn location_id<'a>(api: &'a Api, response: &crate::ir::Response) -> Option<&'a crate::ir::Property> {
     let ty = response.ty.as_ref().filter(|_| response.status == 201)?;
-    named_type(api, Some(ty)).and_then(|t| id_property(api, t))
+    named_type(api, Some(ty)).and_then(|t| key_property(api, t))
 }
 
 /// How the handler's result becomes a response, per variant.
@@ -486,10 +486,11 @@ fn response_arms(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 Some(_) => match location_id(api, r) {
                     Some(p) => {
                         let field = ident(&p.rust_name);
-                        let id = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::Guid)) {
-                            quote! { body.#field.map(|id| id.to_string()).as_deref() }
-                        } else {
+                        let id = if matches!(p.ty, TypeRef::Primitive(crate::ir::Primitive::String)) {
                             quote! { body.#field.as_deref() }
+                        } else {
+                            // A GUID or an integer: written as its text.
+                            quote! { body.#field.map(|id| id.to_string()).as_deref() }
                         };
                         quote! { #response::#variant(body) => bound.created(&body, #id, &url), }
                     }
@@ -578,6 +579,7 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
 /// properties are: `$filter`, `$orderby` and `$select` read it.
 fn query_schema(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
     let t = api.find_type(ty)?;
+    let key = api.key_property(t).map_or("id", |p| p.name.as_str());
     let properties = api.all_properties(t).into_iter().map(|(_, p)| {
         let json = &p.name;
         let kind = match &p.ty {
@@ -621,6 +623,6 @@ fn query_schema(api: &Api, ty: &str, name: &str) -> Option<TokenStream> {
     let d = doc(&format!("What `$filter`, `$orderby` and `$select` know of `{ty}`: its properties and their kinds."));
     Some(quote! {
         #d
-        static #id: LazyLock<Schema> = LazyLock::new(|| Schema::new(#ty, "id") #(#properties)*);
+        static #id: LazyLock<Schema> = LazyLock::new(|| Schema::new(#ty, #key) #(#properties)*);
     })
 }

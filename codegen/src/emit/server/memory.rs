@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::handler::arguments;
-use super::shape::{Names, id_property, named_type, names, property, success, trait_name};
+use super::shape::{Names, key_property, named_type, names, property, success, trait_name};
 use crate::emit::docs::inner_doc;
 use crate::emit::types::{Place, model_struct};
 use crate::ir::{Api, Method, Operation, Primitive, Property, Segment, Type, TypeRef};
@@ -146,8 +146,9 @@ fn identity_set_fn(api: &Api, set: &Type) -> TokenStream {
 fn stamps(api: &Api, ty: &Type, update: bool, used_sets: &mut Vec<String>) -> (Vec<TokenStream>, bool) {
     let mut out = Vec::new();
     let mut uses_now = false;
+    let key = key_property(api, ty);
     for (declarer, p) in api.all_properties(ty) {
-        if !p.server_set || (update && !p.name.starts_with("lastModified")) || p.name == "id" {
+        if !p.server_set || (update && !p.name.starts_with("lastModified")) || key.is_some_and(|k| k.name == p.name) {
             continue;
         }
         let field = ident(&p.rust_name);
@@ -192,8 +193,12 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
         Kind::Create(ty) => {
             let (stamps, uses_now) = stamps(api, ty, false, used_sets);
             let now = uses_now.then(|| quote! { let now = now(); });
-            let id = id_property(api, ty);
-            let (assign_id, key) = match id {
+            // The key a create body leaves out is made up: a GUID (as text
+            // for a `String` key), or the collection's next free number.
+            let key_property = key_property(api, ty);
+            let numbered =
+                key_property.is_some_and(|p| !matches!(p.ty, TypeRef::Primitive(Primitive::Guid | Primitive::String)));
+            let (assign_id, key) = match key_property {
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::Guid)) => {
                     let field = ident(&p.rust_name);
                     (
@@ -201,20 +206,44 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
                         quote! { id.to_string() },
                     )
                 }
-                Some(p) => {
+                Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::String)) => {
                     let field = ident(&p.rust_name);
                     (quote! { let id = object.#field.get_or_insert_with(new_id).clone(); }, quote! { id })
                 }
+                Some(p) => {
+                    let field = ident(&p.rust_name);
+                    (
+                        quote! {
+                            let collection = Collection::of(&context);
+                            let id = match object.#field {
+                                Some(id) => id,
+                                None => *object.#field.insert(self.next_number(&collection)?),
+                            };
+                        },
+                        quote! { id.to_string() },
+                    )
+                }
                 None => (quote! {}, quote! { new_id() }),
+            };
+            let collection = if numbered {
+                quote! { collection }
+            } else {
+                quote! { Collection::of(&context) }
+            };
+            // `mut` only where something is filled in: a warning otherwise.
+            let binding = if assign_id.is_empty() && stamps.is_empty() {
+                quote! { object }
+            } else {
+                quote! { mut object }
             };
             (
                 quote! { context },
                 quote! {
-                    let mut object = body;
+                    let #binding = body;
                     #assign_id
                     #now
                     #(#stamps)*
-                    self.insert(Collection::of(&context), #key, &object)?;
+                    self.insert(#collection, #key, &object)?;
                     Ok(#response::#variant(object))
                 },
             )
@@ -254,10 +283,13 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
         Kind::Update(ty, returns) => {
             let (mut stamps, uses_now) = stamps(api, ty, true, used_sets);
             let now = uses_now.then(|| quote! { let now = now(); });
-            if let Some(p) = id_property(api, ty) {
+            // A patch cannot change the key: the object keeps the one of its path.
+            if let Some(p) = key_property(api, ty) {
                 let field = ident(&p.rust_name);
                 if matches!(p.ty, TypeRef::Primitive(Primitive::String)) {
                     stamps.insert(0, quote! { object.#field = Some(id.clone()); });
+                } else {
+                    stamps.insert(0, quote! { object.#field = id.parse().ok(); });
                 }
             }
             let stamp = if stamps.is_empty() {

@@ -5,9 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::types::{Place, rust_type};
-use crate::ir::{
-    Api, Operation, Parameter, ParameterLocation, Path, Primitive, Property, Response, Segment, Type, TypeRef,
-};
+use crate::ir::{Api, Operation, Parameter, ParameterLocation, Path, Property, Response, Segment, Type, TypeRef};
 use crate::naming::ident;
 
 /// One path of an operation, as the router serves it. (The runtime reads
@@ -128,11 +126,9 @@ pub fn property<'a>(api: &'a Api, ty: &'a Type, name: &str) -> Option<(&'a Type,
     api.all_properties(ty).into_iter().find(|(_, p)| p.name == name)
 }
 
-/// The `id` property of a type, when it is text or a GUID.
-pub fn id_property<'a>(api: &'a Api, ty: &'a Type) -> Option<&'a Property> {
-    property(api, ty, "id")
-        .map(|(_, p)| p)
-        .filter(|p| matches!(p.ty, TypeRef::Primitive(Primitive::String | Primitive::Guid)))
+/// The key property of a type (see [`Api::key_property`]).
+pub fn key_property<'a>(api: &'a Api, ty: &'a Type) -> Option<&'a Property> {
+    api.key_property(ty)
 }
 
 /// The type a type reference names, when it names one.
