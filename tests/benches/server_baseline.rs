@@ -19,16 +19,16 @@ use axum::serve::ListenerExt;
 use common::baseline_router as router;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let args = common::Args::from_env();
     // The same kind of runtime as the generated mock server: one thread.
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    match value("--serve") {
+    match args.parsed::<SocketAddr>("--serve", "an address (IP:PORT)") {
         Some(addr) => {
-            let addr: SocketAddr = addr.parse().expect("--serve ADDR");
-            let seconds: u64 = value("--seconds").and_then(|s| s.parse().ok()).unwrap_or(300);
+            let seconds: u64 = args.parsed("--seconds", "a number of seconds").unwrap_or(300);
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .unwrap_or_else(|e| common::usage(&format!("cannot listen on {addr}: {e}")));
                 println!("listening on http://{}", listener.local_addr().expect("address"));
                 // As the generated server does.
                 let listener = listener.tap_io(|tcp| {

@@ -25,8 +25,10 @@ use msgraph_profile::server::{Caller, GraphService, InMemory, ServerOptions, Sta
 
 fn service(token: &str, echo: bool) -> GraphService {
     let mut tokens = StaticTokens::new();
-    let (name, rest) = token.split_once('=').expect("--token TOKEN=USER:SCOPES");
-    let (user, scopes) = rest.split_once(':').expect("--token TOKEN=USER:SCOPES");
+    let Some((name, (user, scopes))) = token.split_once('=').and_then(|(n, rest)| Some((n, rest.split_once(':')?)))
+    else {
+        common::usage(&format!("--token {token:?}: not TOKEN=USER:SCOPE[,SCOPE...]"))
+    };
     tokens.insert(name, Caller::work(user, scopes.split(',').map(str::to_owned)));
     if echo {
         router(Echo(AtomicU64::new(1)), tokens, ServerOptions::default())
@@ -36,17 +38,18 @@ fn service(token: &str, echo: bool) -> GraphService {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let args = common::Args::from_env();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let token = value("--token").unwrap_or_else(|| "smoke=smoke-user:User.ReadWrite".into());
-    let echo = args.iter().any(|a| a == "--echo");
-    match value("--serve") {
+    let token = args.text("--token").unwrap_or_else(|| "smoke=smoke-user:User.ReadWrite".into());
+    let echo = args.has("--echo");
+    match args.parsed::<SocketAddr>("--serve", "an address (IP:PORT)") {
         Some(addr) => {
-            let addr: SocketAddr = addr.parse().expect("--serve ADDR");
-            let seconds: u64 = value("--seconds").and_then(|s| s.parse().ok()).unwrap_or(300);
+            let seconds: u64 = args.parsed("--seconds", "a number of seconds").unwrap_or(300);
+            let _ = service(&token, echo); // a bad --token is reported before serving
             runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(addr).await.expect("bind");
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .unwrap_or_else(|e| common::usage(&format!("cannot listen on {addr}: {e}")));
                 println!("listening on http://{}", listener.local_addr().expect("address"));
                 let _ = serve(listener, service(&token, echo), tokio::time::sleep(Duration::from_secs(seconds))).await;
             });

@@ -60,10 +60,9 @@ fn tokens() -> StaticTokens {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    let requests: Option<usize> = value("--requests").map(|n| n.parse().expect("--requests N"));
-    let rounds: usize = value("--rounds").map_or(1, |n| n.parse().expect("--rounds R"));
+    let args = common::Args::from_env();
+    let requests: Option<usize> = args.parsed("--requests", "a number of requests");
+    let rounds: usize = args.parsed("--rounds", "a number of rounds").unwrap_or(1);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let body = common::example_request();
     runtime.block_on(async {

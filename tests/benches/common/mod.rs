@@ -173,3 +173,43 @@ impl GraphProfile for Echo {
         std::future::ready(Ok(CreatePersonCertificationResponse::Created(body)))
     }
 }
+
+/// The command line of a bench binary: `--flag value` pairs and bare flags.
+/// A value that is missing or does not parse ends the program with a
+/// message and exit status 2, as a command-line tool does, not a panic.
+pub struct Args(Vec<String>);
+
+impl Args {
+    pub fn from_env() -> Self {
+        Self(std::env::args().skip(1).collect())
+    }
+
+    /// Whether the bare `flag` is given.
+    pub fn has(&self, flag: &str) -> bool {
+        self.0.iter().any(|a| a == flag)
+    }
+
+    /// The text after `flag`, when the flag is given.
+    pub fn text(&self, flag: &str) -> Option<String> {
+        let at = self.0.iter().position(|a| a == flag)?;
+        match self.0.get(at + 1) {
+            Some(value) => Some(value.clone()),
+            None => usage(&format!("{flag} needs a value")),
+        }
+    }
+
+    /// The value after `flag` read as `what` (for the message), when given.
+    pub fn parsed<T: std::str::FromStr>(&self, flag: &str, what: &str) -> Option<T> {
+        let text = self.text(flag)?;
+        match text.parse() {
+            Ok(value) => Some(value),
+            Err(_) => usage(&format!("{flag} {text:?}: not {what}")),
+        }
+    }
+}
+
+/// Prints `message` and exits with status 2.
+pub fn usage(message: &str) -> ! {
+    eprintln!("error: {message}");
+    std::process::exit(2)
+}
