@@ -367,7 +367,8 @@ fn schemas<'a>(root: &'a Element, index: &LineIndex<'_>) -> Result<Vec<&'a Eleme
 }
 
 const IDENTIFIER: &str =
-    "a name is an ASCII letter or `_`, then letters, digits and `_`, at most 128 characters (CSDL's SimpleIdentifier)";
+    "this importer reads ASCII names (CSDL also allows other letters): an ASCII letter or `_`, then ASCII \
+     letters, digits and `_`, at most 128 characters";
 
 /// CSDL's SimpleIdentifier, ASCII only: the names the generator turns into Rust.
 fn is_identifier(name: &str) -> bool {
