@@ -58,7 +58,9 @@ pub fn rust_pieces(
     options: &Options,
 ) -> Result<String, FormatError> {
     let mut text = String::new();
+    let mut types = MacroTypes::default();
     for (i, tokens) in pieces.into_iter().enumerate() {
+        let tokens = types.stand_in(tokens);
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
         if i == 0 {
@@ -67,9 +69,124 @@ pub fn rust_pieces(
                 .map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
             file.attrs.splice(0..0, skip);
         }
-        text.push_str(&prettyplease::unparse(&file));
+        text.push_str(&types.restore(prettyplease::unparse(&file)));
     }
     Ok(with_header(&spaced(&text), "//", options))
+}
+
+/// Generic types in macro arguments (`model_setter!(.., Vec<String>)`),
+/// which prettyplease prints token by token (`Vec < String >`) and may even
+/// break across lines. Each is replaced by an identifier of the same length
+/// before printing (so the lines wrap as they will read) and put back,
+/// written as a type is, after.
+#[derive(Default)]
+pub(crate) struct MacroTypes {
+    /// Stand-in identifier -> the type's text, for the piece being printed.
+    texts: Vec<(String, String)>,
+    /// Stand-ins made so far in the file: never two alike.
+    made: usize,
+}
+
+impl MacroTypes {
+    /// `tokens` with the generic types of macro arguments replaced, for the
+    /// next [`Self::restore`].
+    pub(crate) fn stand_in(&mut self, tokens: TokenStream) -> TokenStream {
+        self.texts.clear();
+        self.walk(tokens, false)
+    }
+
+    /// Rewrites the arguments of every macro call in `tokens`; `in_macro`
+    /// when `tokens` are such arguments.
+    fn walk(&mut self, tokens: TokenStream, in_macro: bool) -> TokenStream {
+        use proc_macro2::{Group, TokenTree};
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out = Vec::with_capacity(trees.len());
+        let mut i = 0;
+        while i < trees.len() {
+            if in_macro && let Some((end, text)) = generic_type(&trees[i..]) {
+                match self.name(text.len()) {
+                    Some(name) => {
+                        out.push(TokenTree::Ident(proc_macro2::Ident::new(&name, proc_macro2::Span::call_site())));
+                        self.texts.push((name, text));
+                    }
+                    None => out.extend(trees[i..i + end].iter().cloned()),
+                }
+                i += end;
+                continue;
+            }
+            let tree = match &trees[i] {
+                TokenTree::Group(group) => {
+                    // `name!(...)`: the group after a `!` that follows a path.
+                    let called = in_macro
+                        || (i >= 2
+                            && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
+                            && matches!(&trees[i - 2], TokenTree::Ident(_)));
+                    let mut inner = Group::new(group.delimiter(), self.walk(group.stream(), called));
+                    inner.set_span(group.span());
+                    TokenTree::Group(inner)
+                }
+                other => other.clone(),
+            };
+            out.push(tree);
+            i += 1;
+        }
+        out.into_iter().collect()
+    }
+
+    /// A fresh identifier of exactly `len` characters, if one fits.
+    fn name(&mut self, len: usize) -> Option<String> {
+        let mut name = format!("__T{}", self.made);
+        if name.len() > len {
+            return None;
+        }
+        self.made += 1;
+        name.extend(std::iter::repeat_n('_', len - name.len()));
+        Some(name)
+    }
+
+    /// The printed `text` with the types of the last [`Self::stand_in`] back.
+    pub(crate) fn restore(&self, mut text: String) -> String {
+        for (name, ty) in &self.texts {
+            text = text.replacen(name.as_str(), ty, 1);
+        }
+        text
+    }
+}
+
+/// A generic type at the start of `trees` (`Vec<String>`, `Box<a::B>`,
+/// `HashMap<String, Vec<u8>>`): how many trees it takes and its text.
+/// Anything but names, paths, commas and balanced angle brackets is not one.
+fn generic_type(trees: &[proc_macro2::TokenTree]) -> Option<(usize, String)> {
+    use proc_macro2::{Spacing, TokenTree};
+    let TokenTree::Ident(first) = trees.first()? else { return None };
+    if !matches!(trees.get(1), Some(TokenTree::Punct(p)) if p.as_char() == '<') {
+        return None;
+    }
+    let mut text = first.to_string();
+    let mut depth = 0usize;
+    for (at, tree) in trees.iter().enumerate().skip(1) {
+        match tree {
+            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
+            TokenTree::Punct(p) => match p.as_char() {
+                '<' => {
+                    depth += 1;
+                    text.push('<');
+                }
+                '>' => {
+                    depth = depth.checked_sub(1)?;
+                    text.push('>');
+                    if depth == 0 {
+                        return Some((at + 1, text));
+                    }
+                }
+                ',' => text.push_str(", "),
+                ':' if p.spacing() == Spacing::Joint || text.ends_with(':') => text.push(':'),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// prettyplease prints items back to back; put blank lines where a careful
@@ -307,6 +424,34 @@ pub fn is_generated(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn printed(tokens: TokenStream) -> String {
+        let options = Options {
+            command: "test".into(),
+            spec_path: "test.yaml".into(),
+            mock_server_bin: "mock-server".into(),
+            runtime: crate::output::RuntimeDependency::Vendored,
+        };
+        rust("test.rs", tokens, &options).expect("prints")
+    }
+
+    #[test]
+    fn generic_types_in_macro_arguments_read_as_types_on_one_line() {
+        let text = printed(quote::quote! {
+            impl Thing {
+                setter!(with_names, names, "names", Vec<String>);
+                setter!(with_a_rather_long_setter_name, base.base.a_rather_long_field_name, "aRatherLongJsonName", Vec<AVeryLongTypeNameIndeed>);
+                setter!(with_map, map, "map", std::collections::BTreeMap<String, Vec<u8>>);
+                check!(a < b && c > d);
+            }
+        });
+        assert!(text.contains(r#"setter!(with_names, names, "names", Vec<String>);"#), "{text}");
+        assert!(text.contains(" Vec<AVeryLongTypeNameIndeed>\n"), "a wrapped call keeps its type whole:\n{text}");
+        assert!(!text.lines().any(|line| line.trim_end().ends_with('<')), "{text}");
+        assert!(text.contains(r#""map", std::collections::BTreeMap<String, Vec<u8>>);"#), "{text}");
+        assert!(text.contains("check!(a < b && c > d);"), "not a type: printed as it was\n{text}");
+        assert!(!text.contains("__T"), "{text}");
+    }
 
     #[test]
     fn blank_lines_go_between_items_and_never_into_strings() {

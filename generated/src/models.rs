@@ -586,7 +586,7 @@ impl PersonCertification {
     );
     __private::model_setter!(with_source, base.source, "source", PersonDataSources);
     __private::model_setter!(
-        with_sources, base.sources, "sources", Vec < ProfileSourceAnnotation >
+        with_sources, base.sources, "sources", Vec<ProfileSourceAnnotation>
     );
     __private::model_setter!(
         with_certification_id, certification_id, "certificationId", String
@@ -701,7 +701,7 @@ impl PersonDataSources {
     pub const PROPERTIES: &'static [&'static str] = __private::names!["type"];
 
     __private::model_new!();
-    __private::model_setter!(with_type, r#type, "type", Vec < String >);
+    __private::model_setter!(with_type, r#type, "type", Vec<String>);
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -786,7 +786,7 @@ impl ProfileSourceAnnotation {
     __private::model_setter!(
         with_is_default_source, is_default_source, "isDefaultSource", bool
     );
-    __private::model_setter!(with_properties, properties, "properties", Vec < String >);
+    __private::model_setter!(with_properties, properties, "properties", Vec<String>);
     __private::model_setter!(with_source_id, source_id, "sourceId", String);
 
     /// Clears every property the server sets, inherited ones included: what is

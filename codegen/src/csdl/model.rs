@@ -366,8 +366,7 @@ fn schemas<'a>(root: &'a Element, index: &LineIndex<'_>) -> Result<Vec<&'a Eleme
     Ok(schemas)
 }
 
-const IDENTIFIER: &str =
-    "this importer reads ASCII names (CSDL also allows other letters): an ASCII letter or `_`, then ASCII \
+const IDENTIFIER: &str = "this importer reads ASCII names (CSDL also allows other letters): an ASCII letter or `_`, then ASCII \
      letters, digits and `_`, at most 128 characters";
 
 /// CSDL's SimpleIdentifier, ASCII only: the names the generator turns into Rust.
