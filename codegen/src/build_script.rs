@@ -355,10 +355,8 @@ impl Printer<'_, '_> {
         let error = |message: String| FormatError { path: path.to_owned(), message };
         let pieces = self.files.remove(path).ok_or_else(|| error("the module's file was not emitted".into()))?;
         let mut children = Vec::new();
-        let mut types = format::MacroTypes::default();
         for (i, tokens) in pieces.enumerate() {
-            let tokens = types.stand_in(self.examples.rewrite(tokens));
-            let mut file: syn::File = syn::parse2(tokens).map_err(|e| error(e.to_string()))?;
+            let mut file: syn::File = syn::parse2(self.examples.rewrite(tokens)).map_err(|e| error(e.to_string()))?;
             if depth == 0 {
                 // `include!` takes items only; the crate root's attributes are the includer's.
                 if let Some(limit) = file.attrs.iter().find_map(recursion_limit) {
@@ -379,7 +377,7 @@ impl Printer<'_, '_> {
                 }
             }
             file.items = items;
-            self.text.push_str(&format::indented(&types.restore(prettyplease::unparse(&file)), depth));
+            self.text.push_str(&format::indented(&format::macro_types(prettyplease::unparse(&file)), depth));
         }
         for module in children {
             let name = module.ident.to_string();

@@ -58,9 +58,7 @@ pub fn rust_pieces(
     options: &Options,
 ) -> Result<String, FormatError> {
     let mut text = String::new();
-    let mut types = MacroTypes::default();
     for (i, tokens) in pieces.into_iter().enumerate() {
-        let tokens = types.stand_in(tokens);
         let mut file: syn::File =
             syn::parse2(tokens).map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
         if i == 0 {
@@ -69,124 +67,115 @@ pub fn rust_pieces(
                 .map_err(|e| FormatError { path: path.to_owned(), message: e.to_string() })?;
             file.attrs.splice(0..0, skip);
         }
-        text.push_str(&types.restore(prettyplease::unparse(&file)));
+        text.push_str(&macro_types(prettyplease::unparse(&file)));
     }
     Ok(with_header(&spaced(&text), "//", options))
 }
 
-/// Generic types in macro arguments (`model_setter!(.., Vec<String>)`),
-/// which prettyplease prints token by token (`Vec < String >`) and may even
-/// break across lines. Each is replaced by an identifier of the same length
-/// before printing (so the lines wrap as they will read) and put back,
-/// written as a type is, after.
-#[derive(Default)]
-pub(crate) struct MacroTypes {
-    /// Stand-in identifier -> the type's text, for the piece being printed.
-    texts: Vec<(String, String)>,
-    /// Stand-ins made so far in the file: never two alike.
-    made: usize,
+/// The runtime's macros whose arguments hold a type (`Vec<String>`).
+const TYPED_MACROS: [&str; 1] = ["__private::model_setter!("];
+
+/// Generic types in the arguments of [`TYPED_MACROS`] as a type is written
+/// (`Vec<String>`): prettyplease prints macro arguments token by token
+/// (`Vec < String >`) and may break a type across two lines. A type broken
+/// so is joined, and a line that gets too long then puts its last argument
+/// (the type) on a line of its own.
+pub(crate) fn macro_types(text: String) -> String {
+    // Most printed pieces have no typed macro, or none with a generic type.
+    if !text.contains(" <") || !TYPED_MACROS.iter().any(|m| text.contains(m)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = TYPED_MACROS.iter().filter_map(|m| rest.find(m)).min() {
+        // The call's lines: from the start of its first to the end of the
+        // one that closes it (no argument holds `);` and a line break).
+        let start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = rest[at..].find(");\n").map_or(rest.len(), |i| at + i + 3);
+        out.push_str(&rest[..start]);
+        let call = &rest[start..end];
+        if call.contains(" <") {
+            tight_call(call, &mut out);
+        } else {
+            out.push_str(call);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
-impl MacroTypes {
-    /// `tokens` with the generic types of macro arguments replaced, for the
-    /// next [`Self::restore`].
-    pub(crate) fn stand_in(&mut self, tokens: TokenStream) -> TokenStream {
-        self.texts.clear();
-        self.walk(tokens, false)
+/// The lines of one typed macro call, with its generic types tightened.
+fn tight_call(call: &str, out: &mut String) {
+    let mut lines = call.lines();
+    while let Some(line) = lines.next() {
+        let mut line = tight_generics(line);
+        while line.ends_with('<') {
+            let Some(next) = lines.next() else { break };
+            line.push_str(&tight_generics(next.trim_start()));
+        }
+        if line.len() > LINE_WIDTH
+            && let Some(at) = line.rfind(", ")
+        {
+            let indent = " ".repeat(indent(&line).max(4));
+            out.push_str(line[..at].trim_end());
+            out.push_str(",\n");
+            out.push_str(&indent);
+            out.push_str(&line[at + 2..]);
+        } else {
+            out.push_str(&line);
+        }
+        out.push('\n');
     }
+}
 
-    /// Rewrites the arguments of every macro call in `tokens`; `in_macro`
-    /// when `tokens` are such arguments.
-    fn walk(&mut self, tokens: TokenStream, in_macro: bool) -> TokenStream {
-        use proc_macro2::{Group, TokenTree};
-        let trees: Vec<TokenTree> = tokens.into_iter().collect();
-        let mut out = Vec::with_capacity(trees.len());
-        let mut i = 0;
-        while i < trees.len() {
-            if in_macro && let Some((end, text)) = generic_type(&trees[i..]) {
-                match self.name(text.len()) {
-                    Some(name) => {
-                        out.push(TokenTree::Ident(proc_macro2::Ident::new(&name, proc_macro2::Span::call_site())));
-                        self.texts.push((name, text));
-                    }
-                    None => out.extend(trees[i..i + end].iter().cloned()),
+/// prettyplease's line width.
+const LINE_WIDTH: usize = 100;
+
+/// `line` with the spaces around generic angle brackets taken out, outside
+/// string literals: `Vec < String >` -> `Vec<String>`. A `<` counts as one
+/// when a name is right before it, a `>` when a name or `>` is.
+fn tight_generics(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut in_string = false;
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(&escaped) = chars.get(i + 1) {
+                    out.push(escaped);
+                    i += 1;
                 }
-                i += end;
-                continue;
+            } else if c == '"' {
+                in_string = false;
             }
-            let tree = match &trees[i] {
-                TokenTree::Group(group) => {
-                    // `name!(...)`: the group after a `!` that follows a path.
-                    let called = in_macro
-                        || (i >= 2
-                            && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == '!')
-                            && matches!(&trees[i - 2], TokenTree::Ident(_)));
-                    let mut inner = Group::new(group.delimiter(), self.walk(group.stream(), called));
-                    inner.set_span(group.span());
-                    TokenTree::Group(inner)
-                }
-                other => other.clone(),
-            };
-            out.push(tree);
             i += 1;
+            continue;
         }
-        out.into_iter().collect()
-    }
-
-    /// A fresh identifier of exactly `len` characters, if one fits.
-    fn name(&mut self, len: usize) -> Option<String> {
-        let mut name = format!("__T{}", self.made);
-        if name.len() > len {
-            return None;
-        }
-        self.made += 1;
-        name.extend(std::iter::repeat_n('_', len - name.len()));
-        Some(name)
-    }
-
-    /// The printed `text` with the types of the last [`Self::stand_in`] back.
-    pub(crate) fn restore(&self, mut text: String) -> String {
-        for (name, ty) in &self.texts {
-            text = text.replacen(name.as_str(), ty, 1);
-        }
-        text
-    }
-}
-
-/// A generic type at the start of `trees` (`Vec<String>`, `Box<a::B>`,
-/// `HashMap<String, Vec<u8>>`): how many trees it takes and its text.
-/// Anything but names, paths, commas and balanced angle brackets is not one.
-fn generic_type(trees: &[proc_macro2::TokenTree]) -> Option<(usize, String)> {
-    use proc_macro2::{Spacing, TokenTree};
-    let TokenTree::Ident(first) = trees.first()? else { return None };
-    if !matches!(trees.get(1), Some(TokenTree::Punct(p)) if p.as_char() == '<') {
-        return None;
-    }
-    let mut text = first.to_string();
-    let mut depth = 0usize;
-    for (at, tree) in trees.iter().enumerate().skip(1) {
-        match tree {
-            TokenTree::Ident(ident) => text.push_str(&ident.to_string()),
-            TokenTree::Punct(p) => match p.as_char() {
-                '<' => {
-                    depth += 1;
-                    text.push('<');
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            ' ' if chars.get(i + 1) == Some(&'<') && out.ends_with(word) => {}
+            ' ' if chars.get(i + 1) == Some(&'>')
+                && (out.ends_with(word) || out.ends_with('>'))
+                && chars.get(i + 2) != Some(&'=') => {}
+            '<' if out.ends_with(word) => {
+                out.push('<');
+                while chars.get(i + 1) == Some(&' ') {
+                    i += 1;
                 }
-                '>' => {
-                    depth = depth.checked_sub(1)?;
-                    text.push('>');
-                    if depth == 0 {
-                        return Some((at + 1, text));
-                    }
-                }
-                ',' => text.push_str(", "),
-                ':' if p.spacing() == Spacing::Joint || text.ends_with(':') => text.push(':'),
-                _ => return None,
-            },
-            _ => return None,
+            }
+            _ => out.push(c),
         }
+        i += 1;
     }
-    None
+    out
 }
 
 /// prettyplease prints items back to back; put blank lines where a careful
@@ -436,21 +425,28 @@ mod tests {
     }
 
     #[test]
-    fn generic_types_in_macro_arguments_read_as_types_on_one_line() {
+    fn generic_types_in_setter_arguments_read_as_types_on_one_line() {
         let text = printed(quote::quote! {
             impl Thing {
-                setter!(with_names, names, "names", Vec<String>);
-                setter!(with_a_rather_long_setter_name, base.base.a_rather_long_field_name, "aRatherLongJsonName", Vec<AVeryLongTypeNameIndeed>);
-                setter!(with_map, map, "map", std::collections::BTreeMap<String, Vec<u8>>);
+                __private::model_setter!(with_names, names, "names", Vec<String>);
+                __private::model_setter!(with_assigned_licenses, base.assigned_licenses, "assignedLicenses", Vec<AssignedLicense>);
+                __private::model_setter!(with_license_states, base.base.license_assignment_states, "licenseStates", Vec<LicenseAssignmentState>);
+                __private::model_setter!(with_map, map, "a < b", std::collections::BTreeMap<String, Vec<u8>>);
                 check!(a < b && c > d);
             }
         });
-        assert!(text.contains(r#"setter!(with_names, names, "names", Vec<String>);"#), "{text}");
-        assert!(text.contains(" Vec<AVeryLongTypeNameIndeed>\n"), "a wrapped call keeps its type whole:\n{text}");
-        assert!(!text.lines().any(|line| line.trim_end().ends_with('<')), "{text}");
-        assert!(text.contains(r#""map", std::collections::BTreeMap<String, Vec<u8>>);"#), "{text}");
-        assert!(text.contains("check!(a < b && c > d);"), "not a type: printed as it was\n{text}");
-        assert!(!text.contains("__T"), "{text}");
+        assert!(text.contains(r#"model_setter!(with_names, names, "names", Vec<String>);"#), "{text}");
+        assert!(
+            text.contains("\"assignedLicenses\", Vec<AssignedLicense>\n    );"),
+            "a type broken across lines is joined:\n{text}"
+        );
+        assert!(
+            text.contains("\"licenseStates\",\n        Vec<LicenseAssignmentState>\n    );"),
+            "and goes on a line of its own when the line would be too long:\n{text}"
+        );
+        assert!(text.contains(r#""a < b", std::collections::BTreeMap<String, Vec<u8>>"#), "strings unchanged:\n{text}");
+        assert!(text.contains("check!(a < b && c > d);"), "other macros as they were:\n{text}");
+        assert!(text.lines().all(|line| line.len() <= LINE_WIDTH), "{text}");
     }
 
     #[test]
