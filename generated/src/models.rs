@@ -51,16 +51,16 @@ pub struct Entity {
 
 impl Entity {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.entity";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names!["id"];
+    pub const SERVER_SET: &[&str] = __private::names!["id"];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names!["id"];
+    pub const PROPERTIES: &[&str] = __private::names!["id"];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -129,18 +129,16 @@ pub struct Identity {
 
 impl Identity {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identity";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.identity";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![];
+    pub const SERVER_SET: &[&str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names![
-        "displayName", "id"
-    ];
+    pub const PROPERTIES: &[&str] = __private::names!["displayName", "id"];
 
     __private::model_new!();
     __private::model_setter!(with_display_name, display_name, "displayName", String);
@@ -214,18 +212,16 @@ pub struct IdentitySet {
 
 impl IdentitySet {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.identitySet";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.identitySet";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![];
+    pub const SERVER_SET: &[&str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names![
-        "application", "device", "user"
-    ];
+    pub const PROPERTIES: &[&str] = __private::names!["application", "device", "user"];
 
     __private::model_new!();
     __private::model_setter!(with_application, application, "application", Identity);
@@ -298,16 +294,16 @@ pub struct InferenceData {
 
 impl InferenceData {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.inferenceData";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.inferenceData";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![];
+    pub const SERVER_SET: &[&str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names![
+    pub const PROPERTIES: &[&str] = __private::names![
         "confidenceScore", "userHasVerifiedAccuracy"
     ];
 
@@ -423,18 +419,18 @@ pub struct ItemFacet {
 
 impl ItemFacet {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.itemFacet";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.itemFacet";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![
+    pub const SERVER_SET: &[&str] = __private::names![
         "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime"
     ];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names![
+    pub const PROPERTIES: &[&str] = __private::names![
         "id", "allowedAudiences", "createdBy", "createdDateTime", "inference",
         "isSearchable", "lastModifiedBy", "lastModifiedDateTime", "source", "sources"
     ];
@@ -557,18 +553,18 @@ pub struct PersonCertification {
 
 impl PersonCertification {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personCertification";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.personCertification";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![
+    pub const SERVER_SET: &[&str] = __private::names![
         "id", "createdBy", "createdDateTime", "lastModifiedBy", "lastModifiedDateTime"
     ];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names![
+    pub const PROPERTIES: &[&str] = __private::names![
         "id", "allowedAudiences", "createdBy", "createdDateTime", "inference",
         "isSearchable", "lastModifiedBy", "lastModifiedDateTime", "source", "sources",
         "certificationId", "description", "displayName", "endDate", "issuedDate",
@@ -689,16 +685,16 @@ pub struct PersonDataSources {
 
 impl PersonDataSources {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.personDataSources";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.personDataSources";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![];
+    pub const SERVER_SET: &[&str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names!["type"];
+    pub const PROPERTIES: &[&str] = __private::names!["type"];
 
     __private::model_new!();
     __private::model_setter!(with_type, r#type, "type", Vec<String>);
@@ -769,16 +765,16 @@ pub struct ProfileSourceAnnotation {
 
 impl ProfileSourceAnnotation {
     /// The `@odata.type` value of this type.
-    pub const ODATA_TYPE: &'static str = "#microsoft.graph.profileSourceAnnotation";
+    pub const ODATA_TYPE: &str = "#microsoft.graph.profileSourceAnnotation";
 
     /// JSON names of the properties the server sets, inherited ones included.
-    pub const SERVER_SET: &'static [&'static str] = __private::names![];
+    pub const SERVER_SET: &[&str] = __private::names![];
 
     /// JSON names of the properties a create request must carry.
-    pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![];
+    pub const REQUIRED_ON_CREATE: &[&str] = __private::names![];
 
     /// JSON names of every property, inherited ones first.
-    pub const PROPERTIES: &'static [&'static str] = __private::names![
+    pub const PROPERTIES: &[&str] = __private::names![
         "isDefaultSource", "properties", "sourceId"
     ];
 

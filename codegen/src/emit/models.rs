@@ -498,13 +498,13 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
 
         impl #name {
             /// The `@odata.type` value of this type.
-            pub const ODATA_TYPE: &'static str = #odata;
+            pub const ODATA_TYPE: &str = #odata;
             /// JSON names of the properties the server sets, inherited ones included.
-            pub const SERVER_SET: &'static [&'static str] = __private::names![#(#server_set),*];
+            pub const SERVER_SET: &[&str] = __private::names![#(#server_set),*];
             /// JSON names of the properties a create request must carry.
-            pub const REQUIRED_ON_CREATE: &'static [&'static str] = __private::names![#(#required),*];
+            pub const REQUIRED_ON_CREATE: &[&str] = __private::names![#(#required),*];
             /// JSON names of every property, inherited ones first.
-            pub const PROPERTIES: &'static [&'static str] = __private::names![#(#properties),*];
+            pub const PROPERTIES: &[&str] = __private::names![#(#properties),*];
 
             #constructor
             #(#setters)*
