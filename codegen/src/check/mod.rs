@@ -317,7 +317,7 @@ impl<'a> Checker<'a> {
                     .help = Some("a client cannot be required to send what the server sets; keep one".into());
                 }
             }
-            self.key(t, &properties);
+            self.key(t);
             out.push(ir::Type {
                 name: t.name.value.clone(),
                 rust_name: self.rust_name(&t.rust_name, || naming::type_name(&t.name.value)),
@@ -335,7 +335,7 @@ impl<'a> Checker<'a> {
     /// `key` names a property the type has (its own or inherited), of a type
     /// a key can have, and only where no base names one: the types derived
     /// from a type share its key, as in OData.
-    fn key(&mut self, t: &'a ast::TypeDef, properties: &[ir::Property]) {
+    fn key(&mut self, t: &'a ast::TypeDef) {
         let Some(key) = &t.key else { return };
         let mut lineage = vec![t];
         while let Some(base) = lineage.last().and_then(|c| c.base.as_ref()).and_then(|b| self.types.get(&b.value)) {
@@ -344,9 +344,21 @@ impl<'a> Checker<'a> {
             }
             lineage.push(base);
         }
-        if let Some(keyed) = lineage[1..].iter().find(|c| c.key.is_some()) {
-            self.error(key.location, format!("type `{}` inherits its key from `{}`", t.name.value, keyed.name.value))
-                .help = Some("a type derived from one that names its key has that key; remove `key`".into());
+        // A base's key: the one it names, or its `id` when that can be one.
+        let inherited = lineage[1..].iter().find_map(|c| match &c.key {
+            Some(k) => Some((c, k.value.as_str())),
+            None => c
+                .properties
+                .iter()
+                .any(|p| p.name.value == "id" && p.ty.as_ref().is_some_and(|ty| is_key_type(&ty.value)))
+                .then_some((c, "id")),
+        });
+        if let Some((keyed, name)) = inherited {
+            self.error(
+                key.location,
+                format!("type `{}` inherits the key `{name}` from `{}`", t.name.value, keyed.name.value),
+            )
+            .help = Some("a type derived from one with a key has that key; remove `key`".into());
             return;
         }
         let all = || lineage.iter().flat_map(|c| c.properties.iter());
@@ -363,14 +375,10 @@ impl<'a> Checker<'a> {
             .help = Some(help);
             return;
         };
+        // Checked by its text (an inherited property is resolved with its own
+        // type); a type that is no type at all is reported there.
         let Some(written) = declared.ty.as_ref() else { return };
-        // Checked by its text: an inherited property is resolved with its own type.
-        let own = properties.iter().find(|p| p.name == key.value).map(|p| p.ty.clone());
-        let is_key_type = own.map_or_else(
-            || ir::KEY_TYPES.iter().any(|k| Primitive::ALL.iter().any(|(n, p)| p == k && *n == written.value)),
-            |ty| ir::KEY_TYPES.iter().any(|k| ty == TypeRef::Primitive(*k)),
-        );
-        if !is_key_type {
+        if !is_key_type(&written.value) {
             self.error(key.location, format!("key property `{}` is a `{}`", key.value, written.value)).help = Some(
                 "a key is a `String`, a `Guid` or an integer type: it is the last segment of an item's path".into(),
             );
@@ -1221,4 +1229,9 @@ struct NameSet(BTreeMap<String, (String, Location)>);
 /// an optional port, with no path, query or fragment.
 fn is_bare_host(rest: &str) -> bool {
     !rest.is_empty() && !rest.contains(['/', '?', '#'])
+}
+
+/// Whether a property written with type `written` can be a key.
+fn is_key_type(written: &str) -> bool {
+    ir::KEY_TYPES.iter().any(|k| Primitive::ALL.iter().any(|(n, p)| p == k && *n == written))
 }

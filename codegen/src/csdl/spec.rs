@@ -409,15 +409,18 @@ fn written_key<'a>(
     let chain = model.chain(qualified);
     let (t, bases) = chain.split_first()?;
     let [key] = t.key.as_slice() else { return None };
-    if key == "id" || bases.iter().any(|b| !b.key.is_empty()) {
+    let written = |c: &StructuredType| properties.get(format!("{}.{}", c.namespace, c.name).as_str());
+    let keyed = |p: &&PropertyOut| KEY_TYPES.contains(&p.ty.as_str());
+    // A base with a key, or with an `id` the spec takes for one: the
+    // checker refuses a `key:` below it (invalid CSDL has such types).
+    let base_keyed = bases
+        .iter()
+        .any(|b| !b.key.is_empty() || written(b).is_some_and(|ps| ps.iter().filter(keyed).any(|p| p.name == "id")));
+    if key == "id" || base_keyed {
         return None;
     }
-    let written = chain
-        .iter()
-        .filter_map(|c| properties.get(format!("{}.{}", c.namespace, c.name).as_str()))
-        .flatten()
-        .find(|p| &p.name == key)?;
-    KEY_TYPES.contains(&written.ty.as_str()).then_some(key.as_str())
+    let property = chain.iter().filter_map(|c| written(c)).flatten().find(|p| &p.name == key)?;
+    keyed(&property).then_some(key.as_str())
 }
 
 /// The spec types a key property may have (the checker's `ir::KEY_TYPES`).
