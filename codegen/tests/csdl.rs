@@ -692,3 +692,37 @@ fn a_key_other_than_id_is_the_types_key() {
     let pair = create("create_pair");
     assert!(pair.contains("let object = body;") && !pair.contains("mut object"), "{pair}");
 }
+
+/// A key below a base with an `id` (not its key, as a CSDL may have it) is
+/// not written: the spec takes a base's `id` for the key, and the checker
+/// refuses another below it. The output still checks.
+#[test]
+fn no_key_is_written_below_a_base_with_an_id() {
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="example.keys" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="item" Abstract="true">
+        <Property Name="id" Type="Edm.String" />
+      </EntityType>
+      <EntityType Name="thing" BaseType="example.keys.item">
+        <Key><PropertyRef Name="code" /></Key>
+        <Property Name="code" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="other">
+        <Key><PropertyRef Name="code" /></Key>
+        <Property Name="code" Type="Edm.Int32" Nullable="false" />
+      </EntityType>
+      <EntityContainer Name="service">
+        <EntitySet Name="things" EntityType="example.keys.thing" />
+        <EntitySet Name="others" EntityType="example.keys.other" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>"#;
+    let spec = imported(xml, &ImportOptions::default()).spec;
+    assert_checks(&spec);
+    let t = tree(&spec);
+    assert!(t["types"]["thing"].get("key").is_none(), "{}", t["types"]["thing"]);
+    assert_eq!(t["types"]["other"]["key"], "code");
+}
