@@ -30,12 +30,13 @@ use crate::{DateTimeOffset, Page};
 /// notImplemented`. A list honours the OData query options its operation
 /// takes ([`super::query`]); other query parameters are not applied.
 ///
-/// Creating fills in the server-set properties it understands: the key
-/// (`id`, or the property the spec's `key:` names) when the body has none (a
-/// new GUID, as text for a text key; the collection's next free number for
-/// an integer key, [`InMemory::next_number`]), date-times (now), and identity
-/// sets (`createdBy`) from the caller. Objects are kept under their key. When the store holds [`InMemory::max_objects`] objects, creating
-/// answers `507 quotaLimitReached` until something is deleted.
+/// Objects are kept under their key: `id`, or the property the spec's `key:`
+/// names. Creating fills in the key when the body has none (a new GUID, as
+/// text for a text key; for an integer key, the smallest free number past
+/// the count of objects created in that collection), the server-set
+/// date-times (now), and identity sets (`createdBy`) from the caller. When
+/// the store holds [`InMemory::max_objects`] objects, creating answers `507
+/// quotaLimitReached` until something is deleted.
 #[derive(Debug)]
 pub struct InMemory {
     objects: Mutex<Objects>,
@@ -181,8 +182,12 @@ impl InMemory {
         let objects = self.lock();
         let Some(items) = objects.collections.get(collection) else { return 1 };
         let mut number = items.next_order.saturating_add(1);
+        // Ends within one step more than the collection holds objects.
         while items.get(&number.to_string()).is_some() {
-            number = number.saturating_add(1);
+            match number.checked_add(1) {
+                Some(next) => number = next,
+                None => break, // taken: the insert answers 409
+            }
         }
         number
     }
@@ -464,6 +469,26 @@ mod tests {
 
     fn text(thing: &Thing, key: &str) -> Option<String> {
         thing.get(key).map(|raw| raw.get().to_owned())
+    }
+
+    #[test]
+    fn a_number_is_the_smallest_free_one_past_the_creates_so_far() {
+        let store = InMemory::new();
+        let collection = Collection::new("me", "labels");
+        assert_eq!(store.next_number::<i32>(&collection).expect("a number"), 1, "an empty collection starts at 1");
+        for id in ["2", "3", "5"] {
+            store.insert_json(collection.clone(), id.into(), b"{}".to_vec().into_boxed_slice()).expect("stored");
+        }
+        // Three creates: 4 is next, and free.
+        assert_eq!(store.next_number::<i64>(&collection).expect("a number"), 4);
+        store.insert_json(collection.clone(), "4".into(), b"{}".to_vec().into_boxed_slice()).expect("stored");
+        assert_eq!(store.next_number::<i64>(&collection).expect("a number"), 6, "5 is taken");
+        let full = Collection::new("me", "bytes");
+        for n in 0..255 {
+            store.insert_json(full.clone(), n.to_string(), b"{}".to_vec().into_boxed_slice()).expect("stored");
+        }
+        let error = store.next_number::<u8>(&full).expect_err("no u8 is free");
+        assert_eq!(error.status, http::StatusCode::INSUFFICIENT_STORAGE);
     }
 
     #[test]
