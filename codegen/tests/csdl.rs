@@ -1,6 +1,7 @@
 //! The OData CSDL importer (`codegen::csdl`): fixtures written for it
 //! (`csdl/model.xml`: types, enums, names and annotations; `csdl/service.xml`:
-//! the entity container, navigation and capabilities), bad documents
+//! the entity container, navigation and capabilities; `csdl/trippin.xml`: a
+//! service that is not Graph, with other names and keys), bad documents
 //! (`csdl/bad/*.xml`, the rendered errors of each pinned by a snapshot), and
 //! Microsoft Graph's v1.0 metadata (`csdl/graph/v1.0.csdl`).
 //!
@@ -725,4 +726,32 @@ fn no_key_is_written_below_a_base_with_an_id() {
     let t = tree(&spec);
     assert!(t["types"]["thing"].get("key").is_none(), "{}", t["types"]["thing"]);
     assert_eq!(t["types"]["other"]["key"], "code");
+}
+
+/// A description that is not Graph's (`csdl/trippin.xml`, in the shape of
+/// OData's TripPin): imported with every navigation mode, it checks and
+/// generates, keys other than `id` become `key:`, and the in-memory server
+/// keys by them.
+#[test]
+fn a_non_graph_description_imports_checks_and_generates() {
+    let xml = read("trippin.xml");
+    let generate_options = codegen::project::default_targets(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .expect("targets")[0]
+        .options
+        .clone();
+    for navigation in [Navigation::None, Navigation::Contained, Navigation::All] {
+        let spec = imported(&xml, &options(navigation, &[])).spec;
+        assert_checks(&spec);
+        let t = tree(&spec);
+        for (ty, key) in [("Person", "UserName"), ("Airline", "AirlineCode"), ("Trip", "TripId"), ("Photo", "Id")] {
+            assert_eq!(t["types"][ty]["key"], key, "{navigation:?}: {}", t["types"][ty]);
+        }
+        assert!(t["types"]["Employee"].get("key").is_none(), "a derived type has its base's key");
+        let files = codegen::generate(&spec, &generate_options).expect("the imported spec generates");
+        let memory = &files.iter().find(|f| f.path.ends_with("server/memory.rs")).expect("memory.rs").contents;
+        assert!(memory.contains("object.user_name.get_or_insert_with(new_id)"), "{navigation:?}");
+        if navigation != Navigation::None {
+            assert!(memory.contains("object.trip_id.insert(self.next_number(&collection)?)"), "{navigation:?}");
+        }
+    }
 }
