@@ -72,22 +72,22 @@ pub fn rust_pieces(
     Ok(with_header(&spaced(&text), "//", options))
 }
 
-/// The runtime's macros whose arguments hold a type (`Vec<String>`).
-const TYPED_MACROS: [&str; 1] = ["__private::model_setter!("];
+/// The runtime's macro whose arguments hold a type (`Vec<String>`).
+const SETTER_CALL: &str = "__private::model_setter!(";
 
-/// Generic types in the arguments of [`TYPED_MACROS`] as a type is written
+/// Generic types in the arguments of [`SETTER_CALL`]s as a type is written
 /// (`Vec<String>`): prettyplease prints macro arguments token by token
 /// (`Vec < String >`) and may break a type across two lines. A type broken
 /// so is joined, and a line that gets too long then puts its last argument
 /// (the type) on a line of its own.
 pub(crate) fn macro_types(text: String) -> String {
-    // Most printed pieces have no typed macro, or none with a generic type.
-    if !text.contains(" <") || !TYPED_MACROS.iter().any(|m| text.contains(m)) {
+    // Most printed pieces have no setter, or none with a generic type.
+    if !text.contains(" <") || !text.contains(SETTER_CALL) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
-    while let Some(at) = TYPED_MACROS.iter().filter_map(|m| rest.find(m)).min() {
+    while let Some(at) = rest.find(SETTER_CALL) {
         // The call's lines: from the start of its first to the end of the
         // one that closes it (no argument holds `);` and a line break).
         let start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -105,7 +105,7 @@ pub(crate) fn macro_types(text: String) -> String {
     out
 }
 
-/// The lines of one typed macro call, with its generic types tightened.
+/// The lines of one setter call, with its generic types tightened.
 fn tight_call(call: &str, out: &mut String) {
     let mut lines = call.lines();
     while let Some(line) = lines.next() {

@@ -229,17 +229,6 @@ impl QueryOption {
     }
 }
 
-/// The types a key property may have (see [`Api::key_property`]).
-pub const KEY_TYPES: [Primitive; 7] = [
-    Primitive::String,
-    Primitive::Guid,
-    Primitive::Int16,
-    Primitive::Int32,
-    Primitive::Int64,
-    Primitive::Byte,
-    Primitive::SByte,
-];
-
 /// A primitive type of the spec format: Graph's `Edm` types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Primitive {
@@ -314,6 +303,18 @@ impl Primitive {
     }
 
     /// `Single` or `Double`: NaN and the infinities are strings on the wire.
+    /// Whether a property of this type can be a key (see
+    /// [`Api::key_property`]): text, a GUID or an integer, what the last
+    /// segment of an item's path can carry.
+    pub fn can_be_key(self) -> bool {
+        self == Primitive::String || self == Primitive::Guid || self.is_integer()
+    }
+
+    /// [`Self::can_be_key`] of the primitive a spec writes as `name`.
+    pub fn name_can_be_key(name: &str) -> bool {
+        Self::ALL.iter().any(|(n, p)| *n == name && p.can_be_key())
+    }
+
     pub fn is_float(self) -> bool {
         matches!(self, Primitive::Single | Primitive::Double)
     }
@@ -804,11 +805,9 @@ impl Api {
     /// or its nearest base names with `key`, else its `id` property; either
     /// only when it is text, a GUID or an integer.
     pub fn key_property<'a>(&'a self, ty: &'a Type) -> Option<&'a Property> {
-        let lineage = self.lineage(ty);
-        let name = lineage.iter().rev().find_map(|t| t.key.as_deref()).unwrap_or("id");
-        let (_, key) =
-            lineage.iter().flat_map(|t| t.properties.iter().map(move |p| (t, p))).find(|(_, p)| p.name == name)?;
-        KEY_TYPES.iter().any(|k| key.ty == TypeRef::Primitive(*k)).then_some(key)
+        let name = self.lineage(ty).into_iter().rev().find_map(|t| t.key.as_deref()).unwrap_or("id");
+        let (_, key) = self.all_properties(ty).into_iter().find(|(_, p)| p.name == name)?;
+        matches!(key.ty, TypeRef::Primitive(p) if p.can_be_key()).then_some(key)
     }
 
     /// Every property of `ty`, inherited ones first (root type first), each with

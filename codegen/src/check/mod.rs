@@ -337,20 +337,14 @@ impl<'a> Checker<'a> {
     /// from a type share its key, as in OData.
     fn key(&mut self, t: &'a ast::TypeDef) {
         let Some(key) = &t.key else { return };
-        let mut lineage = vec![t];
-        while let Some(base) = lineage.last().and_then(|c| c.base.as_ref()).and_then(|b| self.types.get(&b.value)) {
-            if lineage.iter().any(|c| c.name.value == base.name.value) {
-                break; // a cycle, reported in `inheritance_cycle`
-            }
-            lineage.push(base);
-        }
+        let lineage = self.lineage(t);
         // A base's key: the one it names, or its `id` when that can be one.
         let inherited = lineage[1..].iter().find_map(|c| match &c.key {
             Some(k) => Some((c, k.value.as_str())),
             None => c
                 .properties
                 .iter()
-                .any(|p| p.name.value == "id" && p.ty.as_ref().is_some_and(|ty| is_key_type(&ty.value)))
+                .any(|p| p.name.value == "id" && p.ty.as_ref().is_some_and(|ty| Primitive::name_can_be_key(&ty.value)))
                 .then_some((c, "id")),
         });
         if let Some((keyed, name)) = inherited {
@@ -378,7 +372,7 @@ impl<'a> Checker<'a> {
         // Checked by its text (an inherited property is resolved with its own
         // type); a type that is no type at all is reported there.
         let Some(written) = declared.ty.as_ref() else { return };
-        if !is_key_type(&written.value) {
+        if !Primitive::name_can_be_key(&written.value) {
             self.error(key.location, format!("key property `{}` is a `{}`", key.value, written.value)).help = Some(
                 "a key is a `String`, a `Guid` or an integer type: it is the last segment of an item's path".into(),
             );
@@ -398,6 +392,19 @@ impl<'a> Checker<'a> {
             }
             None => derived(),
         }
+    }
+
+    /// `t` and its bases, nearest first, as far as they are declared; a
+    /// cycle (reported in [`Self::inheritance_cycle`]) ends it.
+    fn lineage(&self, t: &'a ast::TypeDef) -> Vec<&'a ast::TypeDef> {
+        let mut chain = vec![t];
+        while let Some(base) = chain.last().and_then(|c| c.base.as_ref()).and_then(|b| self.types.get(&b.value)) {
+            if chain.iter().any(|c| c.name.value == base.name.value) {
+                break;
+            }
+            chain.push(base);
+        }
+        chain
     }
 
     /// A cycle is reported once, at the `base` of its first type in the file.
@@ -428,15 +435,7 @@ impl<'a> Checker<'a> {
     /// A property may not repeat an inherited one, and no two may share a Rust name.
     fn property_collisions(&mut self, spec: &ast::Spec) {
         for t in &spec.types {
-            let mut chain: Vec<&ast::TypeDef> = Vec::new();
-            let mut current = Some(t);
-            while let Some(c) = current {
-                if chain.iter().any(|x| x.name.value == c.name.value) {
-                    break;
-                }
-                chain.push(c);
-                current = c.base.as_ref().and_then(|b| self.types.get(&b.value).copied());
-            }
+            let chain = self.lineage(t);
             let inherited: Vec<&ast::PropertyDef> = chain[1..].iter().flat_map(|c| c.properties.iter()).collect();
             let mut names = NameSet::default();
             for p in &inherited {
@@ -1229,9 +1228,4 @@ struct NameSet(BTreeMap<String, (String, Location)>);
 /// an optional port, with no path, query or fragment.
 fn is_bare_host(rest: &str) -> bool {
     !rest.is_empty() && !rest.contains(['/', '?', '#'])
-}
-
-/// Whether a property written with type `written` can be a key.
-fn is_key_type(written: &str) -> bool {
-    ir::KEY_TYPES.iter().any(|k| Primitive::ALL.iter().any(|(n, p)| p == k && *n == written))
 }

@@ -8,6 +8,7 @@ use super::names::{self, Names, is_within};
 use super::operations::{MAX_CONTAINMENT_DEPTH, Operation, Skipped};
 use super::yaml::{scalar, text_field};
 use super::{Degradation, Import, ImportOptions, Navigation};
+use crate::ir::Primitive;
 use crate::naming;
 
 /// The kinds of degradation, in the order they are reported.
@@ -410,7 +411,7 @@ fn written_key<'a>(
     let (t, bases) = chain.split_first()?;
     let [key] = t.key.as_slice() else { return None };
     let written = |c: &StructuredType| properties.get(format!("{}.{}", c.namespace, c.name).as_str());
-    let keyed = |p: &&PropertyOut| KEY_TYPES.contains(&p.ty.as_str());
+    let keyed = |p: &&PropertyOut| Primitive::name_can_be_key(&p.ty);
     // A base with a key, or with an `id` the spec takes for one: the
     // checker refuses a `key:` below it (invalid CSDL has such types).
     let base_keyed = bases
@@ -422,9 +423,6 @@ fn written_key<'a>(
     let property = chain.iter().filter_map(|c| written(c)).flatten().find(|p| &p.name == key)?;
     keyed(&property).then_some(key.as_str())
 }
-
-/// The spec types a key property may have (the checker's `ir::KEY_TYPES`).
-const KEY_TYPES: [&str; 7] = ["String", "Guid", "Int16", "Int32", "Int64", "Byte", "SByte"];
 
 fn write_type(out: &mut String, names: &Names, this: TypeOut<'_>) {
     let TypeOut { spec_name, t, properties, notes, rust_name, key } = this;

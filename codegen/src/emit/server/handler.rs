@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::shape::{
-    Names, key_property, named_type, names, path_parameters, query_parameters, responses, routes, status_code,
-    trait_name, uses_models, value_type,
+    Names, named_type, names, path_parameters, query_parameters, responses, routes, status_code, trait_name,
+    uses_models, value_type,
 };
 use crate::emit::docs::{doc, inner_doc, paragraph};
 use crate::ir::{Api, Grant, HeaderRole, Method, Operation, Primitive, TypeRef};
@@ -344,7 +344,7 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
             Some(ty) => {
                 let rust = value_type(api, ty);
                 text.push_str(&format!("`{}` with the value as JSON.", r.status));
-                let key = named_type(api, Some(ty)).and_then(|t| key_property(api, t)).filter(|_| r.status == 201);
+                let key = named_type(api, Some(ty)).and_then(|t| api.key_property(t)).filter(|_| r.status == 201);
                 if let Some(key) = key {
                     text.push_str(&format!(" `Location` is the request URL, `/` and the object's `{}`.", key.name));
                 }
@@ -471,7 +471,7 @@ fn router(api: &Api, trait_id: &proc_macro2::Ident) -> TokenStream {
 /// object a `201` answers with.
 fn location_id<'a>(api: &'a Api, response: &crate::ir::Response) -> Option<&'a crate::ir::Property> {
     let ty = response.ty.as_ref().filter(|_| response.status == 201)?;
-    named_type(api, Some(ty)).and_then(|t| key_property(api, t))
+    named_type(api, Some(ty)).and_then(|t| api.key_property(t))
 }
 
 /// How the handler's result becomes a response, per variant.

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::handler::arguments;
-use super::shape::{Names, key_property, named_type, names, property, success, trait_name};
+use super::shape::{Names, named_type, names, property, success, trait_name};
 use crate::emit::docs::inner_doc;
 use crate::emit::types::{Place, model_struct};
 use crate::ir::{Api, Method, Operation, Primitive, Property, Segment, Type, TypeRef};
@@ -146,9 +146,9 @@ fn identity_set_fn(api: &Api, set: &Type) -> TokenStream {
 fn stamps(api: &Api, ty: &Type, update: bool, used_sets: &mut Vec<String>) -> (Vec<TokenStream>, bool) {
     let mut out = Vec::new();
     let mut uses_now = false;
-    let key = key_property(api, ty);
+    // A key is text, a GUID or a number: never one of these.
     for (declarer, p) in api.all_properties(ty) {
-        if !p.server_set || (update && !p.name.starts_with("lastModified")) || key.is_some_and(|k| k.name == p.name) {
+        if !p.server_set || (update && !p.name.starts_with("lastModified")) {
             continue;
         }
         let field = ident(&p.rust_name);
@@ -195,40 +195,35 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
             let now = uses_now.then(|| quote! { let now = now(); });
             // The key a create body leaves out is made up: a GUID (as text
             // for a `String` key), or the collection's next free number.
-            let key_property = key_property(api, ty);
-            let numbered =
-                key_property.is_some_and(|p| !matches!(p.ty, TypeRef::Primitive(Primitive::Guid | Primitive::String)));
-            let (assign_id, key) = match key_property {
+            let of_context = quote! { Collection::of(&context) };
+            let (assign_id, key, collection) = match api.key_property(ty) {
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::Guid)) => {
                     let field = ident(&p.rust_name);
                     (
                         quote! { let id = *object.#field.get_or_insert_with(super::super::Guid::new_v4); },
                         quote! { id.to_string() },
+                        of_context,
                     )
                 }
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::String)) => {
                     let field = ident(&p.rust_name);
-                    (quote! { let id = object.#field.get_or_insert_with(new_id).clone(); }, quote! { id })
+                    (quote! { let id = object.#field.get_or_insert_with(new_id).clone(); }, quote! { id }, of_context)
                 }
                 Some(p) => {
                     let field = ident(&p.rust_name);
                     (
                         quote! {
-                            let collection = Collection::of(&context);
+                            let collection = #of_context;
                             let id = match object.#field {
                                 Some(id) => id,
                                 None => *object.#field.insert(self.next_number(&collection)?),
                             };
                         },
                         quote! { id.to_string() },
+                        quote! { collection },
                     )
                 }
-                None => (quote! {}, quote! { new_id() }),
-            };
-            let collection = if numbered {
-                quote! { collection }
-            } else {
-                quote! { Collection::of(&context) }
+                None => (quote! {}, quote! { new_id() }, of_context),
             };
             // `mut` only where something is filled in: a warning otherwise.
             let binding = if assign_id.is_empty() && stamps.is_empty() {
@@ -284,7 +279,7 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
             let (mut stamps, uses_now) = stamps(api, ty, true, used_sets);
             let now = uses_now.then(|| quote! { let now = now(); });
             // A patch cannot change the key: the object keeps the one of its path.
-            if let Some(p) = key_property(api, ty) {
+            if let Some(p) = api.key_property(ty) {
                 let field = ident(&p.rust_name);
                 if matches!(p.ty, TypeRef::Primitive(Primitive::String)) {
                     stamps.insert(0, quote! { object.#field = Some(id.clone()); });

@@ -126,11 +126,6 @@ pub fn property<'a>(api: &'a Api, ty: &'a Type, name: &str) -> Option<(&'a Type,
     api.all_properties(ty).into_iter().find(|(_, p)| p.name == name)
 }
 
-/// The key property of a type (see [`Api::key_property`]).
-pub fn key_property<'a>(api: &'a Api, ty: &'a Type) -> Option<&'a Property> {
-    api.key_property(ty)
-}
-
 /// The type a type reference names, when it names one.
 pub fn named_type<'a>(api: &'a Api, ty: Option<&TypeRef>) -> Option<&'a Type> {
     match ty {
