@@ -45,13 +45,13 @@ fn main() {
     match args.parsed::<SocketAddr>("--serve", "an address (IP:PORT)") {
         Some(addr) => {
             let seconds: u64 = args.parsed("--seconds", "a number of seconds").unwrap_or(300);
-            let _ = service(&token, echo); // a bad --token is reported before serving
+            let service = service(&token, echo);
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(addr)
                     .await
                     .unwrap_or_else(|e| common::usage(&format!("cannot listen on {addr}: {e}")));
                 println!("listening on http://{}", listener.local_addr().expect("address"));
-                let _ = serve(listener, service(&token, echo), tokio::time::sleep(Duration::from_secs(seconds))).await;
+                let _ = serve(listener, service, tokio::time::sleep(Duration::from_secs(seconds))).await;
             });
         }
         None => {
