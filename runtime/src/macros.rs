@@ -8,7 +8,7 @@
 //! them in the crate that calls them, as it does generic ones, instead of in
 //! the generated crate whether called or not. A consumer of Graph's 2,961
 //! models calls a few; building the models crate without their machine code
-//! takes 0.76x the memory (BENCHMARKS.md, round 3).
+//! takes 0.74x the memory (BENCHMARKS.md, round 3).
 //!
 //! Every path is absolute (`$crate::`, `::core::`), so that a spec type named
 //! `Result` or `Option` cannot change what they mean.
