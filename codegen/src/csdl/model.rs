@@ -199,15 +199,62 @@ pub struct Annotations {
 
 impl Annotations {
     /// The description, followed by the long description as a second paragraph.
+    ///
+    /// CSDL's descriptions are plain text and a spec's are Markdown (rustdoc
+    /// and OpenAPI read them so): see [`markdown`].
     pub fn text(&self) -> Option<String> {
-        let parts: Vec<&str> = [&self.description, &self.long_description]
+        let parts: Vec<String> = [&self.description, &self.long_description]
             .into_iter()
             .flatten()
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
+            .map(markdown)
             .collect();
         (!parts.is_empty()).then(|| parts.join("\n\n"))
     }
+}
+
+/// Plain `text` as Markdown: what rustdoc would take for a link or an HTML
+/// tag, or refuse as a bare URL, written so that it reads as it was: `[`,
+/// `]`, `<`, `>` and a backslash before punctuation escaped (Graph writes
+/// `PCR[0]`, `[Deprecated]`, `<languagecode2>`), a bare `http://` or
+/// `https://` URL made a link. Emphasis and code marks are left as they are.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(url) = bare_url(rest) {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        let escape = match c {
+            '[' | ']' | '<' | '>' => true,
+            '\\' => rest[1..].starts_with(|n: char| n.is_ascii_punctuation()),
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The URL `text` starts with, without the punctuation that ends a
+/// sentence or closes a quote after it.
+fn bare_url(text: &str) -> Option<&str> {
+    if !(text.starts_with("http://") || text.starts_with("https://")) {
+        return None;
+    }
+    let end = text
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '`'))
+        .unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    (url.len() > "https://".len()).then_some(url)
 }
 
 /// `Org.OData.Capabilities.V1` restrictions; `None` where nothing is said.
@@ -984,4 +1031,30 @@ fn record(annotation: &Element, property: &str) -> Option<bool> {
 fn record_enum(annotation: &Element, property: &str) -> Option<String> {
     let value = enum_value(property_value(annotation.edm("Record").next()?, property)?);
     (!value.is_empty()).then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn plain_descriptions_become_markdown_that_reads_the_same() {
+        // Graph v1.0's descriptions that broke `cargo doc -D warnings`.
+        for (plain, written) in [
+            ("The measurement that is captured in PCR[0]", r"The measurement that is captured in PCR\[0\]"),
+            ("[Deprecated] Configuring this setting", r"\[Deprecated\] Configuring this setting"),
+            (
+                "The format is <languagecode2>-<country/regioncode2>",
+                r"The format is \<languagecode2\>-\<country/regioncode2\>",
+            ),
+            ("Example: https://www.contoso.com", "Example: <https://www.contoso.com>"),
+            (r#"Example: "https://www.contoso.com"."#, r#"Example: "<https://www.contoso.com>"."#),
+            ("a valid Url (http[s]://msdn.microsoft.com/).", r"a valid Url (http\[s\]://msdn.microsoft.com/)."),
+            ("See https://aka.ms/x, then https://aka.ms/y.", "See <https://aka.ms/x>, then <https://aka.ms/y>."),
+            (r"C:\Windows and a\*b", r"C:\Windows and a\\*b"),
+            ("Left alone: `x`, *y*, http://", "Left alone: `x`, *y*, http://"),
+        ] {
+            assert_eq!(markdown(plain), written, "{plain}");
+        }
+    }
 }
