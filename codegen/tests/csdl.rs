@@ -583,6 +583,9 @@ fn graph_v1_imports_and_checks() {
     assert_eq!(t["types"]["user"]["base"], "directoryObject", "`graph.directoryObject`");
     // The new primitives are there, as Graph declares them.
     assert_eq!(t["types"]["driveItem"]["properties"]["content"]["type"], "Stream");
+    // Plain descriptions written as Markdown: rustdoc takes `[0]` for a link.
+    let pcr0 = &t["types"]["deviceHealthAttestationState"]["properties"]["pcr0"]["description"];
+    assert_eq!(pcr0, r"The measurement that is captured in PCR\[0\]");
     assert_eq!(out.operations, 267);
     let contained = imported(&xml, &options(Navigation::Contained, &[]));
     assert_eq!(contained.operations, 1793);
