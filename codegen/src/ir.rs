@@ -310,9 +310,9 @@ impl Primitive {
         self == Primitive::String || self == Primitive::Guid || self.is_integer()
     }
 
-    /// [`Self::can_be_key`] of the primitive a spec writes as `name`.
-    pub fn name_can_be_key(name: &str) -> bool {
-        Self::ALL.iter().any(|(n, p)| *n == name && p.can_be_key())
+    /// The primitive named `name` (`Date`), without the `Edm.` prefix.
+    pub fn named(name: &str) -> Option<Primitive> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
     }
 
     pub fn is_float(self) -> bool {

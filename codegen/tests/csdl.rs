@@ -500,6 +500,45 @@ fn schema(children: &str) -> String {
     )
 }
 
+/// PascalCase services name types like the format's primitives (an entity
+/// `Date`, a complex type `Duration`): a bare name is then the type, and the
+/// importer writes the primitive `Edm.Date`, as CSDL does. Seen failing when
+/// the importer wrote `Date` for both (46 errors from the checker).
+#[test]
+fn types_named_like_primitives_shadow_them() {
+    let xml = schema(
+        r#"<EntityType Name="Date"><Key><PropertyRef Name="number"/></Key>
+             <Property Name="number" Type="Edm.Int32" Nullable="false"/>
+             <Property Name="on" Type="Edm.Date"/>
+             <Property Name="length" Type="x.Duration"/>
+             <Property Name="null" Type="Edm.String"/></EntityType>
+           <ComplexType Name="Duration"><Property Name="value" Type="Edm.Duration"/>
+             <Property Name="laps" Type="Collection(Edm.Duration)"/></ComplexType>
+           <EntityContainer Name="c"><EntitySet Name="dates" EntityType="x.Date"/></EntityContainer>"#,
+    );
+    let spec = imported(&xml, &ImportOptions::default()).spec;
+    let t = tree(&spec);
+    let date = &t["types"]["Date"];
+    assert_eq!(date["key"], "number", "an `Int32` key, with no type taking the name `Int32`");
+    assert_eq!(date["properties"]["number"]["type"], "Int32");
+    assert_eq!(date["properties"]["on"]["type"], "Edm.Date");
+    assert_eq!(date["properties"]["length"]["type"], "Duration");
+    assert_eq!(t["types"]["Duration"]["properties"]["value"]["type"], "Edm.Duration");
+    assert_eq!(t["types"]["Duration"]["properties"]["laps"]["type"], "Collection(Edm.Duration)");
+    assert_eq!(t["operations"]["createDate"]["request"], "Date");
+    let api = codegen::parse_spec("imported.yaml", &spec).unwrap_or_else(|d| panic!("{d}"));
+    let date = api.types.iter().find(|t| t.name == "Date").expect("type `Date`");
+    let ty = |name: &str| &date.properties.iter().find(|p| p.name == name).expect(name).ty;
+    assert_eq!(ty("on"), &codegen::ir::TypeRef::Primitive(codegen::ir::Primitive::Date));
+    assert_eq!(ty("length"), &codegen::ir::TypeRef::Type("Duration".into()));
+    let null = date.properties.iter().find(|p| p.name == "null").expect("null");
+    assert_eq!(
+        (null.rust_name.as_str(), null.setter.as_str()),
+        ("null", "with_null_"),
+        "the models' `with_null` stays"
+    );
+}
+
 #[test]
 fn long_inheritance_many_problems_and_many_attributes_are_capped() {
     // A chain of 70 base types: refused once, at the first type whose chain is too long.

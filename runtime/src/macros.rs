@@ -161,7 +161,9 @@ macro_rules! __model_new {
 
         /// Sends `property` (its JSON name) as `null`, which Graph reads as "clear
         /// it" in a `PATCH`. A property this type does not declare is sent as a
-        /// `null` member too.
+        /// `null` member too. A value in the property's field is sent instead
+        /// of the `null` (a field assigned after reading an explicit `null`
+        /// keeps its value); the setters drop an earlier `null`.
         #[must_use]
         #[inline]
         pub fn with_null(mut self, property: &str) -> Self {

@@ -344,3 +344,22 @@ fn a_setter_replaces_an_explicit_null() {
         .with_allowed_audiences(AllowedAudiencesMember::Contacts);
     assert!(runtime::Object::nulls(&inherited).is_empty(), "{inherited:?}");
 }
+
+/// A type named exactly like a primitive (the keywords fixture's `Decimal`:
+/// its `amount` is the primitive `Edm.Decimal`, its `next` the type), and a
+/// property whose setter would be the models' own `with_null`.
+#[test]
+fn a_type_named_like_a_primitive_and_a_property_named_null() {
+    use fixture_keywords::models::Decimal;
+    let text = r#"{"amount":1234.50,"rates":[0.1,2],"next":{"amount":1},"null":"text"}"#;
+    let read: Decimal = runtime::from_str(text).expect("reads");
+    assert_eq!(read.amount.as_ref().map(ToString::to_string).as_deref(), Some("1234.50"), "every digit kept");
+    assert_eq!(read.next.as_ref().and_then(|n| n.amount.as_ref()).map(ToString::to_string).as_deref(), Some("1"));
+    assert_eq!(read.null.as_deref(), Some("text"));
+    assert_eq!(serde_json::to_string(&read).expect("writes"), text);
+    let set = Decimal::new().with_null_("x").with_amount(5);
+    assert_eq!(serde_json::to_value(&set).expect("writes"), json!({"amount": 5, "null": "x"}));
+    let cleared = Decimal::new().with_amount(5).with_null("null");
+    assert_eq!(serde_json::to_value(&cleared).expect("writes"), json!({"amount": 5, "null": null}));
+    assert_eq!(serde_json::to_value(cleared.with_null_("y")).expect("writes"), json!({"amount": 5, "null": "y"}));
+}

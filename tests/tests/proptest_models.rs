@@ -157,6 +157,7 @@ fn todo_models() -> Vec<(&'static str, Check)> {
 fn keywords_models() -> Vec<(&'static str, Check)> {
     use fixture_keywords::models::*;
     vec![
+        ("Decimal", round_trip::<Decimal>),
         ("colorsMember", round_trip::<ColorsMember>),
         ("date", round_trip::<Date>),
         ("duration", round_trip::<Duration>),

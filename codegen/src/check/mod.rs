@@ -16,6 +16,13 @@ pub use names::UNKNOWN_VARIANT;
 
 /// `Stream`, which only a property can be.
 const STREAM: TypeRef = TypeRef::Primitive(Primitive::Stream);
+/// The prefix that names a primitive even where a type of the spec has its
+/// name: `Edm.Date`.
+const EDM: &str = "Edm.";
+
+fn primitive_list() -> String {
+    Primitive::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
 
 /// Why a `Stream` is only ever a property's type.
 const STREAM_HELP: &str = "a `Stream` is media whose bytes are never in the JSON: only a property can be one, \
@@ -228,14 +235,27 @@ impl<'a> Checker<'a> {
             }
             return Some(TypeRef::Collection(Box::new(item)));
         }
-        if let Some((_, p)) = Primitive::ALL.iter().find(|(n, _)| *n == text) {
-            return Some(TypeRef::Primitive(*p));
+        if let Some(name) = text.strip_prefix(EDM) {
+            if let Some(p) = Primitive::named(name) {
+                return Some(TypeRef::Primitive(p));
+            }
+            let help = match self.suggestions.nearest("primitive", name, Primitive::ALL.iter().map(|(n, _)| *n)) {
+                Some(near) => format!("did you mean `{EDM}{near}`?"),
+                None => format!("`{EDM}` names a primitive: {}", primitive_list()),
+            };
+            self.error(written.location, format!("unknown primitive `{text}`")).help = Some(help);
+            return None;
         }
+        // A type or enum of the spec shadows a primitive of the same name,
+        // which stays `Edm.{name}` (as CSDL writes it).
         if self.types.contains_key(text) {
             return Some(TypeRef::Type(text.to_owned()));
         }
         if self.enums.contains_key(text) {
             return Some(TypeRef::Enum(text.to_owned()));
+        }
+        if let Some(p) = Primitive::named(text) {
+            return Some(TypeRef::Primitive(p));
         }
         let candidates = Primitive::ALL
             .iter()
@@ -244,10 +264,7 @@ impl<'a> Checker<'a> {
             .chain(self.enums.values().map(|e| e.name.value.as_str()));
         let help = match self.suggestions.nearest("type", text, candidates) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => {
-                let primitives: Vec<&str> = Primitive::ALL.iter().map(|(n, _)| *n).collect();
-                format!("use a primitive ({}), a type or enum of this spec, or Collection(...)", primitives.join(", "))
-            }
+            None => format!("use a primitive ({}), a type or enum of this spec, or Collection(...)", primitive_list()),
         };
         self.error(written.location, format!("unknown type `{text}`")).help = Some(help);
         None
@@ -344,7 +361,7 @@ impl<'a> Checker<'a> {
             None => c
                 .properties
                 .iter()
-                .any(|p| p.name.value == "id" && p.ty.as_ref().is_some_and(|ty| Primitive::name_can_be_key(&ty.value)))
+                .any(|p| p.name.value == "id" && p.ty.as_ref().is_some_and(|ty| self.key_type(&ty.value)))
                 .then_some((c, "id")),
         });
         if let Some((keyed, name)) = inherited {
@@ -372,11 +389,33 @@ impl<'a> Checker<'a> {
         // Checked by its text (an inherited property is resolved with its own
         // type); a type that is no type at all is reported there.
         let Some(written) = declared.ty.as_ref() else { return };
-        if !Primitive::name_can_be_key(&written.value) {
-            self.error(key.location, format!("key property `{}` is a `{}`", key.value, written.value)).help = Some(
-                "a key is a `String`, a `Guid` or an integer type: it is the last segment of an item's path".into(),
-            );
+        if !self.key_type(&written.value) {
+            let text = written.value.trim();
+            let (what, help) = if self.types.contains_key(text) || self.enums.contains_key(text) {
+                (
+                    format!("key property `{}` is of this spec's `{text}`, not a primitive", key.value),
+                    format!(" (the primitive is `{EDM}{text}` where a type or enum takes its name)"),
+                )
+            } else {
+                (format!("key property `{}` is a `{text}`", key.value), String::new())
+            };
+            self.error(key.location, what).help = Some(format!(
+                "a key is a `String`, a `Guid` or an integer type{help}: it is the last segment of an item's path"
+            ));
         }
+    }
+
+    /// Whether a property's type, as written, is one a key can have (see
+    /// [`Primitive::can_be_key`]); a type or enum of the spec shadows a
+    /// primitive of its name, as in [`Self::type_ref`].
+    fn key_type(&self, written: &str) -> bool {
+        let written = written.trim();
+        let primitive = match written.strip_prefix(EDM) {
+            Some(name) => Primitive::named(name),
+            None if self.types.contains_key(written) || self.enums.contains_key(written) => None,
+            None => Primitive::named(written),
+        };
+        primitive.is_some_and(Primitive::can_be_key)
     }
 
     fn rust_name(&mut self, written: &Option<Name>, derived: impl FnOnce() -> String) -> String {

@@ -15,7 +15,8 @@
 //!   `UnknownValue`) is numbered the same way, in the spec's order.
 //! - A property whose field would be one of the fields every model has for
 //!   itself (`base`, `odata_type`, `additional_data`) gets a trailing `_`:
-//!   `base_`.
+//!   `base_`; a setter that would be one of their methods (`with_null`)
+//!   gets one too: `with_null_`.
 //! - A type or enum may take a name the models module would import (`Date`,
 //!   `Option`, `Object`, ...): the module then names the import by its path.
 
@@ -32,6 +33,10 @@ pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 
 /// The fields every model struct has for itself, which properties yield.
 pub const MODEL_FIELDS: &[&str] = &["base", "odata_type", "additional_data", "nulls"];
+
+/// The models' own methods named like a setter (`with_{property}`), which
+/// setters yield.
+pub const MODEL_METHODS: &[&str] = &["with_null"];
 
 /// The names the models module uses without a path, with the path it uses
 /// when a spec type or enum takes the name.
@@ -197,7 +202,16 @@ fn properties(api: &mut Api) {
                 taken.insert(naming::display(&name));
                 p.rust_name = name;
             }
-            p.setter = format!("with_{}", p.rust_name.trim_start_matches("r#"));
+            let mut setter = p.rust_name.trim_start_matches("r#").to_owned();
+            // The models' own `with_null(property)` keeps its name: the
+            // setter of a property named `null` yields, as a field does.
+            if MODEL_METHODS.contains(&format!("with_{setter}").as_str()) {
+                setter.push('_');
+                while taken.contains(&setter) {
+                    setter.push('_');
+                }
+            }
+            p.setter = format!("with_{setter}");
         }
     }
 }

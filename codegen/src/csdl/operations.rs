@@ -43,8 +43,8 @@ pub struct Operation {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub name: String,
-    /// A primitive spec type; `None` for the default, String.
-    pub ty: Option<&'static str>,
+    /// A primitive spec type, as the spec writes it; `None` for the default, String.
+    pub ty: Option<String>,
     pub description: String,
 }
 
@@ -280,7 +280,7 @@ impl Walk<'_> {
         let ty = key.first().and_then(|k| {
             chain.iter().flat_map(|t| &t.properties).find(|p| &p.name == k).and_then(|p| match p.ty {
                 TypeRef::Primitive("String") => None,
-                TypeRef::Primitive(p) => Some(p),
+                TypeRef::Primitive(p) => Some(self.names.primitive(p)),
                 _ => None,
             })
         });

@@ -123,7 +123,7 @@ pub fn write(
             type_count += 1;
             notes.extend(type_notes.remove(*q).unwrap_or_default());
             let list = properties.get(*q).map_or(&[][..], Vec::as_slice);
-            let key = written_key(model, &properties, q);
+            let key = written_key(model, names, &properties, q);
             write_type(&mut types, names, TypeOut { spec_name, t, properties: list, notes, rust_name, key });
         } else if let Some(e) = model.enums.get(*q) {
             enum_count += 1;
@@ -404,6 +404,7 @@ struct TypeOut<'a> {
 /// objects by a new GUID.
 fn written_key<'a>(
     model: &'a Model,
+    names: &Names,
     properties: &BTreeMap<&str, Vec<PropertyOut>>,
     qualified: &'a str,
 ) -> Option<&'a str> {
@@ -411,7 +412,7 @@ fn written_key<'a>(
     let (t, bases) = chain.split_first()?;
     let [key] = t.key.as_slice() else { return None };
     let written = |c: &StructuredType| properties.get(format!("{}.{}", c.namespace, c.name).as_str());
-    let keyed = |p: &&PropertyOut| Primitive::name_can_be_key(&p.ty);
+    let keyed = |p: &&PropertyOut| names.written_primitive(&p.ty).is_some_and(Primitive::can_be_key);
     // A base with a key, or with an `id` the spec takes for one: the
     // checker refuses a `key:` below it (invalid CSDL has such types).
     let base_keyed = bases
@@ -482,7 +483,7 @@ fn write_type(out: &mut String, names: &Names, this: TypeOut<'_>) {
 
 fn spec_type(ty: &TypeRef, names: &Names) -> String {
     match ty {
-        TypeRef::Primitive(p) => (*p).to_owned(),
+        TypeRef::Primitive(p) => names.primitive(p),
         TypeRef::Unrepresentable(u) => u.clone(),
         TypeRef::Named(n) => names.spec(n).to_owned(),
         TypeRef::Collection(inner) => format!("Collection({})", spec_type(inner, names)),
@@ -523,7 +524,7 @@ fn write_operation(out: &mut String, op: &Operation) {
     if !op.parameters.is_empty() {
         out.push_str("    parameters:\n");
         for p in &op.parameters {
-            let ty = p.ty.map_or(String::new(), |t| format!(", type: {t}"));
+            let ty = p.ty.as_ref().map_or(String::new(), |t| format!(", type: {t}"));
             let _ =
                 writeln!(out, "      {}: {{in: path{ty}, description: {}}}", scalar(&p.name), scalar(&p.description));
         }
