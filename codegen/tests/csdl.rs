@@ -539,6 +539,30 @@ fn types_named_like_primitives_shadow_them() {
     );
 }
 
+/// A singleton's type may have no key (Graph's `admin`, `security`); an
+/// entity set of such a type has no item to address. Seen with `GET
+/// /keyless/{keyless-id}` imported for one, which the in-memory server could
+/// never answer.
+#[test]
+fn a_keyless_entity_type_gets_no_item_operations() {
+    let xml = schema(
+        r#"<EntityType Name="root"><Property Name="x" Type="Edm.String"/>
+             <NavigationProperty Name="items" Type="Collection(x.keyless)" ContainsTarget="true"/></EntityType>
+           <EntityType Name="keyless"><Property Name="y" Type="Edm.String"/></EntityType>
+           <EntityContainer Name="c"><Singleton Name="root" Type="x.root"/>
+             <EntitySet Name="loose" EntityType="x.keyless"/></EntityContainer>"#,
+    );
+    let import = imported(&xml, &options(Navigation::Contained, &[]));
+    let t = tree(&import.spec);
+    let names = operation_names(&t);
+    let expected = ["createLoose", "createRootItem", "getRoot", "listLoose", "listRootItems", "updateRoot"];
+    assert_eq!(names, set(&expected), "no get, update or delete of a keyless item");
+    let note = t["types"]["keyless"]["note"].as_str().unwrap_or_default();
+    assert!(note.contains("no key"), "{note}");
+    assert!(t["types"]["root"]["note"].is_null(), "a singleton's type needs no key");
+    assert_checks(&import.spec);
+}
+
 #[test]
 fn long_inheritance_many_problems_and_many_attributes_are_capped() {
     // A chain of 70 base types: refused once, at the first type whose chain is too long.

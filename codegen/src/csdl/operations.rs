@@ -60,6 +60,9 @@ pub struct Response {
 pub struct Skipped {
     /// Contained navigation properties deeper than [`MAX_CONTAINMENT_DEPTH`].
     pub too_deep: usize,
+    /// Entity types with no key (valid CSDL for a singleton's type only)
+    /// that are the type of a collection, which then has no item operations.
+    pub keyless: BTreeSet<String>,
 }
 
 struct Walk<'m> {
@@ -169,7 +172,12 @@ impl Walk<'_> {
                 responses: vec![Response { status: 201, ty: Some(spec_type.clone()), description: "Created." }],
             });
         }
-        let Some(key) = self.key(entity_type, &spec_type, &at.parameters) else { return };
+        let Some(key) = self.key(entity_type, &spec_type, &at.parameters) else {
+            if self.model.chain(entity_type).iter().all(|t| t.key.is_empty()) {
+                self.skipped.keyless.insert(entity_type.to_owned());
+            }
+            return;
+        };
         let item = At {
             path: format!("{path}/{{{}}}", key.name),
             parameters: at.parameters.iter().cloned().chain([key]).collect(),
@@ -274,7 +282,7 @@ impl Walk<'_> {
     fn key(&self, entity_type: &str, spec_type: &str, taken: &[Parameter]) -> Option<Parameter> {
         let chain = self.model.chain(entity_type);
         let key = chain.iter().find(|t| !t.key.is_empty()).map(|t| t.key.clone()).unwrap_or_default();
-        if key.len() > 1 {
+        if key.len() != 1 {
             return None; // noted on the type
         }
         let ty = key.first().and_then(|k| {

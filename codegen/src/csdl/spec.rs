@@ -23,6 +23,7 @@ enum Degraded {
     MediaEntity,
     OutsideNamespace,
     CompositeKey,
+    NoKey,
     TooDeep,
     RustName,
 }
@@ -48,6 +49,9 @@ impl Degraded {
                 "types outside the main namespace (the generated @odata.type misses their namespace)".to_owned()
             }
             Degraded::CompositeKey => "entity types with a key of several properties: no item operations".to_owned(),
+            Degraded::NoKey => {
+                "entity types with no key in an entity set or a contained collection: no item operations".to_owned()
+            }
             Degraded::TooDeep => format!(
                 "contained navigation properties more than {MAX_CONTAINMENT_DEPTH} level{} below a set or singleton: \
                  no operations",
@@ -93,6 +97,14 @@ pub fn write(
             let (list, notes) = type_properties(model, names, kept, options.navigation, &mut counts, q, t);
             properties.insert(q, list);
             type_notes.insert(q, notes);
+        }
+    }
+    for q in &skipped.keyless {
+        if let Some(notes) = type_notes.get_mut(q.as_str()) {
+            counts.add(Degraded::NoKey, 1);
+            notes.push(
+                "It has no key, and is the type of a collection: that collection gets no item operations.".into(),
+            );
         }
     }
     property_rust_names(model, &mut properties, &mut counts);
@@ -360,9 +372,12 @@ fn type_properties(
         let shown: Vec<&str> = bound.iter().map(String::as_str).collect();
         notes.push(format!("Bound actions and functions not imported: {}.", shown.join(", ")));
     }
-    if model.chain(qualified).iter().find(|c| !c.key.is_empty()).is_some_and(|c| c.key.len() > 1) {
-        counts.add(Degraded::CompositeKey, 1);
-        notes.push("Its key has several properties: its collections get no item operations.".to_owned());
+    match model.chain(qualified).iter().find(|c| !c.key.is_empty()) {
+        Some(keyed) if keyed.key.len() > 1 => {
+            counts.add(Degraded::CompositeKey, 1);
+            notes.push("Its key has several properties: its collections get no item operations.".to_owned());
+        }
+        _ => {}
     }
     (properties, notes)
 }
