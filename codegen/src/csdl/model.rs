@@ -163,9 +163,12 @@ impl TypeRef {
         }
     }
 
+    /// The Edm type inside that the format has no type for, as written; a
+    /// `Stream` in a collection too (media is a property of its own).
     pub fn unrepresentable(&self) -> Option<&str> {
         match self {
             TypeRef::Unrepresentable(n) => Some(n),
+            TypeRef::Collection(inner) if **inner == TypeRef::Primitive("Stream") => Some("Collection(Edm.Stream)"),
             TypeRef::Collection(inner) => inner.unrepresentable(),
             _ => None,
         }

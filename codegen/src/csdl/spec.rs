@@ -38,7 +38,7 @@ impl Degraded {
                 _ => "navigation properties left out (--navigation none)".to_owned(),
             },
             Degraded::Unrepresentable => {
-                "properties left out: their Edm type (Geography, Geometry, Untyped, ...) has no spec type".to_owned()
+                "properties left out: their Edm type (Geography, Geometry, Untyped, a collection of Stream, ...) has no spec type".to_owned()
             }
             Degraded::Redeclared => "properties left out: they repeat an inherited property".to_owned(),
             Degraded::TypeDefinition => "properties whose TypeDefinition became its underlying type".to_owned(),
