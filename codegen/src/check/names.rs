@@ -118,6 +118,7 @@ const CLIENT_NAMES: &[&str] = &[
     "ClientBuilder",
     "Core",
     "Error",
+    "Future",
     "Method",
     "Node",
     "RetryPolicy",

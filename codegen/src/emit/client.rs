@@ -152,6 +152,12 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     runtime_names.sort_by_key(|name| (name.starts_with(char::is_lowercase), *name));
     let runtime_names = runtime_names.into_iter().map(ident);
     let core_use = quote! { use super::runtime::client::{#(#runtime_names),*}; };
+    // A body or a fixed header is added to a request that may have failed.
+    let pending = ops().any(|op| op.request.is_some() || op.headers.iter().any(|h| h.role == HeaderRole::Fixed));
+    let pending_use = pending.then(|| quote! { use super::runtime::client::PendingCall as _; });
+    // What a call method returns (not in the 2021 prelude, which a crate of
+    // the build-script mode may have).
+    let future_use = (!api.operations.is_empty()).then(|| quote! { use std::future::Future; });
     let default_deployment = api.deployments.first().map(|d| ident(&d.rust_name));
     let next_page = ops().any(Operation::answers_a_page).then(|| {
         quote! {
@@ -179,6 +185,8 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
         #models_use
         #method_use
         #core_use
+        #pending_use
+        #future_use
         #primitives_use
 
         pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
@@ -378,10 +386,12 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
 
     let mut args = Vec::new();
     let mut steps = Vec::new();
+    // Each step on a request that may already have failed (a bad path
+    // parameter): `PendingCall` passes the first error on to the await.
     if let Some(request) = &op.request {
         let ty = models_type(api, request);
         args.push(quote! { body: &#ty });
-        steps.push(quote! { let call = call.json(body)?; });
+        steps.push(quote! { let call = call.json(body); });
     }
     // Required fixed-value headers go on every request (`Authorization`,
     // `Content-Type` and `Accept` the client sets itself).
@@ -394,20 +404,23 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
     if has_query {
         let q = ident(&op.names.client_query);
         args.push(quote! { query: &#q });
-        steps.push(quote! { let call = query.apply(call)?; });
+        steps.push(quote! { let call = query.apply(call); });
     }
-    let (output, finish) = match success_type(op) {
-        Some(ty) => {
-            let ty = models_type(api, ty);
-            (quote! { #ty }, quote! { response.json() })
-        }
-        None => (quote! { () }, quote! {{ response.empty(); Ok(()) }}),
-    };
     // At the root, the client's own core and the empty path; below, the node's.
     let (core, new_call) = if path.segments.is_empty() {
-        (quote! { self.core }, quote! { Call::new(#http, String::new()) })
+        (quote! { self.core }, quote! { Ok(Call::new(#http, String::new())) })
     } else {
-        (quote! { self.0.core() }, quote! { self.0.call(#http)? })
+        (quote! { self.0.core() }, quote! { self.0.call(#http) })
+    };
+    // The runtime's `async fn` sends and reads: the method is a plain
+    // function, so that the crate has no coroutine per call to check
+    // (about 2 ms of borrow checking each).
+    let (output, send) = match success_type(op) {
+        Some(ty) => {
+            let ty = models_type(api, ty);
+            (quote! { #ty }, quote! { #core.receive::<#ty>(call) })
+        }
+        None => (quote! { () }, quote! { #core.receive_empty(call) }),
     };
     let d = doc(&operation_doc(api, op, path));
     let stream = path.client_stream.as_ref().and_then(|stream| {
@@ -422,22 +435,18 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         Some(quote! {
             #d
             pub fn #stream(&self, #(#args),*) -> Items<#item> {
-                let call = (|| {
-                    let call = #new_call;
-                    #(#steps)*
-                    Ok(call)
-                })();
+                let call = #new_call;
+                #(#steps)*
                 Items::new(#core.clone(), call)
             }
         })
     });
     quote! {
         #d
-        pub async fn #method(&self, #(#args),*) -> Result<#output, Error> {
+        pub fn #method(&self, #(#args),*) -> impl Future<Output = Result<#output, Error>> {
             let call = #new_call;
             #(#steps)*
-            let response = #core.send(call).await?;
-            #finish
+            #send
         }
 
         #stream
@@ -646,7 +655,8 @@ fn query_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         }
 
         impl #name {
-            fn apply(&self, call: Call<'static>) -> Result<Call<'static>, Error> {
+            fn apply(&self, call: Result<Call<'static>, Error>) -> Result<Call<'static>, Error> {
+                let call = call?;
                 #(#applies)*
                 Ok(call)
             }

@@ -26,6 +26,9 @@
 use super::models;
 use super::runtime::client::Method;
 use super::runtime::client::{ApiClient, Call, Core, Node, comma_list};
+use super::runtime::client::PendingCall as _;
+
+use std::future::Future;
 
 pub use super::runtime::client::{AccessToken, StaticToken, TokenProvider};
 pub use super::runtime::client::{ApiError, Error, TokenError, TokenFuture};
@@ -118,7 +121,8 @@ pub struct GetPersonCertificationQuery {
 }
 
 impl GetPersonCertificationQuery {
-    fn apply(&self, call: Call<'static>) -> Result<Call<'static>, Error> {
+    fn apply(&self, call: Result<Call<'static>, Error>) -> Result<Call<'static>, Error> {
+        let call = call?;
         let call = call.query("$select", comma_list(&self.select));
         Ok(call)
     }
@@ -146,7 +150,8 @@ pub struct ListPersonCertificationsQuery {
 }
 
 impl ListPersonCertificationsQuery {
-    fn apply(&self, call: Call<'static>) -> Result<Call<'static>, Error> {
+    fn apply(&self, call: Result<Call<'static>, Error>) -> Result<Call<'static>, Error> {
+        let call = call?;
         let call = call.query("$filter", self.filter.clone());
         let call = call.query("$orderby", comma_list(&self.orderby));
         let call = call.query("$select", comma_list(&self.select));

@@ -55,14 +55,13 @@ impl<'a> MeProfileCertifications<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &models::PersonCertification,
-    ) -> Result<models::PersonCertification, Error> {
-        let call = self.0.call(Method::POST)?;
-        let call = call.json(body)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
+        let call = self.0.call(Method::POST);
+        let call = call.json(body);
+        self.0.core().receive::<models::PersonCertification>(call)
     }
 
     /// List certifications.
@@ -80,14 +79,13 @@ impl<'a> MeProfileCertifications<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn list(
+    pub fn list(
         &self,
         query: &ListPersonCertificationsQuery,
-    ) -> Result<models::PersonCertificationPage, Error> {
-        let call = self.0.call(Method::GET)?;
-        let call = query.apply(call)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertificationPage, Error>> {
+        let call = self.0.call(Method::GET);
+        let call = query.apply(call);
+        self.0.core().receive::<models::PersonCertificationPage>(call)
     }
 
     /// Every item of `list`'s pages: the first page is the same request, the next ones come from
@@ -97,11 +95,8 @@ impl<'a> MeProfileCertifications<'a> {
         &self,
         query: &ListPersonCertificationsQuery,
     ) -> Items<models::PersonCertification> {
-        let call = (|| {
-            let call = self.0.call(Method::GET)?;
-            let call = query.apply(call)?;
-            Ok(call)
-        })();
+        let call = self.0.call(Method::GET);
+        let call = query.apply(call);
         Items::new(self.0.core().clone(), call)
     }
 }
@@ -126,13 +121,9 @@ impl<'a> MeProfileCertificationsItem<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn delete(&self) -> Result<(), Error> {
-        let call = self.0.call(Method::DELETE)?;
-        let response = self.0.core().send(call).await?;
-        {
-            response.empty();
-            Ok(())
-        }
+    pub fn delete(&self) -> impl Future<Output = Result<(), Error>> {
+        let call = self.0.call(Method::DELETE);
+        self.0.core().receive_empty(call)
     }
 
     /// Get personCertification.
@@ -150,14 +141,13 @@ impl<'a> MeProfileCertificationsItem<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn get(
+    pub fn get(
         &self,
         query: &GetPersonCertificationQuery,
-    ) -> Result<models::PersonCertification, Error> {
-        let call = self.0.call(Method::GET)?;
-        let call = query.apply(call)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
+        let call = self.0.call(Method::GET);
+        let call = query.apply(call);
+        self.0.core().receive::<models::PersonCertification>(call)
     }
 
     /// Update personCertification.
@@ -176,14 +166,13 @@ impl<'a> MeProfileCertificationsItem<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &models::PersonCertification,
-    ) -> Result<models::PersonCertification, Error> {
-        let call = self.0.call(Method::PATCH)?;
-        let call = call.json(body)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
+        let call = self.0.call(Method::PATCH);
+        let call = call.json(body);
+        self.0.core().receive::<models::PersonCertification>(call)
     }
 }
 
@@ -239,14 +228,13 @@ impl<'a> UsersItemProfileCertifications<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn create(
+    pub fn create(
         &self,
         body: &models::PersonCertification,
-    ) -> Result<models::PersonCertification, Error> {
-        let call = self.0.call(Method::POST)?;
-        let call = call.json(body)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
+        let call = self.0.call(Method::POST);
+        let call = call.json(body);
+        self.0.core().receive::<models::PersonCertification>(call)
     }
 
     /// List certifications.
@@ -264,14 +252,13 @@ impl<'a> UsersItemProfileCertifications<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn list(
+    pub fn list(
         &self,
         query: &ListPersonCertificationsQuery,
-    ) -> Result<models::PersonCertificationPage, Error> {
-        let call = self.0.call(Method::GET)?;
-        let call = query.apply(call)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertificationPage, Error>> {
+        let call = self.0.call(Method::GET);
+        let call = query.apply(call);
+        self.0.core().receive::<models::PersonCertificationPage>(call)
     }
 
     /// Every item of `list`'s pages: the first page is the same request, the next ones come from
@@ -281,11 +268,8 @@ impl<'a> UsersItemProfileCertifications<'a> {
         &self,
         query: &ListPersonCertificationsQuery,
     ) -> Items<models::PersonCertification> {
-        let call = (|| {
-            let call = self.0.call(Method::GET)?;
-            let call = query.apply(call)?;
-            Ok(call)
-        })();
+        let call = self.0.call(Method::GET);
+        let call = query.apply(call);
         Items::new(self.0.core().clone(), call)
     }
 }
@@ -310,13 +294,9 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn delete(&self) -> Result<(), Error> {
-        let call = self.0.call(Method::DELETE)?;
-        let response = self.0.core().send(call).await?;
-        {
-            response.empty();
-            Ok(())
-        }
+    pub fn delete(&self) -> impl Future<Output = Result<(), Error>> {
+        let call = self.0.call(Method::DELETE);
+        self.0.core().receive_empty(call)
     }
 
     /// Get personCertification.
@@ -334,14 +314,13 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn get(
+    pub fn get(
         &self,
         query: &GetPersonCertificationQuery,
-    ) -> Result<models::PersonCertification, Error> {
-        let call = self.0.call(Method::GET)?;
-        let call = query.apply(call)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
+        let call = self.0.call(Method::GET);
+        let call = query.apply(call);
+        self.0.core().receive::<models::PersonCertification>(call)
     }
 
     /// Update personCertification.
@@ -360,13 +339,12 @@ impl<'a> UsersItemProfileCertificationsItem<'a> {
     /// # Errors
     ///
     /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub async fn update(
+    pub fn update(
         &self,
         body: &models::PersonCertification,
-    ) -> Result<models::PersonCertification, Error> {
-        let call = self.0.call(Method::PATCH)?;
-        let call = call.json(body)?;
-        let response = self.0.core().send(call).await?;
-        response.json()
+    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
+        let call = self.0.call(Method::PATCH);
+        let call = call.json(body);
+        self.0.core().receive::<models::PersonCertification>(call)
     }
 }

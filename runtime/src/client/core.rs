@@ -87,6 +87,20 @@ impl Core {
         format!("{}{}", self.inner.origin, self.inner.prefix)
     }
 
+    /// Sends `call` and reads the answer's body as `T`: the future a
+    /// generated call method returns. The method is a plain function that
+    /// builds the request and hands it here, not an `async fn` of its own:
+    /// a crate of thousands of operations then has no coroutine per call for
+    /// rustc to check (BENCHMARKS.md, round 3).
+    pub async fn receive<T: DeserializeOwned>(&self, call: Result<Call<'_>, Error>) -> Result<T, Error> {
+        self.send(call?).await?.json()
+    }
+
+    /// [`Self::receive`] of an answer with no body.
+    pub async fn receive_empty(&self, call: Result<Call<'_>, Error>) -> Result<(), Error> {
+        self.send(call?).await.map(Response::empty)
+    }
+
     /// Sends one operation's request, retrying as the policy says.
     pub async fn send(&self, call: Call<'_>) -> Result<Response, Error> {
         let inner = &*self.inner;
@@ -283,6 +297,27 @@ impl<'a> Call<'a> {
             self.query.push((name, value));
         }
         self
+    }
+}
+
+/// The steps of a generated call method on a request that may already have
+/// failed (a bad path parameter): the first error is kept, and told when
+/// the call is awaited.
+pub trait PendingCall: Sized {
+    /// Adds a JSON body, as [`Call::json`].
+    fn json<T: Serialize>(self, body: &T) -> Self;
+
+    /// Adds a header the operation requires, as [`Call::header`].
+    fn header(self, name: &'static str, value: &'static str) -> Self;
+}
+
+impl PendingCall for Result<Call<'_>, Error> {
+    fn json<T: Serialize>(self, body: &T) -> Self {
+        self?.json(body)
+    }
+
+    fn header(self, name: &'static str, value: &'static str) -> Self {
+        Ok(self?.header(name, value))
     }
 }
 

@@ -21,7 +21,7 @@ pub use self::options::OrderBy;
 pub use self::retry::{MAX_RETRIES, RetryPolicy};
 
 #[doc(hidden)]
-pub use self::core::{Call, Node, Response};
+pub use self::core::{Call, Node, PendingCall, Response};
 #[doc(hidden)]
 pub use self::options::comma_list;
 #[doc(hidden)]
