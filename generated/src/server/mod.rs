@@ -40,7 +40,9 @@ use std::sync::LazyLock;
 use super::models;
 use super::runtime::server::MockServer;
 use super::runtime::server::query::{OptionSet, PropertyKind, Query, QueryOption, Schema};
-use super::runtime::server::{Call, MethodFilter, Operation, Reply, not_implemented};
+use super::runtime::server::{
+    Call, MethodFilter, Operation, Reply, answer, not_implemented,
+};
 
 pub use super::runtime::server::{AccountType, Authenticate, Caller, StaticTokens};
 pub use super::runtime::server::{CLIENT_REQUEST_ID, REQUEST_ID};
@@ -453,102 +455,117 @@ pub fn router<H: GraphProfile, A: Authenticate>(
 fn serve_create_person_certification<H: GraphProfile, A: Authenticate>(
     call: Call<H, A>,
 ) -> Reply {
-    call.dispatch(|bound, incoming| async move {
-        let path = CreatePersonCertificationPath {
-            id: incoming.path_optional("id")?,
-        };
+    call.serve(
+        |handler, incoming| {
+            let path = CreatePersonCertificationPath {
+                id: incoming.path_optional("id")?,
+            };
 
-        let mut body: models::PersonCertification = incoming.body()?;
-        body.clear_server_set();
-        require_on_create(&body.missing_on_create())?;
-        let (context, url) = incoming.into_context_and_url();
-        match bound.handler().create_person_certification(context, path, body).await? {
+            let mut body: models::PersonCertification = incoming.body()?;
+            body.clear_server_set();
+            require_on_create(&body.missing_on_create())?;
+            let (context, url) = incoming.into_context_and_url();
+            Ok((answer(handler.create_person_certification(context, path, body)), url))
+        },
+        |bound, response, url| match response {
             CreatePersonCertificationResponse::Created(body) => {
                 bound.created(&body, body.id.as_deref(), &url)
             }
-        }
-    })
+        },
+    )
 }
 
 fn serve_delete_person_certification<H: GraphProfile, A: Authenticate>(
     call: Call<H, A>,
 ) -> Reply {
-    call.dispatch(|bound, incoming| async move {
-        let path = DeletePersonCertificationPath {
-            id: incoming.path_optional("id")?,
-            person_certification_id: incoming.path("personCertificationId")?,
-        };
+    call.serve(
+        |handler, incoming| {
+            let path = DeletePersonCertificationPath {
+                id: incoming.path_optional("id")?,
+                person_certification_id: incoming.path("personCertificationId")?,
+            };
 
-        let context = incoming.into_context();
-        match bound.handler().delete_person_certification(context, path).await? {
+            let context = incoming.into_context();
+            Ok((answer(handler.delete_person_certification(context, path)), ()))
+        },
+        |_, response, ()| match response {
             DeletePersonCertificationResponse::NoContent => {
                 Ok(empty(StatusCode::NO_CONTENT))
             }
-        }
-    })
+        },
+    )
 }
 
 fn serve_get_person_certification<H: GraphProfile, A: Authenticate>(
     call: Call<H, A>,
 ) -> Reply {
-    call.dispatch(|bound, incoming| async move {
-        let path = GetPersonCertificationPath {
-            id: incoming.path_optional("id")?,
-            person_certification_id: incoming.path("personCertificationId")?,
-        };
+    call.serve(
+        |handler, incoming| {
+            let path = GetPersonCertificationPath {
+                id: incoming.path_optional("id")?,
+                person_certification_id: incoming.path("personCertificationId")?,
+            };
 
-        let query = GetPersonCertificationQuery {
-            options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
-        };
+            let query = GetPersonCertificationQuery {
+                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+            };
 
-        let context = incoming.into_context();
-        match bound.handler().get_person_certification(context, path, query).await? {
+            let context = incoming.into_context();
+            Ok((answer(handler.get_person_certification(context, path, query)), ()))
+        },
+        |bound, response, ()| match response {
             GetPersonCertificationResponse::Ok(body) => {
                 bound.json(StatusCode::OK, &body, None)
             }
-        }
-    })
+        },
+    )
 }
 
 fn serve_list_person_certifications<H: GraphProfile, A: Authenticate>(
     call: Call<H, A>,
 ) -> Reply {
-    call.dispatch(|bound, incoming| async move {
-        let path = ListPersonCertificationsPath {
-            id: incoming.path_optional("id")?,
-        };
+    call.serve(
+        |handler, incoming| {
+            let path = ListPersonCertificationsPath {
+                id: incoming.path_optional("id")?,
+            };
 
-        let query = ListPersonCertificationsQuery {
-            options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
-        };
+            let query = ListPersonCertificationsQuery {
+                options: incoming.options(&PERSON_CERTIFICATION_SCHEMA)?,
+            };
 
-        let context = incoming.into_context();
-        match bound.handler().list_person_certifications(context, path, query).await? {
+            let context = incoming.into_context();
+            Ok((answer(handler.list_person_certifications(context, path, query)), ()))
+        },
+        |bound, response, ()| match response {
             ListPersonCertificationsResponse::Ok(body) => {
                 bound.json(StatusCode::OK, &body, None)
             }
-        }
-    })
+        },
+    )
 }
 
 fn serve_update_person_certification<H: GraphProfile, A: Authenticate>(
     call: Call<H, A>,
 ) -> Reply {
-    call.dispatch(|bound, incoming| async move {
-        let path = UpdatePersonCertificationPath {
-            id: incoming.path_optional("id")?,
-            person_certification_id: incoming.path("personCertificationId")?,
-        };
+    call.serve(
+        |handler, incoming| {
+            let path = UpdatePersonCertificationPath {
+                id: incoming.path_optional("id")?,
+                person_certification_id: incoming.path("personCertificationId")?,
+            };
 
-        let mut body: models::PersonCertification = incoming.body()?;
-        body.clear_server_set();
-        let context = incoming.into_context();
-        match bound.handler().update_person_certification(context, path, body).await? {
+            let mut body: models::PersonCertification = incoming.body()?;
+            body.clear_server_set();
+            let context = incoming.into_context();
+            Ok((answer(handler.update_person_certification(context, path, body)), ()))
+        },
+        |bound, response, ()| match response {
             UpdatePersonCertificationResponse::Ok(body) => {
                 bound.json(StatusCode::OK, &body, None)
             }
-        }
-    })
+        },
+    )
 }
 
 /// Runs the mock server: [`InMemory`] behind [`router`], with tokens and the store's cap

@@ -197,6 +197,37 @@ impl<H: Send + Sync + 'static, A: Authenticate> Call<H, A> {
     }
 }
 
+/// What a handler's method returns for one request, boxed so that a
+/// generated `serve_*` can name it: it borrows the handler (`'b`).
+pub type Answer<'b, T> = Pin<Box<dyn Future<Output = Result<T, GraphError>> + Send + 'b>>;
+
+/// A handler method's future as an [`Answer`].
+pub fn answer<'b, T, F: Future<Output = Result<T, GraphError>> + Send + 'b>(future: F) -> Answer<'b, T> {
+    Box::pin(future)
+}
+
+impl<H: Send + Sync + 'static, A: Authenticate> Call<H, A> {
+    /// As [`Self::dispatch`], the operation as two plain closures rather
+    /// than an `async` block: `start` takes the request apart and calls the
+    /// handler, `finish` turns the handler's answer into the response, with
+    /// what `start` kept for it (`S`, e.g. the URL for `Location`). A crate
+    /// of thousands of operations then has no coroutine per operation for
+    /// rustc to check.
+    pub fn serve<T, S, F, G>(self, start: F, finish: G) -> Reply
+    where
+        F: for<'b> FnOnce(&'b H, Incoming) -> Result<(Answer<'b, T>, S), GraphError> + Send + 'static,
+        G: FnOnce(&Bound<H, A>, T, S) -> Result<Response, GraphError> + Send + 'static,
+        T: 'static,
+        S: Send + 'static,
+    {
+        self.dispatch(move |bound, incoming| async move {
+            let (answer, state) = start(bound.handler(), incoming)?;
+            let output = answer.await?;
+            finish(&bound, output, state)
+        })
+    }
+}
+
 /// One operation at one path as axum calls it.
 pub struct Endpoint<H, A> {
     bound: Arc<Bound<H, A>>,

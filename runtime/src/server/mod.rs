@@ -30,7 +30,9 @@ pub use self::store::InMemory;
 pub use http::StatusCode;
 
 #[doc(hidden)]
-pub use self::endpoint::{Bound, Call, Endpoint, Operation, Reply, Route, Serve, Shared, not_implemented, routes};
+pub use self::endpoint::{
+    Answer, Bound, Call, Endpoint, Operation, Reply, Route, Serve, Shared, answer, not_implemented, routes,
+};
 #[doc(hidden)]
 pub use self::extract::{FromParameter, Incoming, require_on_create};
 #[doc(hidden)]

@@ -57,7 +57,7 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
     let future_use = has_operations.then(|| quote! { use std::future::Future; });
     let endpoint_use = has_operations.then(|| {
         quote! {
-            use super::runtime::server::{Call, MethodFilter, Operation, Reply, not_implemented};
+            use super::runtime::server::{Call, MethodFilter, Operation, Reply, answer, not_implemented};
         }
     });
     let reads_options = api.operations.iter().any(Operation::reads_query_options);
@@ -554,23 +554,35 @@ fn dispatch(api: &Api, op: &Operation, trait_id: &proc_macro2::Ident) -> TokenSt
     });
     let args = arguments(api, op).into_iter().map(|(name, _)| name);
     let arms = response_arms(api, op);
-    // Only a `201` with a `Location` needs the URL once the handler has the context.
-    let context = if responses(op).into_iter().any(|r| location_id(api, r).is_some()) {
-        quote! { let (context, url) = incoming.into_context_and_url(); }
+    // Only a `201` with a `Location` needs the URL once the handler has the
+    // context: `start` hands it to `finish`.
+    let (context, kept) = if responses(op).into_iter().any(|r| location_id(api, r).is_some()) {
+        (quote! { let (context, url) = incoming.into_context_and_url(); }, quote! { url })
     } else {
-        quote! { let context = incoming.into_context(); }
+        (quote! { let context = incoming.into_context(); }, quote! { () })
     };
+    // A response with a body is written through the route (`bound`).
+    let bound = if responses(op).into_iter().any(|r| r.ty.is_some()) {
+        quote! { bound }
+    } else {
+        quote! { _ }
+    };
+    // Two closures, no `async` block: the runtime awaits the handler
+    // (`Call::serve`), so that the crate has no coroutine per operation.
     quote! {
         fn #serve<H: #trait_id, A: Authenticate>(call: Call<H, A>) -> Reply {
-            call.dispatch(|bound, incoming| async move {
-                #path_value
-                #query_value
-                #body_value
-                #context
-                match bound.handler().#method(context, #(#args),*).await? {
+            call.serve(
+                |handler, incoming| {
+                    #path_value
+                    #query_value
+                    #body_value
+                    #context
+                    Ok((answer(handler.#method(context, #(#args),*)), #kept))
+                },
+                |#bound, response, #kept| match response {
                     #(#arms)*
-                }
-            })
+                },
+            )
         }
     }
 }
