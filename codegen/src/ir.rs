@@ -253,6 +253,10 @@ pub enum Primitive {
     Stream,
 }
 
+/// The prefix that names a primitive even where a type of the spec has its
+/// name: `Edm.Date`, as CSDL writes it.
+pub const EDM_PREFIX: &str = "Edm.";
+
 impl Primitive {
     pub const ALL: [(&'static str, Primitive); 17] = [
         ("String", Primitive::String),
@@ -313,6 +317,17 @@ impl Primitive {
     /// The primitive named `name` (`Date`), without the `Edm.` prefix.
     pub fn named(name: &str) -> Option<Primitive> {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, p)| *p)
+    }
+
+    /// The primitive a spec's type reference `written` names: `Edm.Date`
+    /// always, a bare `Date` unless `declared("Date")` (a type or enum of the
+    /// spec takes the name, and shadows the primitive).
+    pub fn written(written: &str, declared: impl FnOnce(&str) -> bool) -> Option<Primitive> {
+        match written.strip_prefix(EDM_PREFIX) {
+            Some(name) => Self::named(name),
+            None if declared(written) => None,
+            None => Self::named(written),
+        }
     }
 
     pub fn is_float(self) -> bool {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{self, Diagnostic, Location, Suggestions, did_you_mean};
 use crate::ir::{
-    self, EVOLVABLE_SENTINEL, Grant, Method, OtherUserRule, ParameterLocation, Primitive, Segment, TypeRef,
+    self, EDM_PREFIX, EVOLVABLE_SENTINEL, Grant, Method, OtherUserRule, ParameterLocation, Primitive, Segment, TypeRef,
 };
 use crate::load::ast::{self, Located, Name};
 use crate::naming;
@@ -16,9 +16,6 @@ pub use names::UNKNOWN_VARIANT;
 
 /// `Stream`, which only a property can be.
 const STREAM: TypeRef = TypeRef::Primitive(Primitive::Stream);
-/// The prefix that names a primitive even where a type of the spec has its
-/// name: `Edm.Date`.
-const EDM: &str = "Edm.";
 
 fn primitive_list() -> String {
     Primitive::ALL.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
@@ -235,13 +232,13 @@ impl<'a> Checker<'a> {
             }
             return Some(TypeRef::Collection(Box::new(item)));
         }
-        if let Some(name) = text.strip_prefix(EDM) {
+        if let Some(name) = text.strip_prefix(EDM_PREFIX) {
             if let Some(p) = Primitive::named(name) {
                 return Some(TypeRef::Primitive(p));
             }
             let help = match self.suggestions.nearest("primitive", name, Primitive::ALL.iter().map(|(n, _)| *n)) {
-                Some(near) => format!("did you mean `{EDM}{near}`?"),
-                None => format!("`{EDM}` names a primitive: {}", primitive_list()),
+                Some(near) => format!("did you mean `{EDM_PREFIX}{near}`?"),
+                None => format!("`{EDM_PREFIX}` names a primitive: {}", primitive_list()),
             };
             self.error(written.location, format!("unknown primitive `{text}`")).help = Some(help);
             return None;
@@ -394,7 +391,7 @@ impl<'a> Checker<'a> {
             let (what, help) = if self.types.contains_key(text) || self.enums.contains_key(text) {
                 (
                     format!("key property `{}` is of this spec's `{text}`, not a primitive", key.value),
-                    format!(" (the primitive is `{EDM}{text}` where a type or enum takes its name)"),
+                    format!(" (the primitive is `{EDM_PREFIX}{text}` where a type or enum takes its name)"),
                 )
             } else {
                 (format!("key property `{}` is a `{text}`", key.value), String::new())
@@ -409,13 +406,8 @@ impl<'a> Checker<'a> {
     /// [`Primitive::can_be_key`]); a type or enum of the spec shadows a
     /// primitive of its name, as in [`Self::type_ref`].
     fn key_type(&self, written: &str) -> bool {
-        let written = written.trim();
-        let primitive = match written.strip_prefix(EDM) {
-            Some(name) => Primitive::named(name),
-            None if self.types.contains_key(written) || self.enums.contains_key(written) => None,
-            None => Primitive::named(written),
-        };
-        primitive.is_some_and(Primitive::can_be_key)
+        Primitive::written(written.trim(), |name| self.types.contains_key(name) || self.enums.contains_key(name))
+            .is_some_and(Primitive::can_be_key)
     }
 
     fn rust_name(&mut self, written: &Option<Name>, derived: impl FnOnce() -> String) -> String {

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::Model;
+use crate::ir::{EDM_PREFIX, Primitive};
 use crate::naming;
 
 pub struct Names {
@@ -69,16 +70,12 @@ impl Names {
     /// How the spec writes the primitive `name`: `Edm.Date` where a type or
     /// enum takes the spec name `Date` (a bare name is then the type's).
     pub fn primitive(&self, name: &str) -> String {
-        if self.qualified.contains_key(name) { format!("Edm.{name}") } else { name.to_owned() }
+        if self.qualified.contains_key(name) { format!("{EDM_PREFIX}{name}") } else { name.to_owned() }
     }
 
     /// The primitive a spec type reference written by [`Self::primitive`] names.
-    pub fn written_primitive(&self, written: &str) -> Option<crate::ir::Primitive> {
-        match written.strip_prefix("Edm.") {
-            Some(name) => crate::ir::Primitive::named(name),
-            None if self.qualified.contains_key(written) => None,
-            None => crate::ir::Primitive::named(written),
-        }
+    pub fn written_primitive(&self, written: &str) -> Option<Primitive> {
+        Primitive::written(written, |name| self.qualified.contains_key(name))
     }
 
     pub fn was_renamed(&self, qualified: &str) -> bool {
