@@ -72,61 +72,129 @@ pub fn rust_pieces(
     Ok(with_header(&spaced(&text), "//", options))
 }
 
-/// The runtime's macro whose arguments hold a type (`Vec<String>`).
-const SETTER_CALL: &str = "__private::model_setter!(";
+/// The runtime's macro whose arguments hold types (`Vec<String>`).
+const SETTER_CALL: &str = "__private::model_setters![";
 
-/// Generic types in the arguments of [`SETTER_CALL`]s as a type is written
-/// (`Vec<String>`): prettyplease prints macro arguments token by token
-/// (`Vec < String >`) and may break a type across two lines. A type broken
-/// so is joined, and a line that gets too long then puts its last argument
-/// (the type) on a line of its own.
+/// How a [`SETTER_CALL`] ends.
+const SETTER_CALL_END: &str = "];\n";
+
+/// Lays out each [`SETTER_CALL`] a setter a line, its types as a type is
+/// written (`Vec<String>`). prettyplease prints macro arguments token by
+/// token: it fills lines with them (a setter may start mid-line or be broken
+/// anywhere) and spaces generics (`Vec < String >`, `base .field`).
 pub(crate) fn macro_types(text: String) -> String {
-    // Most printed pieces have no setter, or none with a generic type.
-    if !text.contains(" <") || !text.contains(SETTER_CALL) {
+    if !text.contains(SETTER_CALL) {
         return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text.as_str();
     while let Some(at) = rest.find(SETTER_CALL) {
-        // The call's lines: from the start of its first to the end of the
-        // one that closes it (no argument holds `);` and a line break).
+        // The call: from the start of its line to the `];` that closes it (no
+        // argument holds `];` and a line break).
         let start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
-        let end = rest[at..].find(");\n").map_or(rest.len(), |i| at + i + 3);
+        let Some(end) = rest[at..].find(SETTER_CALL_END).map(|i| at + i) else { break };
         out.push_str(&rest[..start]);
-        let call = &rest[start..end];
-        if call.contains(" <") {
-            tight_call(call, &mut out);
-        } else {
-            out.push_str(call);
-        }
-        rest = &rest[end..];
+        setter_lines(&rest[start..at], &rest[at + SETTER_CALL.len()..end], &mut out);
+        rest = &rest[end + SETTER_CALL_END.len()..];
     }
     out.push_str(rest);
     out
 }
 
-/// The lines of one setter call, with its generic types tightened.
-fn tight_call(call: &str, out: &mut String) {
-    let mut lines = call.lines();
-    while let Some(line) = lines.next() {
-        let mut line = tight_generics(line);
-        while line.ends_with('<') {
-            let Some(next) = lines.next() else { break };
-            line.push_str(&tight_generics(next.trim_start()));
-        }
-        if line.len() > LINE_WIDTH
-            && let Some(at) = line.rfind(", ")
-        {
-            let indent = " ".repeat(indent(&line).max(4));
-            out.push_str(line[..at].trim_end());
-            out.push_str(",\n");
-            out.push_str(&indent);
-            out.push_str(&line[at + 2..]);
-        } else {
-            out.push_str(&line);
-        }
+/// One setter call: `setter(field, "json", Type)` a line, or the call on one
+/// line when it holds one setter and fits.
+fn setter_lines(indent: &str, arguments: &str, out: &mut String) {
+    let setters = top_level_items(&tight_generics(&one_line(arguments)));
+    let single = format!("{indent}{SETTER_CALL}{}];", setters.join(", "));
+    if setters.len() <= 1 && single.len() <= LINE_WIDTH {
+        out.push_str(&single);
         out.push('\n');
+        return;
     }
+    out.push_str(&format!("{indent}{SETTER_CALL}\n"));
+    let inner = format!("{indent}    ");
+    for setter in setters {
+        let line = format!("{inner}{setter},");
+        // Too long: the type (the last argument) on a line of its own.
+        match line.rfind(", ") {
+            Some(at) if line.len() > LINE_WIDTH => {
+                out.push_str(&line[..at]);
+                out.push_str(&format!(",\n{inner}    {}\n", &line[at + 2..]));
+            }
+            _ => {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str(&format!("{indent}];\n"));
+}
+
+/// `text` on one line: outside string literals, each run of white space
+/// becomes one space, and none is left next to a `.` or inside parentheses.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                '\\' => out.extend(chars.next()),
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+            let next = chars.peek().copied();
+            if !(out.is_empty() || out.ends_with(['.', '(']) || matches!(next, None | Some('.' | ')' | ','))) {
+                out.push(' ');
+            }
+            continue;
+        }
+        in_string = c == '"';
+        out.push(c);
+    }
+    out
+}
+
+/// The comma-separated items of `text`, split outside string literals and
+/// brackets, trimmed; a trailing comma makes no item.
+fn top_level_items(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if in_string {
+            item.push(c);
+            match c {
+                '\\' => item.extend(chars.next()),
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '<' => depth += 1,
+            ')' | ']' | '>' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                items.push(std::mem::take(&mut item).trim().to_owned());
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
+    items.push(item.trim().to_owned());
+    items.retain(|item| !item.is_empty());
+    items
 }
 
 /// prettyplease's line width.
@@ -428,20 +496,27 @@ mod tests {
     fn generic_types_in_setter_arguments_read_as_types_on_one_line() {
         let text = printed(quote::quote! {
             impl Thing {
-                __private::model_setter!(with_names, names, "names", Vec<String>);
-                __private::model_setter!(with_assigned_licenses, base.assigned_licenses, "assignedLicenses", Vec<AssignedLicense>);
-                __private::model_setter!(with_license_states, base.base.license_assignment_states, "licenseStates", Vec<LicenseAssignmentState>);
-                __private::model_setter!(with_map, map, "a < b", std::collections::BTreeMap<String, Vec<u8>>);
+                __private::model_setters![
+                    with_names(names, "names", Vec<String>),
+                    with_assigned_licenses(base.assigned_licenses, "assignedLicenses", Vec<AssignedLicense>),
+                    with_license_states(base.base.license_assignment_states, "licenseStates", Vec<LicenseAssignmentStateOfAUser>),
+                    with_map(map, "a < b", std::collections::BTreeMap<String, Vec<u8>>),
+                    with_odd(odd, "a,  (b\" ]; .c", Option<String>)
+                ];
                 check!(a < b && c > d);
             }
         });
-        assert!(text.contains(r#"model_setter!(with_names, names, "names", Vec<String>);"#), "{text}");
         assert!(
-            text.contains("\"assignedLicenses\", Vec<AssignedLicense>\n    );"),
+            text.contains("    __private::model_setters![\n        with_names(names, \"names\", Vec<String>),\n"),
+            "{text}"
+        );
+        assert!(text.contains("        with_odd(odd, \"a,  (b\\\" ]; .c\", Option<String>),\n    ];\n"), "{text}");
+        assert!(
+            text.contains("(base.assigned_licenses, \"assignedLicenses\", Vec<AssignedLicense>),\n"),
             "a type broken across lines is joined:\n{text}"
         );
         assert!(
-            text.contains("\"licenseStates\",\n        Vec<LicenseAssignmentState>\n    );"),
+            text.contains("\"licenseStates\",\n            Vec<LicenseAssignmentStateOfAUser>),\n"),
             "and goes on a line of its own when the line would be too long:\n{text}"
         );
         assert!(text.contains(r#""a < b", std::collections::BTreeMap<String, Vec<u8>>"#), "strings unchanged:\n{text}");
@@ -461,10 +536,10 @@ mod tests {
 
     #[test]
     fn runtime_macro_items_are_spaced_like_items_and_a_run_of_them_stays_together() {
-        let text = "impl A {\n    pub fn new() {}\n    __private::model_setter!(with_a, a, \"a\", String);\n    __private::model_setter!(\n        with_b, b, \"b\", String\n    );\n    __private::model_setter!(with_c, c, \"c\", String);\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n__private::model_serde!(A);\n/// B.\nstruct B {}\n";
+        let text = "impl A {\n    pub fn new() {}\n    __private::model_new!();\n    __private::model_setters![with_a(a, \"a\", String)];\n    __private::model_setters![\n        with_b(b, \"b\", String),\n    ];\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n__private::model_serde!(A);\n/// B.\nstruct B {}\n";
         assert_eq!(
             spaced(text),
-            "impl A {\n    pub fn new() {}\n\n    __private::model_setter!(with_a, a, \"a\", String);\n    __private::model_setter!(\n        with_b, b, \"b\", String\n    );\n    __private::model_setter!(with_c, c, \"c\", String);\n\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n\n__private::model_serde!(A);\n\n/// B.\nstruct B {}\n"
+            "impl A {\n    pub fn new() {}\n\n    __private::model_new!();\n    __private::model_setters![with_a(a, \"a\", String)];\n    __private::model_setters![\n        with_b(b, \"b\", String),\n    ];\n\n    /// Clears.\n    pub fn clear(&mut self) {}\n}\n\n__private::model_serde!(A);\n\n/// B.\nstruct B {}\n"
         );
     }
 

@@ -141,8 +141,10 @@ impl Identity {
     pub const PROPERTIES: &[&str] = __private::names!["displayName", "id"];
 
     __private::model_new!();
-    __private::model_setter!(with_display_name, display_name, "displayName", String);
-    __private::model_setter!(with_id, id, "id", String);
+    __private::model_setters![
+        with_display_name(display_name, "displayName", String),
+        with_id(id, "id", String),
+    ];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -224,9 +226,11 @@ impl IdentitySet {
     pub const PROPERTIES: &[&str] = __private::names!["application", "device", "user"];
 
     __private::model_new!();
-    __private::model_setter!(with_application, application, "application", Identity);
-    __private::model_setter!(with_device, device, "device", Identity);
-    __private::model_setter!(with_user, user, "user", Identity);
+    __private::model_setters![
+        with_application(application, "application", Identity),
+        with_device(device, "device", Identity),
+        with_user(user, "user", Identity),
+    ];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -308,13 +312,11 @@ impl InferenceData {
     ];
 
     __private::model_new!();
-    __private::model_setter!(
-        with_confidence_score, confidence_score, "confidenceScore", f64
-    );
-    __private::model_setter!(
-        with_user_has_verified_accuracy, user_has_verified_accuracy,
-        "userHasVerifiedAccuracy", bool
-    );
+    __private::model_setters![
+        with_confidence_score(confidence_score, "confidenceScore", f64),
+        with_user_has_verified_accuracy(user_has_verified_accuracy, "userHasVerifiedAccuracy",
+            bool),
+    ];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -572,34 +574,23 @@ impl PersonCertification {
     ];
 
     __private::model_new!();
-    __private::model_setter!(
-        with_allowed_audiences, base.allowed_audiences, "allowedAudiences",
-        AllowedAudiences
-    );
-    __private::model_setter!(with_inference, base.inference, "inference", InferenceData);
-    __private::model_setter!(
-        with_is_searchable, base.is_searchable, "isSearchable", bool
-    );
-    __private::model_setter!(with_source, base.source, "source", PersonDataSources);
-    __private::model_setter!(
-        with_sources, base.sources, "sources", Vec<ProfileSourceAnnotation>
-    );
-    __private::model_setter!(
-        with_certification_id, certification_id, "certificationId", String
-    );
-    __private::model_setter!(with_description, description, "description", String);
-    __private::model_setter!(with_display_name, display_name, "displayName", String);
-    __private::model_setter!(with_end_date, end_date, "endDate", Date);
-    __private::model_setter!(with_issued_date, issued_date, "issuedDate", Date);
-    __private::model_setter!(
-        with_issuing_authority, issuing_authority, "issuingAuthority", String
-    );
-    __private::model_setter!(
-        with_issuing_company, issuing_company, "issuingCompany", String
-    );
-    __private::model_setter!(with_start_date, start_date, "startDate", Date);
-    __private::model_setter!(with_thumbnail_url, thumbnail_url, "thumbnailUrl", String);
-    __private::model_setter!(with_web_url, web_url, "webUrl", String);
+    __private::model_setters![
+        with_allowed_audiences(base.allowed_audiences, "allowedAudiences", AllowedAudiences),
+        with_inference(base.inference, "inference", InferenceData),
+        with_is_searchable(base.is_searchable, "isSearchable", bool),
+        with_source(base.source, "source", PersonDataSources),
+        with_sources(base.sources, "sources", Vec<ProfileSourceAnnotation>),
+        with_certification_id(certification_id, "certificationId", String),
+        with_description(description, "description", String),
+        with_display_name(display_name, "displayName", String),
+        with_end_date(end_date, "endDate", Date),
+        with_issued_date(issued_date, "issuedDate", Date),
+        with_issuing_authority(issuing_authority, "issuingAuthority", String),
+        with_issuing_company(issuing_company, "issuingCompany", String),
+        with_start_date(start_date, "startDate", Date),
+        with_thumbnail_url(thumbnail_url, "thumbnailUrl", String),
+        with_web_url(web_url, "webUrl", String),
+    ];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
@@ -697,8 +688,7 @@ impl PersonDataSources {
     pub const PROPERTIES: &[&str] = __private::names!["type"];
 
     __private::model_new!();
-    __private::model_setter!(with_type, r#type, "type", Vec<String>);
-
+    __private::model_setters![with_type(r#type, "type", Vec<String>)];
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.
     #[inline]
@@ -779,11 +769,11 @@ impl ProfileSourceAnnotation {
     ];
 
     __private::model_new!();
-    __private::model_setter!(
-        with_is_default_source, is_default_source, "isDefaultSource", bool
-    );
-    __private::model_setter!(with_properties, properties, "properties", Vec<String>);
-    __private::model_setter!(with_source_id, source_id, "sourceId", String);
+    __private::model_setters![
+        with_is_default_source(is_default_source, "isDefaultSource", bool),
+        with_properties(properties, "properties", Vec<String>),
+        with_source_id(source_id, "sourceId", String),
+    ];
 
     /// Clears every property the server sets, inherited ones included: what is
     /// left is what a client may send.

@@ -93,7 +93,7 @@ pub mod __private {
     pub use super::object::{Reader, Writer, debug, deserialize, serialize, set_null};
     pub use crate::{
         __model_deref as model_deref, __model_new as model_new, __model_serde as model_serde,
-        __model_setter as model_setter, __names as names, __object_extras as object_extras, __wire_enum as wire_enum,
+        __model_setters as model_setters, __names as names, __object_extras as object_extras, __wire_enum as wire_enum,
     };
     pub use serde;
 }

@@ -118,13 +118,15 @@ macro_rules! __object_extras {
     };
 }
 
-/// A model's `with_` setter, in its inherent impl:
-/// `model_setter!(with_name, path.to.field, "jsonName", Type)`, documented as
-/// setting `jsonName`.
+/// A model's `with_` setters, in its inherent impl, one invocation a type:
+/// `model_setters![with_name(path.to.field, "jsonName", Type), ...]`, each
+/// documented as setting `jsonName`. One invocation for all of a type's
+/// setters rather than one each: rustc pays for every macro invocation (its
+/// expansion's bookkeeping), about 50 MB at 1,000 types (BENCHMARKS.md).
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __model_setter {
-    ($setter:ident, $($field:ident).+, $json:literal, $ty:ty) => {
+macro_rules! __model_setters {
+    ($($setter:ident($($field:ident).+, $json:literal, $ty:ty)),* $(,)?) => {$(
         #[doc = ::core::concat!("Sets `", $json, "`.")]
         #[must_use]
         pub fn $setter(mut self, value: impl ::core::convert::Into<$ty>) -> Self {
@@ -133,7 +135,7 @@ macro_rules! __model_setter {
             $crate::Object::nulls_mut(&mut self).remove($json);
             self
         }
-    };
+    )*};
 }
 
 /// A list of JSON names, `&[...]`: printed filling its lines rather than a

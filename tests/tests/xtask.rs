@@ -144,7 +144,7 @@ fn the_regeneration_loop() {
     let models = fs::read_to_string(out.join("src/models.rs")).expect("models");
     assert!(models.contains("pub verification_url: Option<String>"), "the model has the field");
     assert!(
-        models.contains("with_verification_url, verification_url, \"verificationUrl\", String"),
+        models.contains("with_verification_url(verification_url, \"verificationUrl\", String)"),
         "the model has the setter"
     );
     let read = models.find("\"verificationUrl\" => ").map(|at| &models[at..at + 200]);

@@ -347,7 +347,8 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
     let root = access(lineage[0]);
     // A stream is no JSON member: its `null` (`with_null`) is kept as an undeclared member.
     let properties: Vec<&str> = all.iter().filter(|(_, p)| !is_stream(p)).map(|(_, p)| p.name.as_str()).collect();
-    // A line a setter, spelled out by the runtime's macro.
+    // A line a setter, all of them spelled out by one invocation of the
+    // runtime's macro (rustc pays for each invocation).
     let setters: Vec<TokenStream> = if t.is_abstract {
         Vec::new()
     } else {
@@ -359,10 +360,11 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
                 let ty = field_type(api, declarer, p, n);
                 let hops = (0..depth(declarer)).map(|_| quote! { base. });
                 let json = &p.name;
-                quote! { __private::model_setter!(#setter, #(#hops)* #field, #json, #ty); }
+                quote! { #setter(#(#hops)* #field, #json, #ty) }
             })
             .collect()
     };
+    let setters = (!setters.is_empty()).then(|| quote! { __private::model_setters![#(#setters),*]; });
     let constructor = (!t.is_abstract).then(|| {
         quote! {
             __private::model_new!();
@@ -507,7 +509,7 @@ fn emit_type(api: &Api, t: &Type, n: &Names) -> TokenStream {
             pub const PROPERTIES: &[&str] = __private::names![#(#properties),*];
 
             #constructor
-            #(#setters)*
+            #setters
 
             /// Clears every property the server sets, inherited ones included: what is
             /// left is what a client may send.
