@@ -91,6 +91,12 @@ pub struct ClientNode {
     pub accessors: Vec<Accessor>,
     /// The operations served here, as (operation index, path index).
     pub operations: Vec<(usize, usize)>,
+    /// The first node (index in `Api::client_nodes`) whose calls and
+    /// accessors, all the way down, are the same as this node's, when that
+    /// is another node: this node's struct is then a type alias of that
+    /// one's (`UsersItemProfile` of `MeProfile` when every operation under
+    /// `/me/profile` is also served under `/users/{id}/profile`).
+    pub same_as: Option<usize>,
 }
 
 /// One accessor method of a client node.

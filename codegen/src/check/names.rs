@@ -474,6 +474,48 @@ fn client(api: &mut Api) {
             path.client_method = method;
         }
     }
+    share_nodes(api);
+}
+
+/// Sets each client node's `same_as`: nodes that make the same calls and
+/// lead to the same nodes below, with the same accessors, share one struct.
+/// Two nodes are the same when they serve the same operations with the same
+/// methods and their accessors lead to nodes that are the same; children
+/// come after their parent in `client_nodes`, so one pass from the end
+/// settles every node's class before its parent's.
+fn share_nodes(api: &mut Api) {
+    type Key = (Vec<(usize, String, Option<String>)>, Vec<(String, Option<String>, Option<String>, usize)>);
+    let nodes = &api.client_nodes;
+    let mut classes: BTreeMap<Key, usize> = BTreeMap::new();
+    let mut class = vec![usize::MAX; nodes.len()];
+    for i in (0..nodes.len()).rev() {
+        let node = &nodes[i];
+        // The root is the client itself, and a node without a struct is never emitted.
+        if i == 0 || node.struct_name.is_none() {
+            class[i] = nodes.len() + i; // a class of its own (interned classes are fewer than the nodes)
+            continue;
+        }
+        let operations = node
+            .operations
+            .iter()
+            .map(|&(o, p)| {
+                let path = &api.operations[o].paths[p];
+                (o, path.client_method.clone(), path.client_stream.clone())
+            })
+            .collect();
+        let accessors = node
+            .accessors
+            .iter()
+            .map(|a| (a.method.clone(), a.literal.clone(), a.parameter.clone(), class[a.target]))
+            .collect();
+        let next = classes.len();
+        class[i] = *classes.entry((operations, accessors)).or_insert(next);
+    }
+    let mut first: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, c) in class.iter().enumerate() {
+        let canonical = *first.entry(*c).or_insert(i);
+        api.client_nodes[i].same_as = (canonical != i).then_some(canonical);
+    }
 }
 
 /// Adds `node` and its descendants to `out`, depth first, literals before the
@@ -488,6 +530,7 @@ fn flatten(node: &Node, out: &mut Vec<ClientNode>, structs: &mut Namespace) -> u
         struct_name,
         accessors: Vec::new(),
         operations: node.operations.clone(),
+        same_as: None,
     });
     let mut taken: Vec<String> = Vec::new();
     let mut accessors = Vec::new();

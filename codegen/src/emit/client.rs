@@ -68,13 +68,47 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     let mut structs = Vec::new();
     let mut root_methods = Vec::new();
     for (i, node) in api.client_nodes.iter().enumerate() {
+        let template = |node: &ClientNode| -> String {
+            node.segments
+                .iter()
+                .map(|s| match s {
+                    Segment::Literal(l) => format!("/{l}"),
+                    Segment::Parameter(p) => format!("/{{{p}}}"),
+                })
+                .collect()
+        };
+        if let (Some(name), Some(same)) = (&node.struct_name, node.same_as) {
+            // The same calls as another node's struct: named, not written again.
+            let same_name = api.client_nodes[same].struct_name.as_deref().unwrap_or("Root");
+            let d = doc(&format!(
+                "The requests under `/{}{}`: the same calls as [`{same_name}`], which sends them to the path \
+                 it was reached by.",
+                api.version,
+                template(node)
+            ));
+            let (name, same_name) = (ident(name), ident(same_name));
+            structs.push(quote! {
+                #d
+                pub type #name<'a> = #same_name<'a>;
+            });
+            continue;
+        }
+        // The nodes whose struct is an alias of this one's.
+        let sharers: Vec<&ClientNode> = api.client_nodes.iter().filter(|n| n.same_as == Some(i)).collect();
         let accessors = accessors(api, node);
         let operations: Vec<TokenStream> = node
             .operations
             .iter()
-            .map(|&(op, path)| {
+            .enumerate()
+            .map(|(k, &(op, path))| {
                 let op = &api.operations[op];
-                operation_method(api, op, &op.paths[path])
+                // The same operation on the sharers' paths (they serve the same ones, in order).
+                let also: Vec<&Path> = sharers
+                    .iter()
+                    .filter_map(|n| n.operations.get(k))
+                    .map(|&(o, p)| &api.operations[o].paths[p])
+                    .collect();
+                operation_method(api, op, &op.paths[path], &also)
             })
             .collect();
         if i == 0 {
@@ -86,15 +120,18 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
             continue; // `users` in `/users/{id}`: reached as `user(id)` from the node before
         };
         let name = ident(name);
-        let template: String = node
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Literal(l) => format!("/{l}"),
-                Segment::Parameter(p) => format!("/{{{p}}}"),
-            })
-            .collect();
-        let d = doc(&format!("The requests under `/{}{template}`.", api.version));
+        let mut text = format!("The requests under `/{}{}`", api.version, template(node));
+        if !sharers.is_empty() {
+            let others: Vec<String> = sharers
+                .iter()
+                .map(|n| {
+                    let alias = n.struct_name.as_deref().unwrap_or_default();
+                    format!("`/{}{}` as [`{alias}`]", api.version, template(n))
+                })
+                .collect();
+            text.push_str(&format!(", and under {}", others.join(", ")));
+        }
+        let d = doc(&format!("{text}."));
         structs.push(quote! {
             #d
             #[derive(Clone, Debug)]
@@ -318,11 +355,14 @@ fn accessors(api: &Api, node: &ClientNode) -> Vec<TokenStream> {
         .map(|accessor| {
             let target = &api.client_nodes[accessor.target];
             let target_id = ident(target.struct_name.as_deref().unwrap_or("Root"));
+            // A struct shared with another node is built by its own name (its alias names the type).
+            let built = target.same_as.map_or(target, |same| &api.client_nodes[same]);
+            let built_id = ident(built.struct_name.as_deref().unwrap_or("Root"));
             // The root names the node structs through their module; nodes are in it.
-            let target_name = if at_root {
-                quote! { paths::#target_id }
+            let (target_name, built_name) = if at_root {
+                (quote! { paths::#target_id }, quote! { paths::#built_id })
             } else {
-                quote! { #target_id }
+                (quote! { #target_id }, quote! { #built_id })
             };
             let method = ident(&accessor.method);
             // What the accessor appends to the path so far, before the encoded parameter if any.
@@ -347,7 +387,7 @@ fn accessors(api: &Api, node: &ClientNode) -> Vec<TokenStream> {
             quote! {
                 #d
                 pub fn #method(&self, #argument) -> #target_name<'_> {
-                    #target_name(#node)
+                    #built_name(#node)
                 }
             }
         })
@@ -379,7 +419,7 @@ fn as_text(api: &Api, name: &str) -> TokenStream {
     }
 }
 
-fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
+fn operation_method(api: &Api, op: &Operation, path: &Path, also: &[&Path]) -> TokenStream {
     let method = ident(&path.client_method);
     let http = http_method(op.method);
     let has_query = has_query_struct(op);
@@ -422,7 +462,7 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
         }
         None => (quote! { () }, quote! { #core.receive_empty(call) }),
     };
-    let d = doc(&operation_doc(api, op, path));
+    let d = doc(&operation_doc(api, op, path, also));
     let stream = path.client_stream.as_ref().and_then(|stream| {
         let TypeRef::Page(item) = success_type(op)? else { return None };
         let item = models_type(api, item);
@@ -453,7 +493,9 @@ fn operation_method(api: &Api, op: &Operation, path: &Path) -> TokenStream {
     }
 }
 
-fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
+/// The method's documentation; `also` are the paths of the structs that
+/// share this one (the same operation, reached another way).
+fn operation_doc(api: &Api, op: &Operation, path: &Path, also: &[&Path]) -> String {
     let mut text = String::new();
     let summary = paragraph(op.summary.as_deref());
     let description = paragraph(op.description.as_deref());
@@ -463,9 +505,17 @@ fn operation_doc(api: &Api, op: &Operation, path: &Path) -> String {
     if !description.is_empty() {
         text.push_str(&format!("{description}\n\n"));
     }
-    text.push_str(&format!("Sends `{} /{}{}`", op.method.as_str(), api.version, path.template));
-    if op.request.is_some() {
-        text.push_str(" with a JSON body");
+    let body = if op.request.is_some() { " with a JSON body" } else { "" };
+    let method = op.method.as_str();
+    if also.is_empty() {
+        text.push_str(&format!("Sends `{method} /{}{}`{body}", api.version, path.template));
+    } else {
+        // A shared struct: the path is the one the call was reached by.
+        let paths: Vec<String> = std::iter::once(path)
+            .chain(also.iter().copied())
+            .map(|p| format!("`/{}{}`", api.version, p.template))
+            .collect();
+        text.push_str(&format!("Sends `{method}`{body} to the path it was reached by, {}", paths.join(" or ")));
     }
     text.push_str(&format!(" (operation `{}`).\n\n", op.name));
     let statuses: Vec<String> = op

@@ -109,7 +109,7 @@ impl Client {
 
     /// `/users/{id}`: one item of `users`.
     pub fn user(&self, value: impl AsRef<str>) -> paths::UsersItem<'_> {
-        paths::UsersItem(Node::root(&self.core).item("/users", "id", value.as_ref()))
+        paths::Me(Node::root(&self.core).item("/users", "id", value.as_ref()))
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 
-/// The requests under `/beta/me`.
+/// The requests under `/beta/me`, and under `/beta/users/{id}` as [`UsersItem`].
 #[derive(Clone, Debug)]
 pub struct Me<'a>(pub(crate) Node<'a>);
 
@@ -14,7 +14,8 @@ impl<'a> Me<'a> {
     }
 }
 
-/// The requests under `/beta/me/profile`.
+/// The requests under `/beta/me/profile`, and under `/beta/users/{id}/profile` as
+/// [`UsersItemProfile`].
 #[derive(Clone, Debug)]
 pub struct MeProfile<'a>(pub(crate) Node<'a>);
 
@@ -35,7 +36,8 @@ impl<'a> MeProfile<'a> {
     }
 }
 
-/// The requests under `/beta/me/profile/certifications`.
+/// The requests under `/beta/me/profile/certifications`, and under
+/// `/beta/users/{id}/profile/certifications` as [`UsersItemProfileCertifications`].
 #[derive(Clone, Debug)]
 pub struct MeProfileCertifications<'a>(pub(crate) Node<'a>);
 
@@ -44,7 +46,8 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// Create a new personCertification object in a user's profile.
     ///
-    /// Sends `POST /beta/me/profile/certifications` with a JSON body (operation
+    /// Sends `POST` with a JSON body to the path it was reached by,
+    /// `/beta/me/profile/certifications` or `/beta/users/{id}/profile/certifications` (operation
     /// `createPersonCertification`).
     ///
     /// Expects `201` with [`PersonCertification`](super::super::models::PersonCertification).
@@ -68,7 +71,8 @@ impl<'a> MeProfileCertifications<'a> {
     ///
     /// Retrieve a list of personCertification objects from a user's profile.
     ///
-    /// Sends `GET /beta/me/profile/certifications` (operation `listPersonCertifications`).
+    /// Sends `GET` to the path it was reached by, `/beta/me/profile/certifications` or
+    /// `/beta/users/{id}/profile/certifications` (operation `listPersonCertifications`).
     ///
     /// Expects `200` with a page of
     /// [`PersonCertification`](super::super::models::PersonCertification).
@@ -101,7 +105,9 @@ impl<'a> MeProfileCertifications<'a> {
     }
 }
 
-/// The requests under `/beta/me/profile/certifications/{personCertificationId}`.
+/// The requests under `/beta/me/profile/certifications/{personCertificationId}`, and under
+/// `/beta/users/{id}/profile/certifications/{personCertificationId}` as
+/// [`UsersItemProfileCertificationsItem`].
 #[derive(Clone, Debug)]
 pub struct MeProfileCertificationsItem<'a>(pub(crate) Node<'a>);
 
@@ -110,7 +116,9 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// Deletes a personCertification object from a user's profile.
     ///
-    /// Sends `DELETE /beta/me/profile/certifications/{personCertificationId}` (operation
+    /// Sends `DELETE` to the path it was reached by,
+    /// `/beta/me/profile/certifications/{personCertificationId}` or
+    /// `/beta/users/{id}/profile/certifications/{personCertificationId}` (operation
     /// `deletePersonCertification`).
     ///
     /// Expects `204`.
@@ -130,7 +138,9 @@ impl<'a> MeProfileCertificationsItem<'a> {
     ///
     /// Read the properties and relationships of a personCertification object in a user's profile.
     ///
-    /// Sends `GET /beta/me/profile/certifications/{personCertificationId}` (operation
+    /// Sends `GET` to the path it was reached by,
+    /// `/beta/me/profile/certifications/{personCertificationId}` or
+    /// `/beta/users/{id}/profile/certifications/{personCertificationId}` (operation
     /// `getPersonCertification`).
     ///
     /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
@@ -155,8 +165,10 @@ impl<'a> MeProfileCertificationsItem<'a> {
     /// Update the properties of a personCertification object in a user's profile. Properties not in
     /// the body keep their values; a property sent as `null` is cleared.
     ///
-    /// Sends `PATCH /beta/me/profile/certifications/{personCertificationId}` with a JSON body
-    /// (operation `updatePersonCertification`).
+    /// Sends `PATCH` with a JSON body to the path it was reached by,
+    /// `/beta/me/profile/certifications/{personCertificationId}` or
+    /// `/beta/users/{id}/profile/certifications/{personCertificationId}` (operation
+    /// `updatePersonCertification`).
     ///
     /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
     ///
@@ -176,175 +188,19 @@ impl<'a> MeProfileCertificationsItem<'a> {
     }
 }
 
-/// The requests under `/beta/users/{id}`.
-#[derive(Clone, Debug)]
-pub struct UsersItem<'a>(pub(crate) Node<'a>);
+/// The requests under `/beta/users/{id}`: the same calls as [`Me`], which sends them to the
+/// path it was reached by.
+pub type UsersItem<'a> = Me<'a>;
 
-impl<'a> UsersItem<'a> {
-    /// `/profile`
-    pub fn profile(&self) -> UsersItemProfile<'_> {
-        UsersItemProfile(self.0.child("/profile"))
-    }
-}
+/// The requests under `/beta/users/{id}/profile`: the same calls as [`MeProfile`], which sends
+/// them to the path it was reached by.
+pub type UsersItemProfile<'a> = MeProfile<'a>;
 
-/// The requests under `/beta/users/{id}/profile`.
-#[derive(Clone, Debug)]
-pub struct UsersItemProfile<'a>(pub(crate) Node<'a>);
+/// The requests under `/beta/users/{id}/profile/certifications`: the same calls as
+/// [`MeProfileCertifications`], which sends them to the path it was reached by.
+pub type UsersItemProfileCertifications<'a> = MeProfileCertifications<'a>;
 
-impl<'a> UsersItemProfile<'a> {
-    /// `/certifications`
-    pub fn certifications(&self) -> UsersItemProfileCertifications<'_> {
-        UsersItemProfileCertifications(self.0.child("/certifications"))
-    }
-
-    /// `/certifications/{personCertificationId}`: one item of `certifications`.
-    pub fn certification(
-        &self,
-        value: impl AsRef<str>,
-    ) -> UsersItemProfileCertificationsItem<'_> {
-        UsersItemProfileCertificationsItem(
-            self.0.item("/certifications", "personCertificationId", value.as_ref()),
-        )
-    }
-}
-
-/// The requests under `/beta/users/{id}/profile/certifications`.
-#[derive(Clone, Debug)]
-pub struct UsersItemProfileCertifications<'a>(pub(crate) Node<'a>);
-
-impl<'a> UsersItemProfileCertifications<'a> {
-    /// Create personCertification.
-    ///
-    /// Create a new personCertification object in a user's profile.
-    ///
-    /// Sends `POST /beta/users/{id}/profile/certifications` with a JSON body (operation
-    /// `createPersonCertification`).
-    ///
-    /// Expects `201` with [`PersonCertification`](super::super::models::PersonCertification).
-    ///
-    /// Permissions: [`PROFILE_WRITE`](super::super::permissions::PROFILE_WRITE); least privileged
-    /// delegated (work or school) `User.ReadWrite`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub fn create(
-        &self,
-        body: &models::PersonCertification,
-    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
-        let call = self.0.call(Method::POST);
-        let call = call.json(body);
-        self.0.core().receive::<models::PersonCertification>(call)
-    }
-
-    /// List certifications.
-    ///
-    /// Retrieve a list of personCertification objects from a user's profile.
-    ///
-    /// Sends `GET /beta/users/{id}/profile/certifications` (operation `listPersonCertifications`).
-    ///
-    /// Expects `200` with a page of
-    /// [`PersonCertification`](super::super::models::PersonCertification).
-    ///
-    /// Permissions: [`LIST_CERTIFICATIONS`](super::super::permissions::LIST_CERTIFICATIONS); least
-    /// privileged delegated (work or school) `User.Read`, `User.ReadWrite`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub fn list(
-        &self,
-        query: &ListPersonCertificationsQuery,
-    ) -> impl Future<Output = Result<models::PersonCertificationPage, Error>> {
-        let call = self.0.call(Method::GET);
-        let call = query.apply(call);
-        self.0.core().receive::<models::PersonCertificationPage>(call)
-    }
-
-    /// Every item of `list`'s pages: the first page is the same request, the next ones come from
-    /// each page's `@odata.nextLink`, which must stay on the client's host. A `Stream`
-    /// (futures-core's trait) of results, also read with [`Items::next`].
-    pub fn list_all(
-        &self,
-        query: &ListPersonCertificationsQuery,
-    ) -> Items<models::PersonCertification> {
-        let call = self.0.call(Method::GET);
-        let call = query.apply(call);
-        Items::new(self.0.core().clone(), call)
-    }
-}
-
-/// The requests under `/beta/users/{id}/profile/certifications/{personCertificationId}`.
-#[derive(Clone, Debug)]
-pub struct UsersItemProfileCertificationsItem<'a>(pub(crate) Node<'a>);
-
-impl<'a> UsersItemProfileCertificationsItem<'a> {
-    /// Delete personCertification.
-    ///
-    /// Deletes a personCertification object from a user's profile.
-    ///
-    /// Sends `DELETE /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
-    /// `deletePersonCertification`).
-    ///
-    /// Expects `204`.
-    ///
-    /// Permissions: [`UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION);
-    /// least privileged delegated (work or school) `User.ReadWrite`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub fn delete(&self) -> impl Future<Output = Result<(), Error>> {
-        let call = self.0.call(Method::DELETE);
-        self.0.core().receive_empty(call)
-    }
-
-    /// Get personCertification.
-    ///
-    /// Read the properties and relationships of a personCertification object in a user's profile.
-    ///
-    /// Sends `GET /beta/users/{id}/profile/certifications/{personCertificationId}` (operation
-    /// `getPersonCertification`).
-    ///
-    /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
-    ///
-    /// Permissions: [`GET_CERTIFICATION`](super::super::permissions::GET_CERTIFICATION); least
-    /// privileged delegated (work or school) `User.Read`, `User.ReadWrite`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub fn get(
-        &self,
-        query: &GetPersonCertificationQuery,
-    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
-        let call = self.0.call(Method::GET);
-        let call = query.apply(call);
-        self.0.core().receive::<models::PersonCertification>(call)
-    }
-
-    /// Update personCertification.
-    ///
-    /// Update the properties of a personCertification object in a user's profile. Properties not in
-    /// the body keep their values; a property sent as `null` is cleared.
-    ///
-    /// Sends `PATCH /beta/users/{id}/profile/certifications/{personCertificationId}` with a JSON
-    /// body (operation `updatePersonCertification`).
-    ///
-    /// Expects `200` with [`PersonCertification`](super::super::models::PersonCertification).
-    ///
-    /// Permissions: [`UPDATE_CERTIFICATION`](super::super::permissions::UPDATE_CERTIFICATION);
-    /// least privileged delegated (work or school) `User.ReadWrite`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error`], as every call: an error status, a body that does not fit, or no usable answer.
-    pub fn update(
-        &self,
-        body: &models::PersonCertification,
-    ) -> impl Future<Output = Result<models::PersonCertification, Error>> {
-        let call = self.0.call(Method::PATCH);
-        let call = call.json(body);
-        self.0.core().receive::<models::PersonCertification>(call)
-    }
-}
+/// The requests under `/beta/users/{id}/profile/certifications/{personCertificationId}`: the
+/// same calls as [`MeProfileCertificationsItem`], which sends them to the path it was reached
+/// by.
+pub type UsersItemProfileCertificationsItem<'a> = MeProfileCertificationsItem<'a>;
