@@ -138,12 +138,7 @@ fn one_line(text: &str) -> String {
     let mut in_string = false;
     while let Some(c) = chars.next() {
         if in_string {
-            out.push(c);
-            match c {
-                '\\' => out.extend(chars.next()),
-                '"' => in_string = false,
-                _ => {}
-            }
+            in_string = string_char(c, &mut chars, &mut out);
             continue;
         }
         if c.is_whitespace() {
@@ -162,6 +157,20 @@ fn one_line(text: &str) -> String {
     out
 }
 
+/// Copies `c`, a character of a string literal, to `out`, with the one it
+/// escapes; whether the literal goes on after it.
+fn string_char(c: char, chars: &mut impl Iterator<Item = char>, out: &mut String) -> bool {
+    out.push(c);
+    match c {
+        '\\' => {
+            out.extend(chars.next());
+            true
+        }
+        '"' => false,
+        _ => true,
+    }
+}
+
 /// The comma-separated items of `text`, split outside string literals and
 /// brackets, trimmed; a trailing comma makes no item.
 fn top_level_items(text: &str) -> Vec<String> {
@@ -172,12 +181,7 @@ fn top_level_items(text: &str) -> Vec<String> {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         if in_string {
-            item.push(c);
-            match c {
-                '\\' => item.extend(chars.next()),
-                '"' => in_string = false,
-                _ => {}
-            }
+            in_string = string_char(c, &mut chars, &mut item);
             continue;
         }
         match c {
