@@ -59,13 +59,14 @@ pub use super::runtime::server::require_on_create;
 #[doc(hidden)]
 pub use super::runtime::server::empty;
 
-/// The path parameters of `createPersonCertification`.
+/// The path parameters of `createPersonCertification`, and of 1 other operation with the same
+/// ones, whose path types are aliases of this one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePersonCertificationPath {
     /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
     ///
-    /// The path segment `{id}`, percent-decoded; only in `/beta/users/{id}/profile/certifications`,
-    /// `None` elsewhere. Names the user the call acts on: an id or a userPrincipalName.
+    /// The path segment `{id}`, percent-decoded; `None` on a path of the operation without it.
+    /// Names the user the call acts on: an id or a userPrincipalName.
     pub id: Option<String>,
 }
 
@@ -78,14 +79,14 @@ pub enum CreatePersonCertificationResponse {
     Created(models::PersonCertification),
 }
 
-/// The path parameters of `deletePersonCertification`.
+/// The path parameters of `deletePersonCertification`, and of 2 other operations with the same
+/// ones, whose path types are aliases of this one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeletePersonCertificationPath {
     /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
     ///
-    /// The path segment `{id}`, percent-decoded; only in
-    /// `/beta/users/{id}/profile/certifications/{personCertificationId}`, `None` elsewhere. Names
-    /// the user the call acts on: an id or a userPrincipalName.
+    /// The path segment `{id}`, percent-decoded; `None` on a path of the operation without it.
+    /// Names the user the call acts on: an id or a userPrincipalName.
     pub id: Option<String>,
     /// The personCertification's id.
     ///
@@ -102,20 +103,9 @@ pub enum DeletePersonCertificationResponse {
     NoContent,
 }
 
-/// The path parameters of `getPersonCertification`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GetPersonCertificationPath {
-    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
-    ///
-    /// The path segment `{id}`, percent-decoded; only in
-    /// `/beta/users/{id}/profile/certifications/{personCertificationId}`, `None` elsewhere. Names
-    /// the user the call acts on: an id or a userPrincipalName.
-    pub id: Option<String>,
-    /// The personCertification's id.
-    ///
-    /// The path segment `{personCertificationId}`, percent-decoded.
-    pub person_certification_id: String,
-}
+/// The path parameters of `getPersonCertification`: [`DeletePersonCertificationPath`], the
+/// struct of the first operation with the same ones.
+pub type GetPersonCertificationPath = DeletePersonCertificationPath;
 
 /// The query parameters of `getPersonCertification`. Parameters the spec does not list are
 /// ignored; a `$` option the operation does not take answers `400`.
@@ -135,15 +125,9 @@ pub enum GetPersonCertificationResponse {
     Ok(models::PersonCertification),
 }
 
-/// The path parameters of `listPersonCertifications`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListPersonCertificationsPath {
-    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
-    ///
-    /// The path segment `{id}`, percent-decoded; only in `/beta/users/{id}/profile/certifications`,
-    /// `None` elsewhere. Names the user the call acts on: an id or a userPrincipalName.
-    pub id: Option<String>,
-}
+/// The path parameters of `listPersonCertifications`: [`CreatePersonCertificationPath`], the
+/// struct of the first operation with the same ones.
+pub type ListPersonCertificationsPath = CreatePersonCertificationPath;
 
 /// The query parameters of `listPersonCertifications`. Parameters the spec does not list are
 /// ignored; a `$` option the operation does not take answers `400`.
@@ -165,20 +149,9 @@ pub enum ListPersonCertificationsResponse {
     Ok(models::PersonCertificationPage),
 }
 
-/// The path parameters of `updatePersonCertification`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct UpdatePersonCertificationPath {
-    /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.
-    ///
-    /// The path segment `{id}`, percent-decoded; only in
-    /// `/beta/users/{id}/profile/certifications/{personCertificationId}`, `None` elsewhere. Names
-    /// the user the call acts on: an id or a userPrincipalName.
-    pub id: Option<String>,
-    /// The personCertification's id.
-    ///
-    /// The path segment `{personCertificationId}`, percent-decoded.
-    pub person_certification_id: String,
-}
+/// The path parameters of `updatePersonCertification`: [`DeletePersonCertificationPath`], the
+/// struct of the first operation with the same ones.
+pub type UpdatePersonCertificationPath = DeletePersonCertificationPath;
 
 /// The responses of `updatePersonCertification`, one per documented status.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,6 +1,9 @@
 //! `server/mod.rs`: per operation a path struct, a query struct and a
 //! response enum, the handler trait, the dispatch functions and the router.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -121,8 +124,9 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
             super::runtime::server::run_mock_server(spec, |store, tokens| router(store, tokens, ServerOptions::default()))
         }
     };
+    let path_structs = path_structs(api);
     std::iter::once(head)
-        .chain(api.operations.iter().map(move |op| operation_types(api, op)))
+        .chain(api.operations.iter().zip(path_structs).map(move |(op, path)| operation_types(api, op, path)))
         .chain(std::iter::once(middle))
         .chain(api.operations.iter().map(move |op| dispatch(api, op, &trait_id)))
         .chain(std::iter::once(tail))
@@ -236,48 +240,112 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     text
 }
 
-/// The path struct, the query struct and the response enum of an operation.
-fn operation_types(api: &Api, op: &Operation) -> TokenStream {
-    let Names { path, query, response, .. } = names(op);
-    let path_params = path_parameters(op);
-    let path_struct = (!path_params.is_empty()).then(|| {
-        let fields = path_params.iter().map(|(p, optional)| {
-            let field = ident(&p.rust_name);
-            let ty = value_type(api, &p.ty);
-            let mut text = paragraph(p.description.as_deref());
-            if !text.is_empty() {
-                text.push_str("\n\n");
+/// How an operation's path struct is written.
+enum PathStruct {
+    /// No path parameters: no struct.
+    None,
+    /// A struct of these fields, which the path types of `sharers` other
+    /// operations name too.
+    Struct { fields: TokenStream, sharers: usize },
+    /// A type alias of the first operation's struct with the same fields.
+    Alias(usize),
+}
+
+/// Each operation's path struct. Operations whose path parameters are the
+/// same (names, types, documentation, which ones are optional) share the
+/// first one's struct, and their own path types are type aliases of it: at
+/// 1,000 operations under `/me` and `/users/{id}`, one struct rather than
+/// 1,000 with their derives (about 70 MB of rustc's peak, BENCHMARKS.md).
+fn path_structs(api: &Api) -> Vec<PathStruct> {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<PathStruct> = Vec::with_capacity(api.operations.len());
+    for (i, op) in api.operations.iter().enumerate() {
+        let Some(fields) = path_fields(api, op) else {
+            out.push(PathStruct::None);
+            continue;
+        };
+        match first.entry(fields.to_string()) {
+            Entry::Occupied(at) => {
+                let canonical = *at.get();
+                if let PathStruct::Struct { sharers, .. } = &mut out[canonical] {
+                    *sharers += 1;
+                }
+                out.push(PathStruct::Alias(canonical));
             }
-            let where_ = if *optional {
-                let with: Vec<String> = routes(api, op)
-                    .iter()
-                    .filter(|r| r.parameters.contains(&p.name.as_str()))
-                    .map(|r| format!("`{}`", r.template))
-                    .collect();
-                format!("; only in {}, `None` elsewhere", with.join(", "))
-            } else {
-                String::new()
-            };
-            text.push_str(&format!("The path segment `{{{}}}`, percent-decoded{where_}.", p.name));
-            if p.identifies_user {
-                text.push_str(" Names the user the call acts on: an id or a userPrincipalName.");
-            }
-            let d = doc(&text);
-            if *optional {
-                quote! { #d pub #field: Option<#ty>, }
-            } else {
-                quote! { #d pub #field: #ty, }
-            }
-        });
-        let d = doc(&format!("The path parameters of `{}`.", op.name));
-        quote! {
-            #d
-            #[derive(Clone, Debug, PartialEq)]
-            pub struct #path {
-                #(#fields)*
+            Entry::Vacant(at) => {
+                at.insert(i);
+                out.push(PathStruct::Struct { fields, sharers: 0 });
             }
         }
+    }
+    out
+}
+
+/// The fields of an operation's path struct, if it has path parameters.
+/// Their documentation says nothing of one operation's paths, so that
+/// operations with the same parameters can share the struct.
+fn path_fields(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let path_params = path_parameters(op);
+    if path_params.is_empty() {
+        return None;
+    }
+    let fields = path_params.iter().map(|(p, optional)| {
+        let field = ident(&p.rust_name);
+        let ty = value_type(api, &p.ty);
+        let mut text = paragraph(p.description.as_deref());
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        let where_ = if *optional { "; `None` on a path of the operation without it" } else { "" };
+        text.push_str(&format!("The path segment `{{{}}}`, percent-decoded{where_}.", p.name));
+        if p.identifies_user {
+            text.push_str(" Names the user the call acts on: an id or a userPrincipalName.");
+        }
+        let d = doc(&text);
+        if *optional {
+            quote! { #d pub #field: Option<#ty>, }
+        } else {
+            quote! { #d pub #field: #ty, }
+        }
     });
+    Some(quote! { #(#fields)* })
+}
+
+/// The path struct, the query struct and the response enum of an operation.
+fn operation_types(api: &Api, op: &Operation, path_struct: PathStruct) -> TokenStream {
+    let Names { path, query, response, .. } = names(op);
+    let path_struct = match path_struct {
+        PathStruct::None => None,
+        PathStruct::Struct { fields, sharers } => {
+            let mut text = format!("The path parameters of `{}`", op.name);
+            if sharers > 0 {
+                let others = if sharers == 1 { "operation" } else { "operations" };
+                text.push_str(&format!(
+                    ", and of {sharers} other {others} with the same ones, whose path types are aliases of this one"
+                ));
+            }
+            let d = doc(&format!("{text}."));
+            Some(quote! {
+                #d
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct #path {
+                    #fields
+                }
+            })
+        }
+        PathStruct::Alias(first) => {
+            let first = &api.operations[first];
+            let shared = ident(&first.names.server_path);
+            let d = doc(&format!(
+                "The path parameters of `{}`: [`{}`], the struct of the first operation with the same ones.",
+                op.name, first.names.server_path
+            ));
+            Some(quote! {
+                #d
+                pub type #path = #shared;
+            })
+        }
+    };
     let query_params = query_parameters(op);
     let options_field = op.reads_query_options().then(|| {
         let declared: Vec<&str> = op.query_options.iter().map(|o| o.as_str()).collect();

@@ -11,11 +11,9 @@ use crate::naming::ident;
 /// One path of an operation, as the router serves it. (The runtime reads
 /// the rest off the template: which parameter names the user, whether it is
 /// `/me`.)
-pub struct Route<'a> {
+pub struct Route {
     /// The path with the version segment, in axum's syntax (the spec's).
     pub template: String,
-    /// The path's parameters, in path order.
-    pub parameters: Vec<&'a str>,
 }
 
 /// The path an operation is mounted at: `/{version}{template}`.
@@ -23,21 +21,8 @@ pub fn full_template(api: &Api, path: &Path) -> String {
     if path.template == "/" { format!("/{}", api.version) } else { format!("/{}{}", api.version, path.template) }
 }
 
-pub fn routes<'a>(api: &Api, op: &'a Operation) -> Vec<Route<'a>> {
-    op.paths
-        .iter()
-        .map(|path| {
-            let parameters: Vec<&str> = path
-                .segments
-                .iter()
-                .filter_map(|s| match s {
-                    Segment::Parameter(name) => Some(name.as_str()),
-                    Segment::Literal(_) => None,
-                })
-                .collect();
-            Route { template: full_template(api, path), parameters }
-        })
-        .collect()
+pub fn routes(api: &Api, op: &Operation) -> Vec<Route> {
+    op.paths.iter().map(|path| Route { template: full_template(api, path) }).collect()
 }
 
 /// The path parameters, each with whether some path lacks it.
