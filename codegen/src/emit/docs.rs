@@ -62,22 +62,55 @@ fn wrap(text: &str) -> Vec<String> {
 
 /// The width of a list item's marker and its space: `- ` is 2, `10. ` is 4.
 fn list_marker(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
         return Some(2);
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
     (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
+/// Whether `word` at the start of a line would open a Markdown block there
+/// rather than go on with the paragraph: a list item (`-`, `+`, `*`, `1.`,
+/// `1)`), a heading (`#`), a quote (`>`), a code fence, or a line that
+/// underlines the one before it into a heading (`===`, `---`).
+fn opens_block(word: &str) -> bool {
+    let only = |c: char| !word.is_empty() && word.chars().all(|w| w == c);
+    let digits = word.chars().take_while(char::is_ascii_digit).count();
+    matches!(word, "+" | "*")
+        || only('-')
+        || only('=')
+        || only('_')
+        || (only('#') && word.len() <= 6)
+        || word.starts_with('>')
+        || word.starts_with("```")
+        || word.starts_with("~~~")
+        || (digits > 0 && digits <= 9 && matches!(&word[digits..], "." | ")"))
+}
+
 /// Fills `text` into lines of at most `WIDTH`, continuation lines starting
-/// with `hanging`. A word longer than a line gets a line of its own.
+/// with `hanging`. A word longer than a line gets a line of its own. A word
+/// that would open a Markdown block at the start of a line (`CTRL + Win`
+/// broken before `+` is a list item to rustdoc) takes the word before it
+/// down with it, or stays on the line when there is none to take.
 fn fill(text: &str, hanging: &str, out: &mut Vec<String>) {
     let mut current = text[..text.len() - text.trim_start().len()].to_owned();
     let mut has_word = false;
     for word in text.split_whitespace() {
         if has_word && current.len() + 1 + word.len() > WIDTH {
-            out.push(std::mem::replace(&mut current, hanging.to_owned()));
-            has_word = false;
+            let first_word = current.len() - current.trim_start().len();
+            let last_space = current.rfind(' ').filter(|&at| at > first_word);
+            match last_space {
+                _ if !opens_block(word) => {
+                    out.push(std::mem::replace(&mut current, hanging.to_owned()));
+                    has_word = false;
+                }
+                Some(at) if !opens_block(&current[at + 1..]) => {
+                    let last = current.split_off(at + 1);
+                    current.truncate(at);
+                    out.push(std::mem::replace(&mut current, format!("{hanging}{last}")));
+                }
+                _ => {}
+            }
         }
         if has_word {
             current.push(' ');
@@ -174,5 +207,54 @@ fn grant_text(grant: &Grant) -> String {
             let higher = if higher.is_empty() { "not available".to_owned() } else { scope_list(higher) };
             format!("least privileged {}; higher privileged {}", scope_list(least), higher)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sentence whose break falls right before `word`.
+    fn broken_before(word: &str) -> String {
+        let lead = "Allow users with administrative rights to delete all the user data and settings, using CTRL";
+        assert!(lead.len() + 2 > WIDTH && lead.len() < WIDTH, "the break falls after `CTRL`");
+        format!("{lead} {word} Win + R at the device lock screen so that the device can be re-enrolled.")
+    }
+
+    #[test]
+    fn no_line_starts_with_what_would_open_a_markdown_block() {
+        for word in ["+", "-", "*", "#", "##", "1.", "2)", ">", ">=", "```", "~~~", "===", "---", "___"] {
+            let text = broken_before(word);
+            let lines = wrap(&text);
+            assert!(lines.len() > 1, "{lines:?}");
+            for line in &lines[1..] {
+                let first = line.split_whitespace().next().unwrap_or_default();
+                assert!(!opens_block(first), "`{word}`: a line starts with `{first}`: {lines:?}");
+            }
+            assert_eq!(
+                lines.join(" ").split_whitespace().collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>()
+            );
+            assert!(lines.iter().all(|l| l.len() <= WIDTH), "`{word}`: {lines:?}");
+        }
+    }
+
+    #[test]
+    fn words_that_only_look_like_markers_break_as_any_other() {
+        for word in ["-r", "#tag", "1.5", "a+b", "=>"] {
+            assert!(!opens_block(word), "{word}");
+        }
+        let lines = wrap(&broken_before("1.5"));
+        assert!(lines[1].starts_with("1.5 "), "{lines:?}");
+    }
+
+    #[test]
+    fn a_plus_item_is_a_list_item() {
+        let lines = wrap(
+            "Options:\n\n+ the first, which is long enough that it has to wrap onto a second line of its own to fit in\n+ the second",
+        );
+        assert_eq!(lines[2].split_whitespace().next(), Some("+"), "{lines:?}");
+        assert!(lines[3].starts_with("  "), "the item's continuation is indented under its text: {lines:?}");
+        assert_eq!(lines[4].split_whitespace().next(), Some("+"), "{lines:?}");
     }
 }
