@@ -335,9 +335,17 @@ fn api_names(api: &Api) -> ApiNames {
         .map(str::to_owned)
         .collect();
     let mut server = Namespace::with(SERVER_NAMES.iter().copied());
+    // The API's name, or when the server module's own names take it (an
+    // entity container named `GraphService`, as Graph's) `...Handler`.
+    let trait_name = type_name(&api.name);
+    let handler_trait = if server.0.contains(&naming::display(&trait_name)) {
+        server.claim(&format!("{trait_name}Handler"))
+    } else {
+        trait_name
+    };
     ApiNames {
         crate_ident: api.crate_name.replace('-', "_"),
-        handler_trait: server.claim(&type_name(&api.name)),
+        handler_trait,
         models_shadowed,
         pages: BTreeMap::new(),
         property_enums: BTreeMap::new(),
@@ -748,9 +756,14 @@ mod tests {
                     operations:\n  graph:\n    method: GET\n    paths: [/things]\n    responses: {200: {type: thing}}\n\
                     \x20 graphErrorA:\n    method: POST\n    paths: [/things]\n    responses: {201: {type: thing}}\n";
         let api = crate::parse_spec("t.yaml", text).unwrap_or_else(|d| panic!("{d}"));
-        assert_eq!(api.names.handler_trait, "Context2");
+        assert_eq!(api.names.handler_trait, "ContextHandler");
         let graph = &api.operations[0];
         assert_eq!(graph.names.server_path, "GraphPath");
         assert_eq!(graph.names.client_query, "GraphQuery");
+
+        // Graph's entity container: the runtime's tower service has the name.
+        let text = text.replace("name: context", "name: graphService");
+        let api = crate::parse_spec("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(api.names.handler_trait, "GraphServiceHandler");
     }
 }
