@@ -1,7 +1,8 @@
 //! Types the generated crate shares rather than repeats: the client's nodes
-//! that make the same calls all the way down share one struct, and so do the
-//! server's operations with the same path parameters (the others are type
-//! aliases of it).
+//! that make the same calls all the way down share one struct, the server's
+//! operations with the same path parameters one path struct, and those with
+//! the same responses one response enum, generic over their bodies (the
+//! others are type aliases of it).
 
 use std::path::Path;
 
@@ -69,12 +70,18 @@ fn a_call_served_on_one_path_only_keeps_the_nodes_above_it_apart() {
 
 /// The seed's `server/mod.rs` as the generator writes it from `source`.
 fn server_module(source: &str) -> String {
+    server_module_of("spec/profile.yaml", source)
+}
+
+/// The `server/mod.rs` the generator writes from `source` with the options
+/// of the workspace's target whose spec path ends with `spec`.
+fn server_module_of(spec: &str, source: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
     let target = codegen::project::default_targets(root)
         .expect("targets")
         .into_iter()
-        .find(|t| t.spec.ends_with("spec/profile.yaml"))
-        .expect("the seed spec's target");
+        .find(|t| t.spec.ends_with(spec))
+        .expect("the spec's target");
     let files = codegen::generate(source, &target.options).unwrap_or_else(|e| panic!("{e}"));
     files.into_iter().find(|f| f.path == "src/server/mod.rs").expect("the server module").contents
 }
@@ -92,4 +99,26 @@ fn operations_with_the_same_path_parameters_share_one_path_struct() {
     let server = server_module(&get_only_under_me());
     assert!(server.contains("pub struct GetPersonCertificationPath {"), "{server}");
     assert!(server.contains("pub type UpdatePersonCertificationPath = DeletePersonCertificationPath;"), "{server}");
+}
+
+#[test]
+fn operations_with_the_same_responses_share_one_enum_generic_over_their_bodies() {
+    let spec = "tests/fixtures/specs/directory.yaml";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(spec);
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let server = server_module_of(spec, &source);
+    assert!(server.contains("pub enum CreateDirectoryObjectResponse<T = models::AnyDirectoryObject> {\n"), "{server}");
+    assert!(
+        server.contains("pub type CreateUserResponse = CreateDirectoryObjectResponse<models::AnyUser>;"),
+        "{server}"
+    );
+    assert!(
+        server.contains("pub type ListUsersResponse = ListDirectoryObjectsResponse<models::UserPage>;"),
+        "{server}"
+    );
+
+    // The seed's responses differ (statuses or documentation): each its own enum, not generic.
+    let seed = server_module(&profile_spec());
+    assert!(seed.contains("pub enum CreatePersonCertificationResponse {\n"), "{seed}");
+    assert!(!seed.contains("pub type CreatePersonCertificationResponse"), "{seed}");
 }

@@ -125,8 +125,14 @@ pub fn emit<'a>(api: &'a Api, options: &Options) -> impl Iterator<Item = TokenSt
         }
     };
     let path_structs = path_structs(api);
+    let response_enums = response_enums(api);
     std::iter::once(head)
-        .chain(api.operations.iter().zip(path_structs).map(move |(op, path)| operation_types(api, op, path)))
+        .chain(
+            api.operations
+                .iter()
+                .zip(path_structs.into_iter().zip(response_enums))
+                .map(move |(op, (path, response))| operation_types(api, op, path, response)),
+        )
         .chain(std::iter::once(middle))
         .chain(api.operations.iter().map(move |op| dispatch(api, op, &trait_id)))
         .chain(std::iter::once(tail))
@@ -311,9 +317,146 @@ fn path_fields(api: &Api, op: &Operation) -> Option<TokenStream> {
     Some(quote! { #(#fields)* })
 }
 
+/// One documented response of an operation: its variant's name and
+/// documentation, and its body's type if it has one.
+struct Variant {
+    name: proc_macro2::Ident,
+    doc: TokenStream,
+    body: Option<TokenStream>,
+}
+
+/// How an operation's response enum is written.
+enum ResponseEnum {
+    /// An enum of these variants, which `sharers` other operations' response
+    /// types name too, with their own body types when it has any.
+    Enum { variants: Vec<Variant>, sharers: usize },
+    /// A type alias of the first operation's enum with the same variants,
+    /// with these body types.
+    Alias { first: usize, bodies: Vec<TokenStream> },
+}
+
+/// The variants of an operation's response enum.
+fn variants(api: &Api, op: &Operation) -> Vec<Variant> {
+    responses(op)
+        .into_iter()
+        .map(|r| {
+            let mut text = paragraph(r.description.as_deref());
+            if !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            let body = r.ty.as_ref().map(|ty| {
+                text.push_str(&format!("`{}` with the value as JSON.", r.status));
+                let key = named_type(api, Some(ty)).and_then(|t| api.key_property(t)).filter(|_| r.status == 201);
+                if let Some(key) = key {
+                    text.push_str(&format!(" `Location` is the request URL, `/` and the object's `{}`.", key.name));
+                }
+                value_type(api, ty)
+            });
+            if body.is_none() {
+                text.push_str(&format!("`{}` with no body.", r.status));
+            }
+            Variant { name: ident(&r.variant), doc: doc(&text), body }
+        })
+        .collect()
+}
+
+/// Each operation's response enum. Operations whose responses are the same
+/// but for their body types (statuses, documentation) share the first one's
+/// enum, generic over the bodies and defaulting to its own; their own
+/// response types are type aliases of it with their bodies
+/// (`CreateUserResponse = CreateGroupResponse<models::User>`): at 1,000
+/// creates, one enum and its derives rather than 1,000 (BENCHMARKS.md).
+fn response_enums(api: &Api) -> Vec<ResponseEnum> {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<ResponseEnum> = Vec::with_capacity(api.operations.len());
+    for (i, op) in api.operations.iter().enumerate() {
+        let variants = variants(api, op);
+        let shape: String = variants
+            .iter()
+            .map(|v| format!("{} {} {} ;", v.name, v.doc, if v.body.is_some() { "(T)" } else { "" }))
+            .collect();
+        match first.entry(shape) {
+            Entry::Occupied(at) => {
+                let canonical = *at.get();
+                if let ResponseEnum::Enum { sharers, .. } = &mut out[canonical] {
+                    *sharers += 1;
+                }
+                let bodies = variants.into_iter().filter_map(|v| v.body).collect();
+                out.push(ResponseEnum::Alias { first: canonical, bodies });
+            }
+            Entry::Vacant(at) => {
+                at.insert(i);
+                out.push(ResponseEnum::Enum { variants, sharers: 0 });
+            }
+        }
+    }
+    out
+}
+
+/// The response enum of an operation, or its alias.
+fn response_enum(api: &Api, op: &Operation, response_enum: ResponseEnum) -> TokenStream {
+    let response = ident(&op.names.server_response);
+    match response_enum {
+        ResponseEnum::Enum { variants, sharers } => {
+            let bodies = variants.iter().filter(|v| v.body.is_some()).count();
+            // Generic over the bodies only when another operation names it with its own.
+            let generic = sharers > 0 && bodies > 0;
+            let params: Vec<proc_macro2::Ident> =
+                (1..=bodies).map(|n| if bodies == 1 { format_ident!("T") } else { format_ident!("T{}", n) }).collect();
+            let mut param = params.iter();
+            let mut defaults = Vec::new();
+            let variants: Vec<TokenStream> = variants
+                .into_iter()
+                .map(|Variant { name, doc, body }| match body {
+                    Some(body) if generic => {
+                        let p = param.next().expect("a parameter per body");
+                        defaults.push(quote! { #p = #body });
+                        quote! { #doc #name(#p), }
+                    }
+                    Some(body) => quote! { #doc #name(#body), },
+                    None => quote! { #doc #name, },
+                })
+                .collect();
+            let generics = (!defaults.is_empty()).then(|| quote! { <#(#defaults),*> });
+            let mut text = format!("The responses of `{}`, one per documented status", op.name);
+            if sharers > 0 {
+                let others = if sharers == 1 { "operation" } else { "operations" };
+                let with = if generic { ", with their own body types" } else { "" };
+                text.push_str(&format!(
+                    "; also of {sharers} other {others} with the same ones, whose response types are aliases of \
+                     this enum{with}"
+                ));
+            }
+            let d = doc(&format!("{text}."));
+            quote! {
+                #d
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #response #generics {
+                    #(#variants)*
+                }
+            }
+        }
+        ResponseEnum::Alias { first, bodies } => {
+            let first = &api.operations[first];
+            let shared = ident(&first.names.server_response);
+            let args = (!bodies.is_empty()).then(|| quote! { <#(#bodies),*> });
+            let d = doc(&format!(
+                "The responses of `{}`: [`{}`], the enum of the first operation with the same ones{}.",
+                op.name,
+                first.names.server_response,
+                if bodies.is_empty() { "" } else { ", with this operation's body types" }
+            ));
+            quote! {
+                #d
+                pub type #response = #shared #args;
+            }
+        }
+    }
+}
+
 /// The path struct, the query struct and the response enum of an operation.
-fn operation_types(api: &Api, op: &Operation, path_struct: PathStruct) -> TokenStream {
-    let Names { path, query, response, .. } = names(op);
+fn operation_types(api: &Api, op: &Operation, path_struct: PathStruct, response_shape: ResponseEnum) -> TokenStream {
+    let Names { path, query, .. } = names(op);
     let path_struct = match path_struct {
         PathStruct::None => None,
         PathStruct::Struct { fields, sharers } => {
@@ -402,40 +545,11 @@ fn operation_types(api: &Api, op: &Operation, path_struct: PathStruct) -> TokenS
             }
         }
     });
-    let variants = responses(op).into_iter().map(|r| {
-        let variant = ident(&r.variant);
-        let mut text = paragraph(r.description.as_deref());
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        match &r.ty {
-            Some(ty) => {
-                let rust = value_type(api, ty);
-                text.push_str(&format!("`{}` with the value as JSON.", r.status));
-                let key = named_type(api, Some(ty)).and_then(|t| api.key_property(t)).filter(|_| r.status == 201);
-                if let Some(key) = key {
-                    text.push_str(&format!(" `Location` is the request URL, `/` and the object's `{}`.", key.name));
-                }
-                let d = doc(&text);
-                quote! { #d #variant(#rust), }
-            }
-            None => {
-                text.push_str(&format!("`{}` with no body.", r.status));
-                let d = doc(&text);
-                quote! { #d #variant, }
-            }
-        }
-    });
-    let d = doc(&format!("The responses of `{}`, one per documented status.", op.name));
+    let response = response_enum(api, op, response_shape);
     quote! {
         #path_struct
         #query_struct
-
-        #d
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum #response {
-            #(#variants)*
-        }
+        #response
     }
 }
 
