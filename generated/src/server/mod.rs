@@ -60,7 +60,7 @@ pub use super::runtime::server::require_on_create;
 pub use super::runtime::server::empty;
 
 /// The path parameters of `createPersonCertification`, and of 1 other operation with the same
-/// ones, whose path types are aliases of this one.
+/// ones, whose path type is an alias of this one.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreatePersonCertificationPath {
     /// The user's id (a GUID) or userPrincipalName, e.g. adele.vance@contoso.com.

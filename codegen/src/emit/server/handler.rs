@@ -246,45 +246,62 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     text
 }
 
-/// How an operation's path struct is written.
-enum PathStruct {
-    /// No path parameters: no struct.
-    None,
-    /// A struct of these fields, which the path types of `sharers` other
-    /// operations name too.
-    Struct { fields: TokenStream, sharers: usize },
-    /// A type alias of the first operation's struct with the same fields.
-    Alias(usize),
+/// An operation's path struct or response enum, where operations whose
+/// types would be written the same share the first one's.
+enum Shared<T, A> {
+    /// Written out from `T`; `sharers` other operations' types are aliases of it.
+    Own { value: T, sharers: usize },
+    /// A type alias of the first operation's (index) with the same key, and
+    /// what the alias adds (`A`: the response enum's body types).
+    Alias { first: usize, extra: A },
 }
 
-/// Each operation's path struct. Operations whose path parameters are the
-/// same (names, types, documentation, which ones are optional) share the
-/// first one's struct, and their own path types are type aliases of it: at
-/// 1,000 operations under `/me` and `/users/{id}`, one struct rather than
-/// 1,000 with their derives (about 70 MB of rustc's peak, BENCHMARKS.md).
-fn path_structs(api: &Api) -> Vec<PathStruct> {
+/// Each operation's `(key, value)`, or `None` for no type, shared: the first
+/// operation with a key writes its type, the others with the same key name
+/// it through an alias made of their value by `alias`.
+fn share<T, A>(items: impl Iterator<Item = Option<(String, T)>>, alias: impl Fn(T) -> A) -> Vec<Option<Shared<T, A>>> {
     let mut first: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<PathStruct> = Vec::with_capacity(api.operations.len());
-    for (i, op) in api.operations.iter().enumerate() {
-        let Some(fields) = path_fields(api, op) else {
-            out.push(PathStruct::None);
+    let mut out: Vec<Option<Shared<T, A>>> = Vec::new();
+    for (i, item) in items.enumerate() {
+        let Some((key, value)) = item else {
+            out.push(None);
             continue;
         };
-        match first.entry(fields.to_string()) {
+        match first.entry(key) {
             Entry::Occupied(at) => {
                 let canonical = *at.get();
-                if let PathStruct::Struct { sharers, .. } = &mut out[canonical] {
+                if let Some(Shared::Own { sharers, .. }) = &mut out[canonical] {
                     *sharers += 1;
                 }
-                out.push(PathStruct::Alias(canonical));
+                out.push(Some(Shared::Alias { first: canonical, extra: alias(value) }));
             }
             Entry::Vacant(at) => {
                 at.insert(i);
-                out.push(PathStruct::Struct { fields, sharers: 0 });
+                out.push(Some(Shared::Own { value, sharers: 0 }));
             }
         }
     }
     out
+}
+
+/// What the docs of a shared type add: `, and of 2 other operations with the
+/// same ones, whose {what} are aliases of this one`.
+fn sharers_doc(sharers: usize, what: &str) -> String {
+    match sharers {
+        0 => String::new(),
+        1 => format!(", and of 1 other operation with the same ones, whose {what} is an alias of this one"),
+        n => format!(", and of {n} other operations with the same ones, whose {what}s are aliases of this one"),
+    }
+}
+
+/// Each operation's path struct (`None`: no path parameters). Operations
+/// whose path parameters are the same (names, types, documentation, which
+/// ones are optional) share the first one's struct, and their own path
+/// types are type aliases of it: at 1,000 operations under `/me` and
+/// `/users/{id}`, one struct rather than 1,000 with their derives (about 70
+/// MB of rustc's peak, BENCHMARKS.md).
+fn path_structs(api: &Api) -> Vec<Option<Shared<TokenStream, ()>>> {
+    share(api.operations.iter().map(|op| path_fields(api, op).map(|fields| (fields.to_string(), fields))), |_| ())
 }
 
 /// The fields of an operation's path struct, if it has path parameters.
@@ -325,16 +342,6 @@ struct Variant {
     body: Option<TokenStream>,
 }
 
-/// How an operation's response enum is written.
-enum ResponseEnum {
-    /// An enum of these variants, which `sharers` other operations' response
-    /// types name too, with their own body types when it has any.
-    Enum { variants: Vec<Variant>, sharers: usize },
-    /// A type alias of the first operation's enum with the same variants,
-    /// with these body types.
-    Alias { first: usize, bodies: Vec<TokenStream> },
-}
-
 /// The variants of an operation's response enum.
 fn variants(api: &Api, op: &Operation) -> Vec<Variant> {
     responses(op)
@@ -366,38 +373,24 @@ fn variants(api: &Api, op: &Operation) -> Vec<Variant> {
 /// response types are type aliases of it with their bodies
 /// (`CreateUserResponse = CreateGroupResponse<models::User>`): at 1,000
 /// creates, one enum and its derives rather than 1,000 (BENCHMARKS.md).
-fn response_enums(api: &Api) -> Vec<ResponseEnum> {
-    let mut first: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<ResponseEnum> = Vec::with_capacity(api.operations.len());
-    for (i, op) in api.operations.iter().enumerate() {
+fn response_enums(api: &Api) -> Vec<Shared<Vec<Variant>, Vec<TokenStream>>> {
+    let enums = api.operations.iter().map(|op| {
         let variants = variants(api, op);
-        let shape: String = variants
+        let key = variants
             .iter()
             .map(|v| format!("{} {} {} ;", v.name, v.doc, if v.body.is_some() { "(T)" } else { "" }))
             .collect();
-        match first.entry(shape) {
-            Entry::Occupied(at) => {
-                let canonical = *at.get();
-                if let ResponseEnum::Enum { sharers, .. } = &mut out[canonical] {
-                    *sharers += 1;
-                }
-                let bodies = variants.into_iter().filter_map(|v| v.body).collect();
-                out.push(ResponseEnum::Alias { first: canonical, bodies });
-            }
-            Entry::Vacant(at) => {
-                at.insert(i);
-                out.push(ResponseEnum::Enum { variants, sharers: 0 });
-            }
-        }
-    }
-    out
+        Some((key, variants))
+    });
+    let bodies = |variants: Vec<Variant>| variants.into_iter().filter_map(|v| v.body).collect();
+    share(enums, bodies).into_iter().flatten().collect()
 }
 
 /// The response enum of an operation, or its alias.
-fn response_enum(api: &Api, op: &Operation, response_enum: ResponseEnum) -> TokenStream {
+fn response_enum(api: &Api, op: &Operation, shared: Shared<Vec<Variant>, Vec<TokenStream>>) -> TokenStream {
     let response = ident(&op.names.server_response);
-    match response_enum {
-        ResponseEnum::Enum { variants, sharers } => {
+    match shared {
+        Shared::Own { value: variants, sharers } => {
             let bodies = variants.iter().filter(|v| v.body.is_some()).count();
             // Generic over the bodies only when another operation names it with its own.
             let generic = sharers > 0 && bodies > 0;
@@ -418,16 +411,16 @@ fn response_enum(api: &Api, op: &Operation, response_enum: ResponseEnum) -> Toke
                 })
                 .collect();
             let generics = (!defaults.is_empty()).then(|| quote! { <#(#defaults),*> });
-            let mut text = format!("The responses of `{}`, one per documented status", op.name);
-            if sharers > 0 {
-                let others = if sharers == 1 { "operation" } else { "operations" };
-                let with = if generic { ", with their own body types" } else { "" };
-                text.push_str(&format!(
-                    "; also of {sharers} other {others} with the same ones, whose response types are aliases of \
-                     this enum{with}"
-                ));
-            }
-            let d = doc(&format!("{text}."));
+            let with = match (generic, sharers) {
+                (false, _) => "",
+                (true, 1) => ", with its own body types",
+                (true, _) => ", each with its own body types",
+            };
+            let d = doc(&format!(
+                "The responses of `{}`, one per documented status{}{with}.",
+                op.name,
+                sharers_doc(sharers, "response type")
+            ));
             quote! {
                 #d
                 #[derive(Clone, Debug, PartialEq)]
@@ -436,7 +429,7 @@ fn response_enum(api: &Api, op: &Operation, response_enum: ResponseEnum) -> Toke
                 }
             }
         }
-        ResponseEnum::Alias { first, bodies } => {
+        Shared::Alias { first, extra: bodies } => {
             let first = &api.operations[first];
             let shared = ident(&first.names.server_response);
             let args = (!bodies.is_empty()).then(|| quote! { <#(#bodies),*> });
@@ -455,40 +448,37 @@ fn response_enum(api: &Api, op: &Operation, response_enum: ResponseEnum) -> Toke
 }
 
 /// The path struct, the query struct and the response enum of an operation.
-fn operation_types(api: &Api, op: &Operation, path_struct: PathStruct, response_shape: ResponseEnum) -> TokenStream {
+fn operation_types(
+    api: &Api,
+    op: &Operation,
+    path_struct: Option<Shared<TokenStream, ()>>,
+    response: Shared<Vec<Variant>, Vec<TokenStream>>,
+) -> TokenStream {
     let Names { path, query, .. } = names(op);
-    let path_struct = match path_struct {
-        PathStruct::None => None,
-        PathStruct::Struct { fields, sharers } => {
-            let mut text = format!("The path parameters of `{}`", op.name);
-            if sharers > 0 {
-                let others = if sharers == 1 { "operation" } else { "operations" };
-                text.push_str(&format!(
-                    ", and of {sharers} other {others} with the same ones, whose path types are aliases of this one"
-                ));
-            }
-            let d = doc(&format!("{text}."));
-            Some(quote! {
+    let path_struct = path_struct.map(|shared| match shared {
+        Shared::Own { value: fields, sharers } => {
+            let d = doc(&format!("The path parameters of `{}`{}.", op.name, sharers_doc(sharers, "path type")));
+            quote! {
                 #d
                 #[derive(Clone, Debug, PartialEq)]
                 pub struct #path {
                     #fields
                 }
-            })
+            }
         }
-        PathStruct::Alias(first) => {
+        Shared::Alias { first, .. } => {
             let first = &api.operations[first];
             let shared = ident(&first.names.server_path);
             let d = doc(&format!(
                 "The path parameters of `{}`: [`{}`], the struct of the first operation with the same ones.",
                 op.name, first.names.server_path
             ));
-            Some(quote! {
+            quote! {
                 #d
                 pub type #path = #shared;
-            })
+            }
         }
-    };
+    });
     let query_params = query_parameters(op);
     let options_field = op.reads_query_options().then(|| {
         let declared: Vec<&str> = op.query_options.iter().map(|o| o.as_str()).collect();
@@ -545,7 +535,7 @@ fn operation_types(api: &Api, op: &Operation, path_struct: PathStruct, response_
             }
         }
     });
-    let response = response_enum(api, op, response_shape);
+    let response = response_enum(api, op, response);
     quote! {
         #path_struct
         #query_struct
