@@ -68,15 +68,6 @@ fn module(api: &Api) -> (TokenStream, Vec<TokenStream>) {
     let mut structs = Vec::new();
     let mut root_methods = Vec::new();
     for (i, node) in api.client_nodes.iter().enumerate() {
-        let template = |node: &ClientNode| -> String {
-            node.segments
-                .iter()
-                .map(|s| match s {
-                    Segment::Literal(l) => format!("/{l}"),
-                    Segment::Parameter(p) => format!("/{{{p}}}"),
-                })
-                .collect()
-        };
         if let (Some(name), Some(same)) = (&node.struct_name, node.same_as) {
             // The same calls as another node's struct: named, not written again.
             let same_name = api.client_nodes[same].struct_name.as_deref().unwrap_or("Root");
@@ -339,6 +330,17 @@ fn example_doc(api: &Api, crate_ident: &str) -> String {
          let answer = {chain}.{}({args}).await?;\n# let _ = answer;\n# Ok(())\n# }}\n```",
         path.client_method
     )
+}
+
+/// The path of `node` below the version, as the spec writes it: `/users/{id}`.
+fn template(node: &ClientNode) -> String {
+    node.segments
+        .iter()
+        .map(|s| match s {
+            Segment::Literal(l) => format!("/{l}"),
+            Segment::Parameter(p) => format!("/{{{p}}}"),
+        })
+        .collect()
 }
 
 /// The accessors from `node` to its children.
