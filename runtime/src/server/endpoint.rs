@@ -174,25 +174,35 @@ pub struct Call<H, A> {
 }
 
 impl<H: Send + Sync + 'static, A: Authenticate> Call<H, A> {
-    /// Serves the request: reads it ([`Incoming::read`]: the caller, its
-    /// permissions, the parameters and the body), lets `operation` answer
-    /// it, and answers every error as a Graph error.
-    pub fn dispatch<F, Fut>(self, operation: F) -> Reply
+    /// Serves the request as a generated `serve_*` function describes it,
+    /// in two plain closures rather than an `async` block: `start` takes the
+    /// request apart and calls the handler, `finish` turns the handler's
+    /// answer into the response, with what `start` kept for it (`S`, e.g.
+    /// the URL for `Location`). A crate of thousands of operations then has
+    /// no coroutine per operation for rustc to check.
+    pub fn serve<T, S, F, G>(self, start: F, finish: G) -> Reply
     where
-        F: FnOnce(Arc<Bound<H, A>>, Incoming) -> Fut + Send + 'static,
-        Fut: Future<Output = Result<Response, GraphError>> + Send + 'static,
+        F: for<'b> FnOnce(&'b H, Incoming) -> Result<(Answer<'b, T>, S), GraphError> + Send + 'static,
+        G: FnOnce(&Bound<H, A>, T, S) -> Result<Response, GraphError> + Send + 'static,
+        T: 'static,
+        S: Send + 'static,
     {
         let Self { bound, request } = self;
         Box::pin(async move {
             let mut meta = RequestMeta::take(&request);
             let url = std::mem::take(&mut meta.url);
-            let shared = &bound.shared;
-            let read = Incoming::read(&shared.authenticator, &shared.options, &bound.route, request, &meta, url).await;
-            let answer = match read {
-                Ok(incoming) => operation(bound, incoming).await,
-                Err(error) => Err(error),
+            // Read the request ([`Incoming::read`]: the caller, its
+            // permissions, the parameters and the body), let the handler
+            // answer it, and answer every error as a Graph error.
+            let answer = async {
+                let shared = &bound.shared;
+                let incoming =
+                    Incoming::read(&shared.authenticator, &shared.options, &bound.route, request, &meta, url).await?;
+                let (answer, state) = start(bound.handler(), incoming)?;
+                let output = answer.await?;
+                finish(&bound, output, state)
             };
-            answer.unwrap_or_else(|error| error.into_response(&meta))
+            answer.await.unwrap_or_else(|error| error.into_response(&meta))
         })
     }
 }
@@ -204,28 +214,6 @@ pub type Answer<'b, T> = Pin<Box<dyn Future<Output = Result<T, GraphError>> + Se
 /// A handler method's future as an [`Answer`].
 pub fn answer<'b, T, F: Future<Output = Result<T, GraphError>> + Send + 'b>(future: F) -> Answer<'b, T> {
     Box::pin(future)
-}
-
-impl<H: Send + Sync + 'static, A: Authenticate> Call<H, A> {
-    /// As [`Self::dispatch`], the operation as two plain closures rather
-    /// than an `async` block: `start` takes the request apart and calls the
-    /// handler, `finish` turns the handler's answer into the response, with
-    /// what `start` kept for it (`S`, e.g. the URL for `Location`). A crate
-    /// of thousands of operations then has no coroutine per operation for
-    /// rustc to check.
-    pub fn serve<T, S, F, G>(self, start: F, finish: G) -> Reply
-    where
-        F: for<'b> FnOnce(&'b H, Incoming) -> Result<(Answer<'b, T>, S), GraphError> + Send + 'static,
-        G: FnOnce(&Bound<H, A>, T, S) -> Result<Response, GraphError> + Send + 'static,
-        T: 'static,
-        S: Send + 'static,
-    {
-        self.dispatch(move |bound, incoming| async move {
-            let (answer, state) = start(bound.handler(), incoming)?;
-            let output = answer.await?;
-            finish(&bound, output, state)
-        })
-    }
 }
 
 /// One operation at one path as axum calls it.
