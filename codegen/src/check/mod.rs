@@ -232,10 +232,12 @@ impl<'a> Checker<'a> {
             }
             return Some(TypeRef::Collection(Box::new(item)));
         }
+        // `Edm.X` is always the primitive; a bare `X` is a type or enum of
+        // the spec when one takes the name (it shadows the primitive).
+        if let Some(p) = Primitive::written(text, |name| self.declared(name)) {
+            return Some(TypeRef::Primitive(p));
+        }
         if let Some(name) = text.strip_prefix(EDM_PREFIX) {
-            if let Some(p) = Primitive::named(name) {
-                return Some(TypeRef::Primitive(p));
-            }
             let help = match self.suggestions.nearest("primitive", name, Primitive::ALL.iter().map(|(n, _)| *n)) {
                 Some(near) => format!("did you mean `{EDM_PREFIX}{near}`?"),
                 None => format!("`{EDM_PREFIX}` names a primitive: {}", primitive_list()),
@@ -243,16 +245,11 @@ impl<'a> Checker<'a> {
             self.error(written.location, format!("unknown primitive `{text}`")).help = Some(help);
             return None;
         }
-        // A type or enum of the spec shadows a primitive of the same name,
-        // which stays `Edm.{name}` (as CSDL writes it).
         if self.types.contains_key(text) {
             return Some(TypeRef::Type(text.to_owned()));
         }
         if self.enums.contains_key(text) {
             return Some(TypeRef::Enum(text.to_owned()));
-        }
-        if let Some(p) = Primitive::named(text) {
-            return Some(TypeRef::Primitive(p));
         }
         let candidates = Primitive::ALL
             .iter()
@@ -388,7 +385,7 @@ impl<'a> Checker<'a> {
         let Some(written) = declared.ty.as_ref() else { return };
         if !self.key_type(&written.value) {
             let text = written.value.trim();
-            let (what, help) = if self.types.contains_key(text) || self.enums.contains_key(text) {
+            let (what, help) = if self.declared(text) {
                 (
                     format!("key property `{}` is of this spec's `{text}`, not a primitive", key.value),
                     format!(" (the primitive is `{EDM_PREFIX}{text}` where a type or enum takes its name)"),
@@ -406,8 +403,12 @@ impl<'a> Checker<'a> {
     /// [`Primitive::can_be_key`]); a type or enum of the spec shadows a
     /// primitive of its name, as in [`Self::type_ref`].
     fn key_type(&self, written: &str) -> bool {
-        Primitive::written(written.trim(), |name| self.types.contains_key(name) || self.enums.contains_key(name))
-            .is_some_and(Primitive::can_be_key)
+        Primitive::written(written.trim(), |name| self.declared(name)).is_some_and(Primitive::can_be_key)
+    }
+
+    /// Whether the spec declares a type or enum named `name`.
+    fn declared(&self, name: &str) -> bool {
+        self.types.contains_key(name) || self.enums.contains_key(name)
     }
 
     fn rust_name(&mut self, written: &Option<Name>, derived: impl FnOnce() -> String) -> String {
