@@ -304,19 +304,19 @@ fn operation_names(t: &Value) -> BTreeSet<String> {
 fn sets_and_singletons_get_crud_operations_within_their_capabilities() {
     let t = tree(&imported(&read("service.xml"), &options(Navigation::None, &[])).spec);
     let expected = [
-        // users: everything; me: get and update.
+        // users: everything; me: get (its own: no $expand) and update (the
+        // item's, at /me too).
         "listUsers",
         "createUser",
         "getUser",
         "updateUser",
         "deleteUser",
         "getMe",
-        "updateMe",
         // groups: Insertable and Deletable false.
         "listGroups",
         "getGroup",
         "updateGroup",
-        // counters: an Int64 key.
+        // counters: an Int64 key; favoriteCounter is one of them, at a path of its own.
         "listCounters",
         "createCounter",
         "getCounter",
@@ -350,8 +350,20 @@ fn sets_and_singletons_get_crud_operations_within_their_capabilities() {
     assert!(ops["updateUser"]["responses"]["204"].get("type").is_none());
     assert_eq!(ops["deleteUser"]["method"], "DELETE");
     assert_eq!(ops["getCounter"]["parameters"]["counter-id"]["type"], "Int64");
+    // `me` is an item of `users`: the same update at both paths; its get
+    // takes other query options (ExpandRestrictions on the singleton), so it
+    // is an operation of its own.
+    assert_eq!(ops["updateUser"]["paths"], serde_json::json!(["/me", "/users/{user-id}"]));
     assert_eq!(ops["getMe"]["paths"], serde_json::json!(["/me"]));
+    assert_eq!(ops["getMe"]["queryOptions"], serde_json::json!(["$select"]));
     assert!(ops["getMe"].get("parameters").is_none());
+    // The user's key names the user only below the item: `/users/{id}` is
+    // an item of the `users` collection.
+    assert!(ops["updateUser"]["parameters"]["user-id"].get("identifiesUser").is_none());
+    // Any singleton of a set's type is one of its items; only `me` is the caller.
+    assert_eq!(ops["getCounter"]["paths"], serde_json::json!(["/favoriteCounter", "/counters/{counter-id}"]));
+    assert_eq!(ops["updateCounter"]["paths"], serde_json::json!(["/favoriteCounter", "/counters/{counter-id}"]));
+    assert!(ops["getCounter"]["parameters"]["counter-id"].get("identifiesUser").is_none());
     for (name, op) in ops.as_object().expect("operations") {
         assert!(op.get("permissions").is_none(), "{name}: the CSDL has no permissions");
     }
@@ -367,20 +379,34 @@ fn contained_navigation_gets_operations_one_level_down() {
         "createUserMessage",
         "getUserMessage",
         "deleteUserMessage",
-        "listMeMessages",
-        "getMeMailFolder",
+        "getUserMailFolder",
         "getUserPhoto",
         "getUserAlert",
-        "createMeAlert",
+        "createUserAlert",
     ] {
         assert!(names.contains(name), "{name} missing from {names:?}");
     }
-    // UpdateRestrictions on user/messages; ReadRestrictions on user/alerts (not by key).
-    for name in ["updateUserMessage", "updateMeMessage", "listUserAlerts", "listMeAlerts"] {
+    // UpdateRestrictions on user/messages; ReadRestrictions on user/alerts
+    // (not by key). Below `me`, each operation is the user's at a second path.
+    for name in ["updateUserMessage", "listUserAlerts", "listMeMessages", "getMeMailFolder", "createMeAlert"] {
         assert!(!names.contains(name), "{name} should not be there");
     }
     let ops = &t["operations"];
-    assert_eq!(ops["getUserMessage"]["paths"], serde_json::json!(["/users/{user-id}/messages/{message-id}"]));
+    for (name, op) in ops.as_object().expect("operations") {
+        let paths: Vec<&str> = op["paths"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        let alone = paths.len() == 1 && paths[0].starts_with("/me");
+        assert!(name == "getMe" || !alone, "{name} is at {paths:?} alone");
+    }
+    assert_eq!(
+        ops["getUserMessage"]["paths"],
+        serde_json::json!(["/me/messages/{message-id}", "/users/{user-id}/messages/{message-id}"])
+    );
+    assert_eq!(ops["listUserMessages"]["paths"], serde_json::json!(["/me/messages", "/users/{user-id}/messages"]));
+    // Below the item the user's key names the user, so that the server
+    // takes `/users/{my id}/messages` for `/me/messages`.
+    for name in ["listUserMessages", "getUserMessage", "createUserAlert", "getUserPhoto"] {
+        assert_eq!(ops[name]["parameters"]["user-id"]["identifiesUser"], true, "{name}");
+    }
     assert_eq!(ops["getUserMessage"]["queryOptions"], serde_json::json!(["$select"]), "ExpandRestrictions");
     assert_eq!(ops["updateUserPhoto"]["method"], "PUT", "UpdateMethod");
     assert_eq!(ops["getUserAlert"]["responses"]["200"]["type"], "security.alert");
@@ -655,10 +681,22 @@ fn graph_v1_imports_and_checks() {
     // Plain descriptions written as Markdown: rustdoc takes `[0]` for a link.
     let pcr0 = &t["types"]["deviceHealthAttestationState"]["properties"]["pcr0"]["description"];
     assert_eq!(pcr0, r"The measurement that is captured in PCR\[0\]");
-    assert_eq!(out.operations, 267);
+    assert_eq!(out.operations, 263);
     let contained = imported(&xml, &options(Navigation::Contained, &[]));
-    assert_eq!(contained.operations, 1793);
+    assert_eq!(contained.operations, 1619);
     assert_checks(&contained.spec);
+    // `me` and `drive` are items of `users` and `drives`: their operations
+    // are the items' at a second path (1,793 operations before), and no name
+    // is numbered for them (`getDrive2`).
+    let t = tree(&contained.spec);
+    let ops = &t["operations"];
+    assert_eq!(ops["listUserMessages"]["paths"], serde_json::json!(["/me/messages", "/users/{user-id}/messages"]));
+    assert_eq!(ops["listUserMessages"]["parameters"]["user-id"]["identifiesUser"], true);
+    assert_eq!(ops["getDrive"]["paths"], serde_json::json!(["/drive", "/drives/{drive-id}"]));
+    let names = operation_names(&t);
+    for gone in ["getDrive2", "listDriveItems2", "listMeMessages", "getMe"] {
+        assert!(!names.contains(gone), "{gone}");
+    }
 }
 
 #[test]

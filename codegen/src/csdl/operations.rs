@@ -11,6 +11,17 @@
 //! already taken gets a number (`getDriveItem2`).
 //! Path parameters are named as Kiota names them: `{user-id}`, and
 //! `{mailFolder-id1}` for a second key of one type in a path.
+//!
+//! A singleton of the type of exactly one entity set's items is one of those
+//! items at a path of its own, as Graph's `me` is the signed-in user of
+//! `users`: an operation on it or below it that is the same as the one at the
+//! item (method, body, responses, query options) is that operation at a
+//! second path, as Graph's pages document them: `getUser` at `/me` and
+//! `/users/{user-id}`, `listUserMessages` at `/me/messages` and
+//! `/users/{user-id}/messages`. One that differs keeps its own name
+//! (`getMeMailFolder`). When the singleton is `me`, the item's key
+//! `identifiesUser` on every path below the item, so that `/me/messages` and
+//! `/users/{my id}/messages` are one collection to the server.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,7 +32,7 @@ use crate::naming;
 
 /// Contained navigation properties directly below an entity set or singleton
 /// get operations (`/users/{user-id}/messages/{message-id}`); deeper ones do
-/// not. Graph v1.0 gets 1,793 operations so; with two levels it would get
+/// not. Graph v1.0 gets 1,619 operations so; with two levels it would get
 /// about 5,400 (and recursive containment such as `mailFolder.childFolders` needs a
 /// bound anyway), which is past what the spec loader reads.
 pub const MAX_CONTAINMENT_DEPTH: usize = 1;
@@ -32,7 +43,9 @@ const LIST_OPTIONS: [&str; 8] = ["$filter", "$orderby", "$select", "$skip", "$to
 pub struct Operation {
     pub name: String,
     pub method: &'static str,
-    pub path: String,
+    /// Where it is served: one path, or a singleton's path first and the
+    /// entity set item's after it.
+    pub paths: Vec<String>,
     pub parameters: Vec<Parameter>,
     pub query_options: Vec<&'static str>,
     /// The spec name of the request body's type.
@@ -46,9 +59,12 @@ pub struct Parameter {
     /// A primitive spec type, as the spec writes it; `None` for the default, String.
     pub ty: Option<String>,
     pub description: String,
+    /// The key of the entity set that the `me` singleton is an item of, on a
+    /// path below the item.
+    pub identifies_user: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Response {
     pub status: u16,
     pub ty: Option<String>,
@@ -76,6 +92,9 @@ struct Walk<'m> {
     /// The next number to try for a wanted name that is taken.
     next: BTreeMap<String, usize>,
     skipped: Skipped,
+    /// The items of each entity set of the container, by entity type: the
+    /// item's path (`/users/{user-id}`) and its key parameter.
+    set_items: BTreeMap<String, Vec<(String, String)>>,
 }
 
 /// Where a walk stands: the path so far, its parameters, and the words of its name.
@@ -102,6 +121,7 @@ pub fn operations(
         taken: BTreeSet::new(),
         next: BTreeMap::new(),
         skipped: Skipped::default(),
+        set_items: BTreeMap::new(),
     };
     if let Some(container) = &model.container {
         let root = At { path: String::new(), parameters: Vec::new(), words: String::new(), depth: 0 };
@@ -113,13 +133,73 @@ pub fn operations(
         }
         let mut singletons: Vec<_> = container.singletons.iter().collect();
         singletons.sort_by(|a, b| a.name.cmp(&b.name));
+        // The singletons that are an item of a set: `/me` -> `/users/{user-id}`.
+        let mut items = BTreeMap::new();
         for single in singletons.into_iter().filter(|s| kept.contains(&s.entity_type)) {
             let caps = single.capabilities.or(walk.type_capabilities(&single.entity_type));
             walk.single(&root, &single.name, &single.entity_type, caps);
+            if let Some([item]) = walk.set_items.get(&single.entity_type).map(Vec::as_slice) {
+                items.insert(format!("/{}", single.name), item.clone());
+            }
         }
+        merge_singletons(&mut walk.out, &items);
     }
     walk.out.sort_by(|a, b| a.name.cmp(&b.name));
     (walk.out, walk.skipped)
+}
+
+/// Makes each operation at or below a singleton of `items` (`/me`) that is
+/// the same as the one at the same place below its item (`/users/{user-id}`)
+/// a second path of it. Below the item of `/me`, the item's key (`user-id`)
+/// `identifiesUser`.
+fn merge_singletons(out: &mut Vec<Operation>, items: &BTreeMap<String, (String, String)>) {
+    let same = |op: &Operation, other: &Operation, key: &str| {
+        other.method == op.method
+            && other.request == op.request
+            && other.responses == op.responses
+            && other.query_options == op.query_options
+            && other
+                .parameters
+                .iter()
+                .filter(|p| p.name != key)
+                .map(|p| &p.name)
+                .eq(op.parameters.iter().map(|p| &p.name))
+    };
+    let by_path: BTreeMap<(&str, &str), usize> =
+        out.iter().enumerate().map(|(at, op)| ((op.paths[0].as_str(), op.method), at)).collect();
+    let mut merged = BTreeMap::new(); // from -> into
+    for (from, op) in out.iter().enumerate() {
+        let path = &op.paths[0];
+        // The first segment: `/me` of `/me/messages`.
+        let root = path.get(1..).and_then(|rest| rest.find('/')).map_or(path.as_str(), |end| &path[..=end]);
+        let Some((item, key)) = items.get(root) else { continue };
+        let twin = format!("{item}{}", &path[root.len()..]);
+        if let Some(&into) = by_path.get(&(twin.as_str(), op.method)).filter(|&&into| same(op, &out[into], key)) {
+            merged.insert(from, into);
+        }
+    }
+    for (&from, &into) in &merged {
+        let path = out[from].paths[0].clone();
+        out[into].paths.insert(0, path);
+    }
+    let mut at = 0;
+    out.retain(|_| {
+        at += 1;
+        !merged.contains_key(&(at - 1))
+    });
+    if let Some((item, key)) = items.get("/me") {
+        let below_item = |path: &String| under(path, item).is_some_and(|rest| !rest.is_empty());
+        for op in out.iter_mut().filter(|op| op.paths.iter().any(below_item)) {
+            for parameter in op.parameters.iter_mut().filter(|p| &p.name == key) {
+                parameter.identifies_user = true;
+            }
+        }
+    }
+}
+
+/// What follows `root` in `path` (empty, or from a `/`), when `path` is `root` or below it.
+fn under<'p>(path: &'p str, root: &str) -> Option<&'p str> {
+    path.strip_prefix(root).filter(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 impl Walk<'_> {
@@ -149,7 +229,7 @@ impl Walk<'_> {
             self.out.push(Operation {
                 name,
                 method: "GET",
-                path: path.clone(),
+                paths: vec![path.clone()],
                 parameters: at.parameters.clone(),
                 query_options: list_options(caps),
                 request: None,
@@ -165,7 +245,7 @@ impl Walk<'_> {
             self.out.push(Operation {
                 name,
                 method: "POST",
-                path: path.clone(),
+                paths: vec![path.clone()],
                 parameters: at.parameters.clone(),
                 query_options: Vec::new(),
                 request: Some(spec_type.clone()),
@@ -178,6 +258,10 @@ impl Walk<'_> {
             }
             return;
         };
+        if at.path.is_empty() {
+            let item = format!("{path}/{{{}}}", key.name);
+            self.set_items.entry(entity_type.to_owned()).or_default().push((item, key.name.clone()));
+        }
         let item = At {
             path: format!("{path}/{{{}}}", key.name),
             parameters: at.parameters.iter().cloned().chain([key]).collect(),
@@ -211,7 +295,7 @@ impl Walk<'_> {
             self.out.push(Operation {
                 name,
                 method: "GET",
-                path: at.path.clone(),
+                paths: vec![at.path.clone()],
                 parameters: at.parameters.clone(),
                 query_options: get_options(caps),
                 request: None,
@@ -223,7 +307,7 @@ impl Walk<'_> {
             self.out.push(Operation {
                 name,
                 method: if caps.update_with_put == Some(true) { "PUT" } else { "PATCH" },
-                path: at.path.clone(),
+                paths: vec![at.path.clone()],
                 parameters: at.parameters.clone(),
                 query_options: Vec::new(),
                 request: Some(spec_type.to_owned()),
@@ -240,7 +324,7 @@ impl Walk<'_> {
             self.out.push(Operation {
                 name,
                 method: "DELETE",
-                path: at.path.clone(),
+                paths: vec![at.path.clone()],
                 parameters: at.parameters.clone(),
                 query_options: Vec::new(),
                 request: None,
@@ -300,7 +384,8 @@ impl Walk<'_> {
             name = format!("{base}{n}");
             n += 1;
         }
-        Some(Parameter { name, ty, description: format!("The unique identifier of {}.", short(spec_type)) })
+        let description = format!("The unique identifier of {}.", short(spec_type));
+        Some(Parameter { name, ty, description, identifies_user: false })
     }
 }
 

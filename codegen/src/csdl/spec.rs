@@ -535,13 +535,15 @@ fn write_members(out: &mut String, e: &super::model::EnumType) {
 fn write_operation(out: &mut String, op: &Operation) {
     let _ = writeln!(out, "  {}:", scalar(&op.name));
     let _ = writeln!(out, "    method: {}", op.method);
-    let _ = writeln!(out, "    paths: [{}]", scalar(&op.path));
+    let paths: Vec<_> = op.paths.iter().map(|p| scalar(p)).collect();
+    let _ = writeln!(out, "    paths: [{}]", paths.join(", "));
     if !op.parameters.is_empty() {
         out.push_str("    parameters:\n");
         for p in &op.parameters {
             let ty = p.ty.as_ref().map_or(String::new(), |t| format!(", type: {t}"));
-            let _ =
-                writeln!(out, "      {}: {{in: path{ty}, description: {}}}", scalar(&p.name), scalar(&p.description));
+            let user = if p.identifies_user { ", identifiesUser: true" } else { "" };
+            let (name, description) = (scalar(&p.name), scalar(&p.description));
+            let _ = writeln!(out, "      {name}: {{in: path{ty}{user}, description: {description}}}");
         }
     }
     if !op.query_options.is_empty() {

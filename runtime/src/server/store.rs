@@ -343,6 +343,11 @@ impl InMemory {
 }
 
 fn not_found(id: &str) -> GraphError {
+    if id.is_empty() {
+        // `/me` of an operation also served at `/users/{id}`: the store keeps
+        // the objects created through the API, not the signed-in user.
+        return GraphError::not_found("The in-memory store keeps no object at this path.".to_owned());
+    }
     GraphError::not_found(format!("No object with the id `{id}` is here."))
 }
 

@@ -30,12 +30,19 @@ enum Kind<'a> {
     Unsupported,
 }
 
-/// Whether every path of the operation ends in a parameter (an item), in a
-/// literal (a collection), or the paths disagree.
+/// Whether the operation acts on an item (its paths end in a parameter) or
+/// on a collection (in a literal). Paths that disagree are one item at
+/// several paths when a singleton is an item of a collection (`/me` and
+/// `/users/{user-id}`, `GET`, `PATCH` or `DELETE`): the store holds the
+/// collection's items, and nothing at the singleton's path. Otherwise the
+/// operation is not one the store can serve (`None`).
 fn ends_in_parameter(op: &Operation) -> Option<bool> {
-    let mut ends = op.paths.iter().map(|p| matches!(p.segments.last(), Some(Segment::Parameter(_))));
-    let first = ends.next()?;
-    ends.all(|e| e == first).then_some(first)
+    let items = op.paths.iter().filter(|p| matches!(p.segments.last(), Some(Segment::Parameter(_)))).count();
+    match items {
+        0 => Some(false),
+        n if n == op.paths.len() => Some(true),
+        _ => matches!(op.method, Method::Get | Method::Patch | Method::Delete).then_some(true),
+    }
 }
 
 fn kind<'a>(api: &'a Api, op: &Operation) -> Kind<'a> {
