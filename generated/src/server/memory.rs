@@ -13,13 +13,12 @@ impl GraphProfile for InMemory {
         body: models::PersonCertification,
     ) -> Result<CreatePersonCertificationResponse, GraphError> {
         let mut object = body;
-        let id = object.id.get_or_insert_with(new_id).clone();
         let now = now();
         object.created_by = Some(identity_set_from_caller(&context.caller));
         object.created_date_time = Some(now);
         object.last_modified_by = Some(identity_set_from_caller(&context.caller));
         object.last_modified_date_time = Some(now);
-        self.insert(Collection::of(&context), id, &object)?;
+        self.create(Collection::of(&context), &mut object, |object| &mut object.id)?;
         Ok(CreatePersonCertificationResponse::Created(object))
     }
 

@@ -2,6 +2,8 @@
 //! collection path, with a cap on how many it holds.
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use chrono::{SubsecRound, Utc};
@@ -52,15 +54,51 @@ struct Objects {
     count: usize,
 }
 
+impl Objects {
+    /// `507` when the store holds `max_objects` objects.
+    fn check_room(&self, max_objects: usize) -> Result<(), GraphError> {
+        if self.count < max_objects {
+            return Ok(());
+        }
+        Err(GraphError::quota_reached(format!(
+            "The in-memory store is full: it holds at most {max_objects} objects. Delete some first."
+        )))
+    }
+}
+
 /// One collection's objects as JSON text, by id, each with its place in the
 /// order they were created. Text rather than `serde_json::Value`: one buffer
-/// per object instead of a tree of them. A [`SplitMap`]: a collection that
-/// grows does not stall every request while its index is rebuilt.
-#[derive(Debug, Default)]
+/// per object instead of a tree of them.
+///
+/// An object whose id the store made up ([`InMemory::create`]) sits at the
+/// place its id names, in `minted`: storing it adds to a list rather than to
+/// an index, and finding it is reading a place. The id is a GUID that holds
+/// the place and a keyed hash of it (see [`Items::minted_id`]), so ids look
+/// random, differ between collections and between stores, and one that
+/// names a place with another object (or a place not yet used) cannot be
+/// made up. Objects with an id a client chose are in `by_id`, a
+/// [`SplitMap`]: a collection that grows does not stall every request while
+/// its index is rebuilt.
+#[derive(Debug)]
 struct Items {
+    /// The objects with a made-up id, by the place it names; `None` once removed.
+    minted: Vec<Option<Stored>>,
+    /// The objects with an id a client chose.
     by_id: SplitMap<String, Stored>,
     /// The `order` of the next object created.
     next_order: u64,
+    /// The key of the hash in made-up ids.
+    secret: RandomState,
+    /// What the place in a made-up id is masked with: a hash no place has.
+    mask: u64,
+}
+
+impl Default for Items {
+    fn default() -> Self {
+        let secret = RandomState::new();
+        let mask = secret.hash_one(usize::MAX);
+        Self { minted: Vec::new(), by_id: SplitMap::default(), next_order: 0, secret, mask }
+    }
 }
 
 #[derive(Debug)]
@@ -70,33 +108,95 @@ struct Stored {
 }
 
 impl Items {
+    /// The id made up for the object at `place` in `minted`: a version 8
+    /// (custom) GUID whose first 64 bits are a keyed hash of the place, and
+    /// whose last 48 the place, masked with the same hash of the collection.
+    fn minted_id(&self, place: usize) -> uuid::Uuid {
+        let tag = self.secret.hash_one(place);
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&tag.to_be_bytes());
+        bytes[8..].copy_from_slice(&((place as u64 ^ self.mask) & PLACE_BITS).to_be_bytes());
+        uuid::Builder::from_custom_bytes(bytes).into_uuid()
+    }
+
+    /// The place in `minted` that `id` names, when the store made it up.
+    fn place(&self, id: &str) -> Option<usize> {
+        // Only the text the store writes: lower-case, hyphenated.
+        if id.len() != 36 || id.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        let guid = uuid::Uuid::try_parse(id).ok()?;
+        let low = u64::from_be_bytes(guid.as_bytes()[8..].try_into().ok()?);
+        let place = usize::try_from((low ^ self.mask) & PLACE_BITS).ok()?;
+        (place < self.minted.len() && self.minted_id(place) == guid).then_some(place)
+    }
+
+    /// Whether `id` is a made-up id of an object the collection holds.
+    fn holds_minted(&self, id: &str) -> bool {
+        self.place(id).is_some_and(|place| self.minted[place].is_some())
+    }
+
+    fn find(&self, id: &str) -> Option<&Stored> {
+        match self.place(id).and_then(|place| self.minted[place].as_ref()) {
+            Some(stored) => Some(stored),
+            None => self.by_id.get(id),
+        }
+    }
+
     fn get(&self, id: &str) -> Option<&[u8]> {
-        self.by_id.get(id).map(|stored| &*stored.json)
+        self.find(id).map(|stored| &*stored.json)
     }
 
     fn get_mut(&mut self, id: &str) -> Option<&mut Json> {
-        self.by_id.get_mut(id).map(|stored| &mut stored.json)
+        let stored = match self.place(id) {
+            Some(place) if self.minted[place].is_some() => self.minted[place].as_mut(),
+            _ => self.by_id.get_mut(id),
+        };
+        stored.map(|stored| &mut stored.json)
     }
 
-    /// Adds an object under a new id; `409` when the id is taken.
+    /// Adds an object under an id a client chose; `409` when the id is taken.
     fn insert(&mut self, id: String, json: Json) -> Result<(), GraphError> {
+        if self.holds_minted(&id) {
+            return Err(taken(&id));
+        }
         let stored = Stored { order: self.next_order, json };
-        self.by_id
-            .insert_new(id, stored)
-            .map_err(|id| GraphError::conflict(format!("An object with the id `{id}` exists already.")))?;
+        self.by_id.insert_new(id, stored).map_err(|id| taken(&id))?;
+        self.next_order += 1;
+        Ok(())
+    }
+
+    /// Adds an object under a made-up id: `write` gets the id and writes the
+    /// object with it.
+    fn insert_minted(&mut self, write: &mut dyn FnMut(String) -> Result<Json, GraphError>) -> Result<(), GraphError> {
+        let place = self.minted.len();
+        let id = self.minted_id(place).hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned();
+        let json = write(id)?;
+        self.minted.push(Some(Stored { order: self.next_order, json }));
         self.next_order += 1;
         Ok(())
     }
 
     fn remove(&mut self, id: &str) -> bool {
-        self.by_id.remove(id).is_some()
+        match self.place(id) {
+            Some(place) if self.minted[place].is_some() => self.minted[place].take().is_some(),
+            _ => self.by_id.remove(id).is_some(),
+        }
     }
 
     /// Every object with its place in the order of creation, unsorted:
     /// copied under the store's lock, sorted after it.
     fn with_order(&self) -> Vec<(u64, Json)> {
-        self.by_id.values().map(|stored| (stored.order, stored.json.clone())).collect()
+        let minted = self.minted.iter().flatten();
+        minted.chain(self.by_id.values()).map(|stored| (stored.order, stored.json.clone())).collect()
     }
+}
+
+/// The bits of a made-up id's last 64 that hold its place.
+const PLACE_BITS: u64 = 0xffff_ffff_ffff;
+
+fn taken(id: &str) -> GraphError {
+    GraphError::conflict(format!("An object with the id `{id}` exists already."))
 }
 
 impl Default for InMemory {
@@ -141,6 +241,42 @@ impl InMemory {
     // Each generic method below is a thin shell over a method that is not:
     // the shells are compiled per model, the work once.
 
+    /// Stores a new object whose key is `key(object)`: under the key it has,
+    /// or under an id the store makes up when it has none, which is put in
+    /// the object before it is stored and answered.
+    #[doc(hidden)]
+    pub fn create<T: Serialize>(
+        &self,
+        collection: Collection,
+        object: &mut T,
+        key: fn(&mut T) -> &mut Option<String>,
+    ) -> Result<(), GraphError> {
+        if let Some(id) = key(object).clone() {
+            return self.insert(collection, id, object);
+        }
+        self.insert_minted(collection, &mut |id| {
+            *key(object) = Some(id);
+            // Also kept for the response: the object is written once (see `json_from`).
+            write_json(&*object, |json| {
+                keep_created(json);
+                Box::<[u8]>::from(json)
+            })
+            .map_err(cannot_store)
+        })
+    }
+
+    fn insert_minted(
+        &self,
+        collection: Collection,
+        write: &mut dyn FnMut(String) -> Result<Json, GraphError>,
+    ) -> Result<(), GraphError> {
+        let mut objects = self.lock();
+        objects.check_room(self.max_objects)?;
+        objects.collections.get_or_insert_with(collection, Items::default).insert_minted(write)?;
+        objects.count += 1;
+        Ok(())
+    }
+
     /// Stores a new object under `id`.
     #[doc(hidden)]
     pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
@@ -155,12 +291,7 @@ impl InMemory {
 
     fn insert_json(&self, collection: Collection, id: String, json: Json) -> Result<(), GraphError> {
         let mut objects = self.lock();
-        if objects.count >= self.max_objects {
-            return Err(GraphError::quota_reached(format!(
-                "The in-memory store is full: it holds at most {} objects. Delete some first.",
-                self.max_objects
-            )));
-        }
+        objects.check_room(self.max_objects)?;
         objects.collections.get_or_insert_with(collection, Items::default).insert(id, json)?;
         objects.count += 1;
         Ok(())
@@ -474,6 +605,124 @@ mod tests {
 
     fn text(thing: &Thing, key: &str) -> Option<String> {
         thing.get(key).map(|raw| raw.get().to_owned())
+    }
+
+    /// A model with a text key, as `create` takes it.
+    struct Note {
+        id: Option<String>,
+        text: &'static str,
+    }
+
+    impl Serialize for Note {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(None)?;
+            if let Some(id) = &self.id {
+                map.serialize_entry("id", id)?;
+            }
+            map.serialize_entry("text", self.text)?;
+            map.end()
+        }
+    }
+
+    fn note(id: Option<&str>, text: &'static str) -> Note {
+        Note { id: id.map(str::to_owned), text }
+    }
+
+    fn create(
+        store: &InMemory,
+        collection: &Collection,
+        id: Option<&str>,
+        text: &'static str,
+    ) -> Result<String, GraphError> {
+        let mut note = note(id, text);
+        store.create(collection.clone(), &mut note, |note| &mut note.id)?;
+        Ok(note.id.expect("the store fills the id in"))
+    }
+
+    fn raw(json: &str) -> Box<RawValue> {
+        RawValue::from_string(json.to_owned()).expect("JSON")
+    }
+
+    fn texts(store: &InMemory, collection: &Collection) -> Vec<String> {
+        let listed: Vec<Thing> = store.list(collection).expect("a list");
+        listed.iter().map(|thing| text(thing, "text").unwrap_or_default().trim_matches('"').to_owned()).collect()
+    }
+
+    #[test]
+    fn made_up_ids_are_guids_that_find_their_object_and_nothing_else() {
+        let store = InMemory::new();
+        let notes = Collection::new("me", "notes");
+        let first = create(&store, &notes, None, "first").expect("created");
+        let second = create(&store, &notes, None, "second").expect("created");
+        for id in [&first, &second] {
+            let guid = uuid::Uuid::try_parse(id).expect("a GUID");
+            assert_eq!(id, &guid.hyphenated().to_string(), "lower case, hyphenated");
+            assert_eq!(guid.get_version_num(), 8, "a custom GUID");
+        }
+        assert_ne!(first, second);
+        let thing: Thing = store.get(&notes, &second).expect("found by its id");
+        assert_eq!(text(&thing, "id"), Some(format!("\"{second}\"")), "written with its id");
+        assert_eq!(text(&thing, "text").as_deref(), Some(r#""second""#));
+        // The same id in upper case, with a bit of its hash changed, or with
+        // its place changed, names nothing.
+        assert!(store.get_json(&notes, &second.to_uppercase()).is_err());
+        let mut forged = second.clone().into_bytes();
+        forged[0] = if forged[0] == b'0' { b'1' } else { b'0' };
+        assert!(store.get_json(&notes, &String::from_utf8(forged).expect("text")).is_err());
+        let mut other_place = second.clone().into_bytes();
+        let last = other_place.len() - 1;
+        other_place[last] = if other_place[last] == b'0' { b'1' } else { b'0' };
+        assert!(store.get_json(&notes, &String::from_utf8(other_place).expect("text")).is_err());
+        // Another collection, another store: other ids for the same places.
+        let tasks = Collection::new("me", "tasks");
+        let elsewhere = create(&store, &tasks, None, "task").expect("created");
+        assert!(elsewhere != first && elsewhere != second);
+        assert!(store.get_json(&tasks, &first).is_err(), "an id of notes names no task");
+        let other_store = InMemory::new();
+        assert_ne!(create(&other_store, &notes, None, "first").expect("created"), first);
+    }
+
+    #[test]
+    fn made_up_and_chosen_ids_live_side_by_side() {
+        let store = InMemory::new();
+        let notes = Collection::new("me", "notes");
+        let made = create(&store, &notes, None, "made").expect("created");
+        assert_eq!(create(&store, &notes, Some("chosen"), "chosen").expect("created"), "chosen");
+        // A client cannot take an id the store gave a live object...
+        let error = create(&store, &notes, Some(&made), "again").expect_err("taken");
+        assert_eq!(error.status, http::StatusCode::CONFLICT);
+        assert_eq!(
+            create(&store, &notes, Some("chosen"), "again").expect_err("taken").status,
+            http::StatusCode::CONFLICT
+        );
+        assert_eq!(texts(&store, &notes), ["made", "chosen"], "in the order they were created");
+        // ...but may reuse it once the object is gone, and then finds its own.
+        store.remove(&notes, &made).expect("removed");
+        assert!(store.get_json(&notes, &made).is_err(), "gone");
+        assert!(store.remove(&notes, &made).is_err(), "gone twice");
+        assert_eq!(create(&store, &notes, Some(&made), "reused").expect("created"), made);
+        let thing: Thing = store.get(&notes, &made).expect("found");
+        assert_eq!(text(&thing, "text").as_deref(), Some(r#""reused""#));
+        assert_eq!(texts(&store, &notes), ["chosen", "reused"]);
+        // A merge finds a made-up id as well as a chosen one.
+        let another = create(&store, &notes, None, "another").expect("created");
+        let merged: Thing = store
+            .update(&notes, &another, &Thing::from([("text".to_owned(), raw(r#""merged""#))]), |_| {})
+            .expect("merged");
+        assert_eq!(text(&merged, "text").as_deref(), Some(r#""merged""#));
+        assert_eq!(store.len(), 3);
+    }
+
+    #[test]
+    fn a_full_store_makes_up_no_id() {
+        let store = InMemory::with_max_objects(1);
+        let notes = Collection::new("me", "notes");
+        create(&store, &notes, None, "one").expect("created");
+        let mut two = note(None, "two");
+        let error = store.create(notes.clone(), &mut two, |note| &mut note.id).expect_err("full");
+        assert_eq!(error.status, http::StatusCode::INSUFFICIENT_STORAGE);
+        assert_eq!(two.id, None, "nothing was stored, so no id was given");
     }
 
     #[test]

@@ -200,21 +200,23 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
         Kind::Create(ty) => {
             let (stamps, uses_now) = stamps(api, ty, false, used_sets);
             let now = uses_now.then(|| quote! { let now = now(); });
-            // The key a create body leaves out is made up: a GUID (as text
-            // for a `String` key), or the collection's next free number.
+            // The key a create body leaves out is made up: a GUID (the
+            // store's own, for a `String` key; a random one for a `Guid`
+            // key), or the collection's next free number.
             let of_context = quote! { Collection::of(&context) };
-            let (assign_id, key, collection) = match api.key_property(ty) {
+            let string_key =
+                api.key_property(ty).is_some_and(|p| matches!(p.ty, TypeRef::Primitive(Primitive::String)));
+            let (assign_id, store) = match api.key_property(ty) {
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::Guid)) => {
                     let field = ident(&p.rust_name);
                     (
                         quote! { let id = *object.#field.get_or_insert_with(super::super::Guid::new_v4); },
-                        quote! { id.to_string() },
-                        of_context,
+                        quote! { self.insert(#of_context, id.to_string(), &object)?; },
                     )
                 }
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::String)) => {
                     let field = ident(&p.rust_name);
-                    (quote! { let id = object.#field.get_or_insert_with(new_id).clone(); }, quote! { id }, of_context)
+                    (quote! {}, quote! { self.create(#of_context, &mut object, |object| &mut object.#field)?; })
                 }
                 Some(p) => {
                     let field = ident(&p.rust_name);
@@ -226,14 +228,13 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
                                 None => *object.#field.insert(self.next_number(&collection)?),
                             };
                         },
-                        quote! { id.to_string() },
-                        quote! { collection },
+                        quote! { self.insert(collection, id.to_string(), &object)?; },
                     )
                 }
-                None => (quote! {}, quote! { new_id() }, of_context),
+                None => (quote! {}, quote! { self.insert(#of_context, new_id(), &object)?; }),
             };
             // `mut` only where something is filled in: a warning otherwise.
-            let binding = if assign_id.is_empty() && stamps.is_empty() {
+            let binding = if assign_id.is_empty() && stamps.is_empty() && !string_key {
                 quote! { object }
             } else {
                 quote! { mut object }
@@ -245,7 +246,7 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
                     #assign_id
                     #now
                     #(#stamps)*
-                    self.insert(#collection, #key, &object)?;
+                    #store
                     Ok(#response::#variant(object))
                 },
             )
