@@ -154,7 +154,7 @@ pub fn write(
     }
 
     let mut out = String::new();
-    header(&mut out, model, options, &counts);
+    header(&mut out, model, options, &counts, operations);
     api(&mut out, model);
     let mut ops = String::new();
     for op in operations {
@@ -184,7 +184,7 @@ fn outside_namespace<'m>(model: &'m Model, qualified: &str) -> Option<&'m str> {
     (!inside).then_some(ns)
 }
 
-fn header(out: &mut String, model: &Model, options: &ImportOptions, counts: &Counts) {
+fn header(out: &mut String, model: &Model, options: &ImportOptions, counts: &Counts, operations: &[Operation]) {
     let mut command = format!("--navigation {}", options.navigation.as_str());
     for name in &options.include {
         let _ = write!(command, " --include {name}");
@@ -205,6 +205,16 @@ fn header(out: &mut String, model: &Model, options: &ImportOptions, counts: &Cou
                 format!(",\n# and of the contained navigation properties up to {levels} below them")
             }
         );
+        // A singleton that is an item of a set, named after the first one merged (`me` of `users`).
+        let first = |path: &str| path.split('/').nth(1).unwrap_or_default().to_owned();
+        if let Some(op) = operations.iter().find(|op| op.paths.len() > 1) {
+            let (singleton, set) = (first(&op.paths[0]), first(&op.paths[op.paths.len() - 1]));
+            let _ = writeln!(
+                out,
+                "# A singleton of the type of an entity set's items (`{singleton}` of `{set}`) is one of them:"
+            );
+            out.push_str("# an operation that is the same at both is one operation with both paths.\n");
+        }
     }
     if !counts.0.is_empty() {
         out.push_str("#\n# What the spec format cannot say (each also a `note:` where it applies):\n");
