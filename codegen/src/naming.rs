@@ -28,6 +28,17 @@ fn fix_start(name: String, prefix: &str) -> String {
     }
 }
 
+/// Whether a Cargo package name cannot name the crate in Rust code: a
+/// keyword (`type`; `use type::models` does not parse, and there is no raw
+/// form of a crate name) or a crate every program has (`std`, `core`,
+/// `alloc`, `proc_macro`, `test`), which `use core::models` would not reach.
+pub fn unusable_crate_name(name: &str) -> bool {
+    let name = name.replace('-', "_");
+    KEYWORDS.contains(&name.as_str())
+        || NOT_RAW.contains(&name.as_str())
+        || ["std", "core", "alloc", "proc_macro", "test"].contains(&name.as_str())
+}
+
 /// `personCertification` -> `PersonCertification`.
 pub fn type_name(name: &str) -> String {
     fix_start(words(name).to_upper_camel_case(), "N")

@@ -103,6 +103,21 @@ fn good_specs_in_the_corpus_check() {
     }
 }
 
+/// An API named like a Rust keyword gets a crate name that code can `use`
+/// (found by `proptest_specs`: `name: type` made `use type::server::...`
+/// in the mock server's `main.rs`, which does not parse).
+#[test]
+fn an_api_named_like_a_keyword_gets_a_crate_name_code_can_use() {
+    let text = fs::read_to_string(corpus_dir().join("ok-keyword-api-name.yaml")).expect("corpus files are UTF-8");
+    let api = codegen::parse_spec("ok-keyword-api-name.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(api.crate_name, "type-api");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let options = codegen::project::default_targets(&root).expect("targets")[0].options.clone();
+    let files = codegen::generate(&text, &options).unwrap_or_else(|e| panic!("generates: {e}"));
+    let main = files.iter().find(|f| f.path.ends_with("mock-server/src/main.rs")).expect("the mock server");
+    assert!(main.contents.contains("type_api::"), "{}", main.contents);
+}
+
 #[test]
 fn rust_keywords_are_spec_names_like_any_other() {
     let text = fs::read_to_string(corpus_dir().join("ok-keywords.yaml")).expect("ok-keywords.yaml");

@@ -115,10 +115,20 @@ impl<'a> Checker<'a> {
                 if !ok {
                     self.error(c.location, format!("`{}` is not a valid Cargo package name", c.value)).help =
                         Some("start with a letter; use letters, digits, `-` and `_`".into());
+                } else if naming::unusable_crate_name(&c.value) {
+                    let message = format!("`{}` cannot name a crate that code uses", c.value);
+                    self.error(c.location, message).help = Some(format!(
+                        "it is a Rust keyword or a built-in crate, and `use {}::models` would not work; e.g. `{}-api`",
+                        c.value, c.value
+                    ));
                 }
                 c.value.clone()
             }
-            None => naming::field_name(&name).replace('_', "-"),
+            // `type` would be a crate that code cannot name: `type-api`.
+            None => match naming::field_name(&name).replace('_', "-") {
+                unusable if naming::unusable_crate_name(&unusable) => format!("{unusable}-api"),
+                usable => usable,
+            },
         };
         let deployments = self.deployments(api);
         (name, crate_name, namespace, version, deployments)
