@@ -57,6 +57,9 @@ impl Context {
         };
         out.reserve(prefix.len() + name.len());
         out.push_str(prefix);
-        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+        let start = out.len();
+        out.push_str(name);
+        // In place, not a `char` at a time: every store call builds a key.
+        out[start..].make_ascii_lowercase();
     }
 }
