@@ -73,16 +73,20 @@ impl Objects {
 /// An object whose id the store made up ([`InMemory::create`]) sits at the
 /// place its id names, in `minted`: storing it adds to a list rather than to
 /// an index, and finding it is reading a place. The id is a GUID that holds
-/// the place and a keyed hash of it (see [`Items::minted_id`]), so ids look
-/// random, differ between collections and between stores, and one that
-/// names a place with another object (or a place not yet used) cannot be
-/// made up. Objects with an id a client chose are in `by_id`, a
-/// [`SplitMap`]: a collection that grows does not stall every request while
-/// its index is rebuilt.
+/// the place and a keyed hash of the place and its generation (see
+/// [`Items::minted_id`]), so ids look random, differ between collections and
+/// between stores, and one that names a place with another object (or a
+/// place not yet used) cannot be made up. A place that an object leaves is
+/// taken by the next one under a new generation, so a collection that
+/// objects come and go through does not grow. Objects with an id a client
+/// chose are in `by_id`, a [`SplitMap`]: a collection that grows does not
+/// stall every request while its index is rebuilt.
 #[derive(Debug)]
 struct Items {
-    /// The objects with a made-up id, by the place it names; `None` once removed.
-    minted: Vec<Option<Stored>>,
+    /// The objects with a made-up id, by the place it names.
+    minted: Vec<Place>,
+    /// The places no object holds, the last left first taken.
+    free: Vec<usize>,
     /// The objects with an id a client chose.
     by_id: SplitMap<String, Stored>,
     /// The `order` of the next object created.
@@ -93,11 +97,19 @@ struct Items {
     mask: u64,
 }
 
+/// A place in [`Items::minted`]: the object there, if any, and how many
+/// objects have left it (a part of the id of the one there).
+#[derive(Debug)]
+struct Place {
+    generation: u64,
+    stored: Option<Stored>,
+}
+
 impl Default for Items {
     fn default() -> Self {
         let secret = RandomState::new();
-        let mask = secret.hash_one(usize::MAX);
-        Self { minted: Vec::new(), by_id: SplitMap::default(), next_order: 0, secret, mask }
+        let mask = secret.hash_one(u64::MAX);
+        Self { minted: Vec::new(), free: Vec::new(), by_id: SplitMap::default(), next_order: 0, secret, mask }
     }
 }
 
@@ -109,17 +121,19 @@ struct Stored {
 
 impl Items {
     /// The id made up for the object at `place` in `minted`: a version 8
-    /// (custom) GUID whose first 64 bits are a keyed hash of the place, and
-    /// whose last 48 the place, masked with the same hash of the collection.
+    /// (custom) GUID whose first 64 bits are a keyed hash of the place and
+    /// its generation, and whose last 48 the place, masked with a hash of
+    /// the collection.
     fn minted_id(&self, place: usize) -> uuid::Uuid {
-        let tag = self.secret.hash_one(place);
+        let tag = self.secret.hash_one((place, self.minted[place].generation));
         let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&tag.to_be_bytes());
         bytes[8..].copy_from_slice(&((place as u64 ^ self.mask) & PLACE_BITS).to_be_bytes());
         uuid::Builder::from_custom_bytes(bytes).into_uuid()
     }
 
-    /// The place in `minted` that `id` names, when the store made it up.
+    /// The place in `minted` of the object with the made-up id `id`, when
+    /// the collection holds it.
     fn place(&self, id: &str) -> Option<usize> {
         // Only the text the store writes: lower-case, hyphenated.
         if id.len() != 36 || id.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -128,36 +142,29 @@ impl Items {
         let guid = uuid::Uuid::try_parse(id).ok()?;
         let low = u64::from_be_bytes(guid.as_bytes()[8..].try_into().ok()?);
         let place = usize::try_from((low ^ self.mask) & PLACE_BITS).ok()?;
-        (place < self.minted.len() && self.minted_id(place) == guid).then_some(place)
-    }
-
-    /// Whether `id` is a made-up id of an object the collection holds.
-    fn holds_minted(&self, id: &str) -> bool {
-        self.place(id).is_some_and(|place| self.minted[place].is_some())
-    }
-
-    fn find(&self, id: &str) -> Option<&Stored> {
-        match self.place(id).and_then(|place| self.minted[place].as_ref()) {
-            Some(stored) => Some(stored),
-            None => self.by_id.get(id),
-        }
+        let held = self.minted.get(place).is_some_and(|at| at.stored.is_some());
+        (held && self.minted_id(place) == guid).then_some(place)
     }
 
     fn get(&self, id: &str) -> Option<&[u8]> {
-        self.find(id).map(|stored| &*stored.json)
+        let stored = match self.place(id) {
+            Some(place) => self.minted[place].stored.as_ref(),
+            None => self.by_id.get(id),
+        };
+        stored.map(|stored| &*stored.json)
     }
 
     fn get_mut(&mut self, id: &str) -> Option<&mut Json> {
         let stored = match self.place(id) {
-            Some(place) if self.minted[place].is_some() => self.minted[place].as_mut(),
-            _ => self.by_id.get_mut(id),
+            Some(place) => self.minted[place].stored.as_mut(),
+            None => self.by_id.get_mut(id),
         };
         stored.map(|stored| &mut stored.json)
     }
 
     /// Adds an object under an id a client chose; `409` when the id is taken.
     fn insert(&mut self, id: String, json: Json) -> Result<(), GraphError> {
-        if self.holds_minted(&id) {
+        if self.place(&id).is_some() {
             return Err(taken(&id));
         }
         let stored = Stored { order: self.next_order, json };
@@ -169,25 +176,47 @@ impl Items {
     /// Adds an object under a made-up id: `write` gets the id and writes the
     /// object with it.
     fn insert_minted(&mut self, write: &mut dyn FnMut(String) -> Result<Json, GraphError>) -> Result<(), GraphError> {
-        let place = self.minted.len();
+        let place = self.free.pop().unwrap_or_else(|| {
+            self.minted.push(Place { generation: 0, stored: None });
+            self.minted.len() - 1
+        });
         let id = self.minted_id(place).hyphenated().encode_lower(&mut uuid::Uuid::encode_buffer()).to_owned();
-        let json = write(id)?;
-        self.minted.push(Some(Stored { order: self.next_order, json }));
-        self.next_order += 1;
-        Ok(())
+        match write(id) {
+            Ok(json) => {
+                self.minted[place].stored = Some(Stored { order: self.next_order, json });
+                self.next_order += 1;
+                Ok(())
+            }
+            Err(error) => {
+                self.vacate(place);
+                Err(error)
+            }
+        }
     }
 
     fn remove(&mut self, id: &str) -> bool {
         match self.place(id) {
-            Some(place) if self.minted[place].is_some() => self.minted[place].take().is_some(),
-            _ => self.by_id.remove(id).is_some(),
+            Some(place) => {
+                self.vacate(place);
+                true
+            }
+            None => self.by_id.remove(id).is_some(),
         }
+    }
+
+    /// Frees `place` for the next object, under a new generation: the id of
+    /// the one that leaves names nothing from now on.
+    fn vacate(&mut self, place: usize) {
+        let at = &mut self.minted[place];
+        at.stored = None;
+        at.generation += 1;
+        self.free.push(place);
     }
 
     /// Every object with its place in the order of creation, unsorted:
     /// copied under the store's lock, sorted after it.
     fn with_order(&self) -> Vec<(u64, Json)> {
-        let minted = self.minted.iter().flatten();
+        let minted = self.minted.iter().filter_map(|at| at.stored.as_ref());
         minted.chain(self.by_id.values()).map(|stored| (stored.order, stored.json.clone())).collect()
     }
 }
@@ -256,12 +285,7 @@ impl InMemory {
         }
         self.insert_minted(collection, &mut |id| {
             *key(object) = Some(id);
-            // Also kept for the response: the object is written once (see `json_from`).
-            write_json(&*object, |json| {
-                keep_created(json);
-                Box::<[u8]>::from(json)
-            })
-            .map_err(cannot_store)
+            created_json(&*object)
         })
     }
 
@@ -280,12 +304,7 @@ impl InMemory {
     /// Stores a new object under `id`.
     #[doc(hidden)]
     pub fn insert<T: Serialize>(&self, collection: Collection, id: String, object: &T) -> Result<(), GraphError> {
-        // Also kept for the response: the object is written once (see `json_from`).
-        let json = write_json(object, |json| {
-            keep_created(json);
-            Box::<[u8]>::from(json)
-        })
-        .map_err(cannot_store)?;
+        let json = created_json(object)?;
         self.insert_json(collection, id, json).inspect_err(|_| forget_created())
     }
 
@@ -482,6 +501,16 @@ fn not_found(id: &str) -> GraphError {
     GraphError::not_found(format!("No object with the id `{id}` is here."))
 }
 
+/// A created object as JSON, to store; also kept for the response, so that
+/// the object is written once (see `json_from`).
+fn created_json<T: Serialize + ?Sized>(object: &T) -> Result<Json, GraphError> {
+    write_json(object, |json| {
+        keep_created(json);
+        Box::<[u8]>::from(json)
+    })
+    .map_err(cannot_store)
+}
+
 /// `object` as JSON, in an allocation of its exact size (see [`write_json`]).
 fn to_json<T: Serialize>(object: &T) -> Result<Json, GraphError> {
     write_json(object, |json| Box::<[u8]>::from(json)).map_err(cannot_store)
@@ -580,6 +609,8 @@ pub fn new_id() -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
     use crate::server::query::{Limits, OptionSet, PropertyKind, Schema};
 
@@ -712,6 +743,26 @@ mod tests {
             .expect("merged");
         assert_eq!(text(&merged, "text").as_deref(), Some(r#""merged""#));
         assert_eq!(store.len(), 3);
+    }
+
+    #[test]
+    fn a_place_an_object_leaves_is_taken_again_under_a_new_id() {
+        let store = InMemory::new();
+        let notes = Collection::new("me", "notes");
+        let first = create(&store, &notes, None, "first").expect("created");
+        let mut ids = BTreeSet::from([first.clone()]);
+        let mut last = first.clone();
+        for _ in 0..1000 {
+            store.remove(&notes, &last).expect("removed");
+            last = create(&store, &notes, None, "again").expect("created");
+            assert!(ids.insert(last.clone()), "an id is never made up twice: {last}");
+        }
+        // A thousand objects came and went through one place.
+        let places = store.lock().collections.get(&notes).map(|items| items.minted.len());
+        assert_eq!(places, Some(1));
+        assert!(store.get_json(&notes, &first).is_err(), "the first object's id names nothing now");
+        assert!(store.get_json(&notes, &last).is_ok());
+        assert_eq!(texts(&store, &notes), ["again"]);
     }
 
     #[test]
