@@ -382,55 +382,30 @@ pub fn location(url: &str, id: &str) -> String {
     let mut location = String::with_capacity(url.len() + 1 + id.len());
     location.push_str(url);
     location.push('/');
-    if id.bytes().all(plain_in_segment) {
-        location.push_str(id);
-        return location;
-    }
-    for byte in id.bytes() {
-        if plain_in_segment(byte) {
-            location.push(char::from(byte));
-        } else {
-            location.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    location.extend(percent_encoding::utf8_percent_encode(id, NOT_IN_SEGMENT));
     location
 }
 
-/// Whether a byte stands for itself in a path segment: RFC 3986's
-/// unreserved characters, the sub-delimiters, `:` and `@`. A table, since
-/// every id of every create goes through it.
-fn plain_in_segment(byte: u8) -> bool {
-    const PLAIN: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            let b = byte as u8;
-            table[byte] = b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'-' | b'.'
-                        | b'_'
-                        | b'~'
-                        | b'@'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'\''
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b':'
-                );
-            byte += 1;
-        }
-        table
-    };
-    PLAIN[usize::from(byte)]
-}
+/// What a path segment cannot hold as it is: all but RFC 3986's unreserved
+/// characters, the sub-delimiters, `:` and `@`.
+const NOT_IN_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':');
 
 /// Checks a create body: every property required on create is present.
 pub fn require_on_create(missing: &[&str]) -> Result<(), GraphError> {

@@ -204,9 +204,8 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
             // store's own, for a `String` key; a random one for a `Guid`
             // key), or the collection's next free number.
             let of_context = quote! { Collection::of(&context) };
-            let string_key =
-                api.key_property(ty).is_some_and(|p| matches!(p.ty, TypeRef::Primitive(Primitive::String)));
-            let (assign_id, store) = match api.key_property(ty) {
+            let key = api.key_property(ty);
+            let (assign_id, store) = match key {
                 Some(p) if matches!(p.ty, TypeRef::Primitive(Primitive::Guid)) => {
                     let field = ident(&p.rust_name);
                     (
@@ -233,8 +232,8 @@ fn method(api: &Api, op: &Operation, used_sets: &mut Vec<String>) -> TokenStream
                 }
                 None => (quote! {}, quote! { self.insert(#of_context, new_id(), &object)?; }),
             };
-            // `mut` only where something is filled in: a warning otherwise.
-            let binding = if assign_id.is_empty() && stamps.is_empty() && !string_key {
+            // `mut` only where something is filled in (a key or a stamp): a warning otherwise.
+            let binding = if key.is_none() && stamps.is_empty() {
                 quote! { object }
             } else {
                 quote! { mut object }
