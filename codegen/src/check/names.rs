@@ -765,5 +765,12 @@ mod tests {
         let text = text.replace("name: context", "name: graphService");
         let api = crate::parse_spec("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
         assert_eq!(api.names.handler_trait, "GraphServiceHandler");
+
+        // An API named like an operation's path type: the trait keeps the
+        // name, the operation's type gets another.
+        let text = text.replace("name: graphService", "name: graphPath");
+        let api = crate::parse_spec("t.yaml", &text).unwrap_or_else(|d| panic!("{d}"));
+        assert_eq!(api.names.handler_trait, "GraphPath");
+        assert_ne!(api.operations[0].names.server_path, "GraphPath", "{:?}", api.operations[0].names);
     }
 }
